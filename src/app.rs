@@ -1,0 +1,185 @@
+//! The commands: each runs the pipeline (config → load → render → check) and decides what
+//! to print and which exit status to return. The only module that prints.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::check;
+use crate::cli::{BuildArgs, CheckArgs, Cli, Command};
+use crate::config::{Config, Overrides};
+use crate::diag::{self, Counts, Diagnostic, Format, SourceMap};
+use crate::load;
+use crate::render::{self, Site, Templates};
+use crate::write;
+
+/// How a run ended; `main` turns it into the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    /// Done; warnings allowed.
+    Success = 0,
+    /// The content has problems (check errors).
+    Problems = 1,
+    /// Could not run: usage, configuration or IO.
+    Failure = 2,
+}
+
+/// Runs the command line.
+#[must_use]
+pub fn run(cli: &Cli) -> Exit {
+    if let Some(jobs) = cli.jobs
+        && let Err(error) = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build_global()
+    {
+        eprintln!("error: cannot start {jobs} worker threads: {error}");
+        return Exit::Failure;
+    }
+    match &cli.command {
+        Command::Build(args) => build(args),
+        Command::Check(args) => check_command(args),
+    }
+}
+
+/// What the pipeline produced for a project.
+pub struct Outcome {
+    /// The settings.
+    pub config: Config,
+    /// Every file read, for printing diagnostics.
+    pub sources: SourceMap,
+    /// The rendered site.
+    pub site: Site,
+    /// Every finding, sorted, with the project's levels applied.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The pipeline failed before producing a site: a configuration problem (exit 2).
+pub struct Unusable {
+    /// Files read so far.
+    pub sources: SourceMap,
+    /// Why.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads, renders and checks the project in `dir`. Writes nothing.
+pub fn process(dir: &Path, overrides: &Overrides) -> Result<Outcome, Box<Unusable>> {
+    let mut sources = SourceMap::default();
+    let config = match Config::load(dir, overrides, &mut sources) {
+        Ok(config) => config,
+        Err(diagnostics) => {
+            return Err(Box::new(Unusable {
+                sources,
+                diagnostics,
+            }));
+        }
+    };
+    let loaded = load::load(&config, &mut sources);
+    let (templates, mut diagnostics) = Templates::new(&loaded.templates, &mut sources);
+    // Whole-model checks on a partly loaded model would report noise ("unused source"
+    // because the service using it failed to parse).
+    let loaded_cleanly = Counts::of(&loaded.diagnostics).errors == 0;
+    diagnostics.extend(loaded.diagnostics);
+    let (site, rendered) = render::render(&loaded.model, &config, &templates);
+    diagnostics.extend(rendered);
+    if loaded_cleanly {
+        diagnostics.extend(check::run(&loaded.model));
+    }
+    check::apply_levels(&mut diagnostics, &config);
+    diag::sort(&mut diagnostics, &sources);
+    Ok(Outcome {
+        config,
+        sources,
+        site,
+        diagnostics,
+    })
+}
+
+fn build(args: &BuildArgs) -> Exit {
+    let overrides = Overrides {
+        dest_dir: args.dest_dir.clone(),
+        allow_external_build_dir: args.allow_external_build_dir,
+    };
+    let outcome = match process(&args.dir, &overrides) {
+        Ok(outcome) => outcome,
+        Err(unusable) => return report_unusable(&unusable, args.format),
+    };
+    print_diagnostics(&outcome, args.format);
+    let counts = Counts::of(&outcome.diagnostics);
+    if counts.errors > 0 {
+        eprintln!("error: {}; nothing was written", summary(counts));
+        return Exit::Problems;
+    }
+    let files = outcome.site.files(&outcome.config);
+    let build_dir = outcome.config.build_path();
+    if let Err(error) = write::replace_dir(&build_dir, &files) {
+        eprintln!("error: {error:#}");
+        return Exit::Failure;
+    }
+    eprintln!(
+        "wrote {} pages to `{}`{}",
+        outcome.site.pages.len(),
+        outcome.config.build_dir.display(),
+        if counts.warnings > 0 {
+            format!(" ({})", summary(counts))
+        } else {
+            String::new()
+        }
+    );
+    Exit::Success
+}
+
+fn check_command(args: &CheckArgs) -> Exit {
+    let outcome = match process(&args.dir, &Overrides::default()) {
+        Ok(outcome) => outcome,
+        Err(unusable) => return report_unusable(&unusable, args.format),
+    };
+    print_diagnostics(&outcome, args.format);
+    let counts = Counts::of(&outcome.diagnostics);
+    eprintln!(
+        "checked {} pages: {}",
+        outcome.site.pages.len(),
+        summary(counts)
+    );
+    if counts.errors > 0 {
+        Exit::Problems
+    } else {
+        Exit::Success
+    }
+}
+
+fn report_unusable(unusable: &Unusable, format: Format) -> Exit {
+    print(&unusable.diagnostics, &unusable.sources, format);
+    eprintln!("error: could not run: the configuration is invalid");
+    Exit::Failure
+}
+
+fn print_diagnostics(outcome: &Outcome, format: Format) {
+    print(&outcome.diagnostics, &outcome.sources, format);
+}
+
+fn print(diagnostics: &[Diagnostic], sources: &SourceMap, format: Format) {
+    // anstream strips the colours when stderr is not a terminal or NO_COLOR is set.
+    let text = diag::render(format, diagnostics, sources, true);
+    let mut stderr = anstream::stderr().lock();
+    let _ = stderr.write_all(text.as_bytes());
+}
+
+fn summary(counts: Counts) -> String {
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    match (counts.errors, counts.warnings) {
+        (0, 0) => "no problems".to_owned(),
+        (errors, 0) => plural(errors, "error"),
+        (0, warnings) => plural(warnings, "warning"),
+        (errors, warnings) => format!(
+            "{}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        ),
+    }
+}

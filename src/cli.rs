@@ -1,0 +1,57 @@
+//! The command line, parsed by clap into raw values. `app` resolves them into settings;
+//! nothing here reads files or prints.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::diag::Format;
+
+/// Generate and check compliance documentation from TOML declarations.
+#[derive(Debug, Parser)]
+#[command(name = "privdoc", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Worker threads (default: one per core). Output is identical for any number.
+    #[arg(short = 'j', long, global = true, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load, render and check the project, then write the build directory.
+    Build(BuildArgs),
+    /// Load, render and check the project; write nothing.
+    Check(CheckArgs),
+}
+
+/// Options of `privdoc build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The project directory.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Write the output here instead of `build.build-dir`.
+    #[arg(short = 'd', long, value_name = "DIR")]
+    pub dest_dir: Option<PathBuf>,
+    /// Accept a build directory outside the project directory.
+    #[arg(long)]
+    pub allow_external_build_dir: bool,
+    /// How findings are printed.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Options of `privdoc check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The project directory, or any Markdown tree.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// How findings are printed.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}

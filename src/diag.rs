@@ -1,0 +1,323 @@
+//! Diagnostics as values: a code, a severity, a message, a primary span, labels and at
+//! most one hint. Spans are byte ranges into a [`SourceMap`]; line and column are computed
+//! only when a diagnostic is printed. This module owns the text formats (`human`, `short`)
+//! but never prints: `app` decides where the text goes.
+
+mod format;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use format::{Format, render};
+
+/// How bad a finding is. Ordered so that `Error > Warning`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Reported, but the build still writes its output and exits 0.
+    Warning,
+    /// Stops the build: nothing is written and the exit code is 1.
+    Error,
+}
+
+impl Severity {
+    /// The word printed before the code (`error[broken-link]`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// The stable code of a diagnostic. Load-stage codes (`io`, `toml`, `schema`, `config`,
+/// `template`) are always errors; check codes can be re-levelled in `book.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    /// A file could not be read, or is not UTF-8.
+    Io,
+    /// A TOML file is not valid TOML.
+    Toml,
+    /// A TOML file does not match the declaration schema (unknown key, wrong type, missing field).
+    Schema,
+    /// `book.toml` holds an invalid setting.
+    Config,
+    /// A template failed to parse or render.
+    Template,
+    /// A configurable check.
+    Check(crate::check::CheckCode),
+}
+
+impl Code {
+    /// The code as printed and as written in `book.toml`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Io => "io",
+            Self::Toml => "toml",
+            Self::Schema => "schema",
+            Self::Config => "config",
+            Self::Template => "template",
+            Self::Check(check) => check.as_str(),
+        }
+    }
+}
+
+/// Index of a file in the [`SourceMap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(u32);
+
+/// A byte range in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// The file the range points into.
+    pub file: FileId,
+    /// Byte offsets into the file's text.
+    pub range: Range<usize>,
+}
+
+impl Span {
+    /// A span of `range` in `file`.
+    #[must_use]
+    pub fn new(file: FileId, range: Range<usize>) -> Self {
+        Self { file, range }
+    }
+
+    /// The start of `file`, for problems that concern a whole file.
+    #[must_use]
+    pub fn file_start(file: FileId) -> Self {
+        Self::new(file, 0..0)
+    }
+}
+
+/// A secondary annotation: "the other definition is here".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// Where the annotation points.
+    pub span: Span,
+    /// What it says.
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable code.
+    pub code: Code,
+    /// Error or warning.
+    pub severity: Severity,
+    /// One line, lowercase, no trailing period.
+    pub message: String,
+    /// The place to edit.
+    pub span: Span,
+    /// Text under the caret.
+    pub label: Option<String>,
+    /// Other places worth seeing.
+    pub labels: Vec<Label>,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with `code` at `span`.
+    #[must_use]
+    pub fn error(code: Code, span: Span, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Error, span, message)
+    }
+
+    /// A warning with `code` at `span`.
+    #[must_use]
+    pub fn warning(code: Code, span: Span, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Warning, span, message)
+    }
+
+    fn new(code: Code, severity: Severity, span: Span, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            severity,
+            message: message.into(),
+            span,
+            label: None,
+            labels: Vec::new(),
+            hint: None,
+        }
+    }
+
+    /// Sets the text under the caret.
+    #[must_use]
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds a secondary annotation.
+    #[must_use]
+    pub fn with_note(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Sets the hint.
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Sets the hint when there is one.
+    #[must_use]
+    pub fn with_hint_opt(mut self, hint: Option<String>) -> Self {
+        self.hint = hint.or(self.hint);
+        self
+    }
+}
+
+/// One loaded file: its path relative to the project root and its text.
+#[derive(Debug)]
+pub struct SourceFile {
+    path: PathBuf,
+    text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// The path relative to the project root.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The path as printed: relative, with `/` separators on every platform.
+    #[must_use]
+    pub fn display_path(&self) -> String {
+        let parts: Vec<_> = self
+            .path
+            .iter()
+            .map(|part| part.to_string_lossy())
+            .collect();
+        parts.join("/")
+    }
+
+    /// The file's text (lossily decoded when the file is not UTF-8).
+    #[must_use]
+    pub fn text(&self) -> &Arc<str> {
+        &self.text
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset`.
+    #[must_use]
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count());
+        (line + 1, column + 1)
+    }
+}
+
+/// Every file a run has read, so diagnostics can point into them.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, path: PathBuf, text: Arc<str>) -> FileId {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        let id = FileId(u32::try_from(self.files.len()).expect("fewer than 2^32 files"));
+        self.files.push(SourceFile {
+            path,
+            text,
+            line_starts,
+        });
+        id
+    }
+
+    /// The file behind `id`.
+    #[must_use]
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+}
+
+/// Sorts diagnostics by file path, position and code, the order they are printed in,
+/// and drops exact repeats.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (sources.get(d.span.file).path(), d.span.range.start, d.code);
+        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+    });
+    diagnostics.dedup();
+}
+
+/// The closest of `candidates` to `word`, if one is close enough to be a likely typo.
+#[must_use]
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, candidate)| candidate)
+}
+
+/// Counts of a run's findings, for the closing line.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Findings at error level.
+    pub errors: usize,
+    /// Findings at warning level.
+    pub warnings: usize,
+}
+
+impl Counts {
+    /// Counts `diagnostics` by severity.
+    #[must_use]
+    pub fn of(diagnostics: &[Diagnostic]) -> Self {
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        Self {
+            errors,
+            warnings: diagnostics.len() - errors,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_from_one() {
+        let mut map = SourceMap::default();
+        let id = map.add("a.toml".into(), "ab\nçd = 1\n".into());
+        let file = map.get(id);
+        assert_eq!(file.line_col(0), (1, 1));
+        assert_eq!(file.line_col(3), (2, 1));
+        // `ç` is two bytes, one column.
+        assert_eq!(file.line_col(5), (2, 2));
+        assert_eq!(file.line_col(999), (3, 1));
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        let keys = ["source", "under", "purpose", "details"];
+        assert_eq!(did_you_mean("purpse", keys), Some("purpose"));
+        assert_eq!(did_you_mean("zzz", keys), None);
+    }
+}

@@ -1,0 +1,19 @@
+//! privdoc turns TOML declarations of what a service collects, where it stores data, how
+//! long it keeps it, where its staff work and how it announces changes into privacy pages
+//! (Markdown and HTML), and checks them.
+//!
+//! The stages, in the order data flows: [`cli`] → [`app`] → [`config`] and [`load`] →
+//! [`model`] → [`render`] → [`check`] → [`diag`] / [`write`]. [`markdown`] is the one
+//! Markdown configuration both rendering and checking use.
+
+pub mod app;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod de;
+pub mod diag;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod render;
+pub mod write;

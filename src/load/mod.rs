@@ -1,0 +1,188 @@
+//! The only reader of `content/` and `templates/`: files into raw types with spans, then
+//! [`resolve`] into the model. Problems are collected as diagnostics, never returned
+//! one at a time, so a writer sees everything wrong in one run.
+
+mod front_matter;
+mod raw;
+mod resolve;
+mod walk;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+pub use front_matter::split as split_front_matter;
+
+use crate::config::Config;
+use crate::de::parse_toml;
+use crate::diag::{Code, Diagnostic, FileId, SourceMap, Span};
+use crate::model::Model;
+
+/// A template file of the project, overriding a built-in one by name.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// The file name (`service.md`).
+    pub name: String,
+    /// The file, for diagnostics.
+    pub file: FileId,
+    /// Its text.
+    pub text: Arc<str>,
+}
+
+/// What loading produced: the model, the project's templates and every problem found.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The validated declarations (only the valid parts when there are errors).
+    pub model: Model,
+    /// Template overrides from the project's `templates/`.
+    pub templates: Vec<TemplateFile>,
+    /// Problems found while loading.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where a content file belongs, decided by its path under the content directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    Service(String),
+    Source(String),
+    Snippet(String),
+    Locations,
+    Page(String),
+}
+
+/// Loads the project described by `config`, registering every file it reads in `sources`.
+pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let root = &config.root;
+    let skip = [config.build_path(), root.join("templates")];
+    let content = walk::files(root, &config.src, &skip, &mut diagnostics, sources);
+    let templates = walk::files(root, Path::new("templates"), &[], &mut diagnostics, sources);
+    let files = read_all(root, content, sources, &mut diagnostics);
+    let templates = read_all(root, templates, sources, &mut diagnostics)
+        .into_iter()
+        .filter_map(|(relative, file, text)| {
+            let name = relative.rsplit('/').next()?.to_owned();
+            Some(TemplateFile { name, file, text })
+        })
+        .collect();
+    let src_prefix = walk::display(&config.src);
+    let classified = files
+        .into_iter()
+        .filter_map(|(path, file, text)| {
+            let relative = strip_dir(&path, &src_prefix)?;
+            Some((classify(relative)?, file, text))
+        })
+        .collect();
+    let model = resolve::model(&classified, sources, &mut diagnostics);
+    Loaded {
+        model,
+        templates,
+        diagnostics,
+    }
+}
+
+fn strip_dir<'a>(path: &'a str, dir: &str) -> Option<&'a str> {
+    if dir.is_empty() {
+        Some(path)
+    } else {
+        path.strip_prefix(dir)?.strip_prefix('/')
+    }
+}
+
+/// Reads files in parallel, then registers them in `sources` in walk order.
+fn read_all(
+    root: &Path,
+    paths: Vec<String>,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, FileId, Arc<str>)> {
+    let contents: Vec<_> = paths
+        .par_iter()
+        .map(|path| std::fs::read(root.join(path)))
+        .collect();
+    let mut files = Vec::with_capacity(paths.len());
+    for (path, content) in paths.into_iter().zip(contents) {
+        match content {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => {
+                    let text: Arc<str> = text.into();
+                    let file = sources.add(path.clone().into(), text.clone());
+                    files.push((path, file, text));
+                }
+                Err(error) => {
+                    let valid = error.utf8_error().valid_up_to();
+                    let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+                    let file = sources.add(path.clone().into(), text.into());
+                    let message = format!("`{path}` is not valid UTF-8");
+                    diagnostics.push(
+                        Diagnostic::error(Code::Io, Span::new(file, valid..valid + 1), message)
+                            .with_label("invalid byte here")
+                            .with_hint("save the file as UTF-8"),
+                    );
+                }
+            },
+            Err(error) => {
+                let file = sources.add(path.clone().into(), "".into());
+                let message = format!("failed to read `{path}`: {error}");
+                diagnostics.push(Diagnostic::error(Code::Io, Span::file_start(file), message));
+            }
+        }
+    }
+    files
+}
+
+fn classify(relative: &str) -> Option<Kind> {
+    let (dir, name) = relative.rsplit_once('/').unwrap_or(("", relative));
+    let toml_stem = name.strip_suffix(".toml");
+    let is_markdown = Path::new(name)
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("md"));
+    match (dir, toml_stem) {
+        ("services", Some(stem)) => Some(Kind::Service(stem.to_owned())),
+        ("sources", Some(stem)) => Some(Kind::Source(stem.to_owned())),
+        ("", Some("locations")) => Some(Kind::Locations),
+        _ if is_markdown && (dir == "snippets" || dir.starts_with("snippets/")) => {
+            Some(Kind::Snippet(relative.to_owned()))
+        }
+        _ if is_markdown => Some(Kind::Page(relative.to_owned())),
+        _ => None,
+    }
+}
+
+/// Parses one TOML file into `T`, pushing the problem on failure.
+fn parse<T: serde::de::DeserializeOwned>(
+    file: FileId,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    parse_toml(file, text).map_err(|d| diagnostics.push(d)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_by_path() {
+        assert_eq!(
+            classify("services/mmd.toml"),
+            Some(Kind::Service("mmd".into()))
+        );
+        assert_eq!(
+            classify("sources/intune.toml"),
+            Some(Kind::Source("intune".into()))
+        );
+        assert_eq!(classify("locations.toml"), Some(Kind::Locations));
+        assert_eq!(
+            classify("snippets/a.md"),
+            Some(Kind::Snippet("snippets/a.md".into()))
+        );
+        assert_eq!(
+            classify("guide/faq.md"),
+            Some(Kind::Page("guide/faq.md".into()))
+        );
+        assert_eq!(classify("img/logo.png"), None);
+        assert_eq!(classify("other.toml"), None);
+    }
+}

@@ -1,0 +1,263 @@
+//! The one pulldown-cmark configuration and the one heading-slug function. Rendering and
+//! every check go through here, so the checker can never disagree with the renderer about
+//! what a page's anchors are.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// `CommonMark` plus tables, footnotes, strikethrough and heading attributes (`{#id}`).
+#[must_use]
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// The id of a heading with `text`, by GitHub's rule (which mdBook and Learn follow):
+/// lowercase, letters, digits, `-` and `_` kept, spaces to `-`, everything else dropped.
+#[must_use]
+pub fn slug(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            '-' | '_' => Some(c),
+            c if c.is_alphanumeric() => Some(c),
+            _ => None,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Hands out heading ids for one page: a repeated slug gets `-1`, `-2`, … as on GitHub.
+#[derive(Debug, Default)]
+pub struct Slugger {
+    seen: HashMap<String, usize>,
+}
+
+impl Slugger {
+    /// The id for a heading whose text slugs to `base`.
+    pub fn unique(&mut self, base: &str) -> String {
+        let count = self.seen.entry(base.to_owned()).or_insert(0);
+        let id = if *count == 0 {
+            base.to_owned()
+        } else {
+            format!("{base}-{count}")
+        };
+        *count += 1;
+        if id != base {
+            self.seen.entry(id.clone()).or_insert(1);
+        }
+        id
+    }
+
+    /// Records an explicit `{#id}` so a later heading with the same slug is suffixed.
+    pub fn claim(&mut self, id: &str) {
+        *self.seen.entry(id.to_owned()).or_insert(0) += 1;
+    }
+}
+
+/// A heading of a rendered page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 for `#`, 2 for `##`, …
+    pub level: u8,
+    /// Its id, explicit or from the slugger.
+    pub id: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// A page rendered to HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The HTML body.
+    pub html: String,
+    /// Every heading, in order.
+    pub headings: Vec<Heading>,
+}
+
+/// Renders Markdown to HTML with heading ids, passing every link and image destination
+/// through `rewrite` (which returns `None` to keep it).
+pub fn to_html(markdown: &str, rewrite: impl Fn(&str) -> Option<String>) -> Rendered {
+    let mut slugger = Slugger::default();
+    let mut headings = Vec::new();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut open_heading: Option<usize> = None;
+    for event in Parser::new_ext(markdown, options()) {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite(&dest_url).map_or(dest_url, CowStr::from);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite(&dest_url).map_or(dest_url, CowStr::from);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        };
+        match &event {
+            Event::Start(Tag::Heading { .. }) => open_heading = Some(events.len()),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(start) = open_heading.take() {
+                    headings.push(assign_id(&mut events, start, &mut slugger));
+                }
+            }
+            _ => {}
+        }
+        events.push(event);
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Rendered { html, headings }
+}
+
+/// Gives the heading that starts at `events[start]` its id: the explicit `{#id}` or the
+/// slug of its text.
+fn assign_id(events: &mut [Event<'_>], start: usize, slugger: &mut Slugger) -> Heading {
+    let text = plain_text(&events[start + 1..]);
+    let Event::Start(Tag::Heading { level, id, .. }) = &mut events[start] else {
+        unreachable!("`start` was recorded at a heading start");
+    };
+    let assigned = if let Some(explicit) = id {
+        slugger.claim(explicit);
+        explicit.to_string()
+    } else {
+        let unique = slugger.unique(&slug(&text));
+        *id = Some(CowStr::from(unique.clone()));
+        unique
+    };
+    Heading {
+        level: heading_level(*level),
+        id: assigned,
+        text,
+    }
+}
+
+/// The text of inline events, as a reader sees it.
+#[must_use]
+pub fn plain_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Whether `dest` is a link privdoc resolves itself: no scheme, not site-absolute, not a
+/// same-page fragment (`guide/faq.md#top`, `../sources/x.md`).
+#[must_use]
+pub fn is_relative(dest: &str) -> bool {
+    !(dest.is_empty()
+        || dest.starts_with('/')
+        || dest.starts_with('#')
+        || dest.starts_with('@')
+        || dest.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        }))
+}
+
+/// `faq.md#top` → `faq.html#top`: relative links to Markdown pages point at their HTML.
+#[must_use]
+pub fn md_link_to_html(dest: &str) -> Option<String> {
+    if !is_relative(dest) {
+        return None;
+    }
+    let end = dest.find(['?', '#']).unwrap_or(dest.len());
+    let path = dest[..end].strip_suffix(".md")?;
+    Some(format!("{path}.html{}", &dest[end..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_follow_github() {
+        assert_eq!(
+            slug("Microsoft Managed Desktop data sources and purpose"),
+            "microsoft-managed-desktop-data-sources-and-purpose"
+        );
+        assert_eq!(
+            slug("Azure Active Directory - Where is your data?"),
+            "azure-active-directory---where-is-your-data"
+        );
+        assert_eq!(
+            slug("Microsoft 365 Apps's data"),
+            "microsoft-365-appss-data"
+        );
+        assert_eq!(slug("Überblick & Daten_satz"), "überblick--daten_satz");
+    }
+
+    #[test]
+    fn duplicate_headings_are_suffixed_and_explicit_ids_kept() {
+        let page = to_html(
+            "# Intro\n\n## Data\n\n## Data\n\n## Other {#data-1}\n\n## Data\n",
+            |_| None,
+        );
+        let ids: Vec<_> = page.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["intro", "data", "data-1", "data-1", "data-2"]);
+        assert!(
+            page.html.contains("<h2 id=\"data-2\">Data</h2>"),
+            "{}",
+            page.html
+        );
+    }
+
+    #[test]
+    fn relative_markdown_links_become_html() {
+        assert_eq!(
+            md_link_to_html("faq.md#top").as_deref(),
+            Some("faq.html#top")
+        );
+        assert_eq!(
+            md_link_to_html("../sources/x.md?v=1").as_deref(),
+            Some("../sources/x.html?v=1")
+        );
+        assert_eq!(md_link_to_html("/windows/x.md"), None);
+        assert_eq!(md_link_to_html("https://example.test/a.md"), None);
+        assert_eq!(md_link_to_html("image.png"), None);
+        let page = to_html("[FAQ](faq.md#top)", md_link_to_html);
+        assert!(page.html.contains("href=\"faq.html#top\""));
+    }
+}

@@ -1,0 +1,105 @@
+//! Storage and staff locations: ISO 3166-1 alpha-2 country codes shown with their English
+//! names ("IN" → "India"), or regions a project declares in `locations.toml`.
+
+use std::collections::BTreeMap;
+
+/// A resolved location.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    /// The code as declared (`US`, or a region id).
+    pub code: String,
+    /// The name as used in a sentence, with its article ("the United States").
+    pub name: String,
+}
+
+/// Regions declared in `locations.toml`: id → name as used in a sentence.
+pub type Regions = BTreeMap<String, String>;
+
+/// Short names where the ISO long name is not what a reader expects in a sentence.
+const COMMON_NAMES: &[(&str, &str)] = &[
+    ("US", "the United States"),
+    ("GB", "the United Kingdom"),
+    ("KR", "South Korea"),
+    ("KP", "North Korea"),
+    ("RU", "Russia"),
+    ("TW", "Taiwan"),
+    ("VN", "Vietnam"),
+    ("LA", "Laos"),
+    ("IR", "Iran"),
+    ("SY", "Syria"),
+    ("BO", "Bolivia"),
+    ("VE", "Venezuela"),
+    ("TZ", "Tanzania"),
+    ("MD", "Moldova"),
+];
+
+/// The English name of the country with ISO 3166-1 alpha-2 `code`, as used in a sentence.
+#[must_use]
+pub fn country(code: &str) -> Option<String> {
+    // celes also accepts names and aliases ("USA"); only the two-letter code is a code here.
+    if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    if let Some((_, name)) = COMMON_NAMES.iter().find(|(c, _)| *c == code) {
+        return Some((*name).to_owned());
+    }
+    let country = celes::Country::from_alpha2(code).ok()?;
+    Some(sentence_case(country.long_name))
+}
+
+/// celes writes "The Republic Of Moldova"; a sentence wants "the Republic of Moldova".
+fn sentence_case(long_name: &str) -> String {
+    let words: Vec<String> = long_name
+        .split(' ')
+        .enumerate()
+        .map(|(i, word)| match word {
+            "The" | "Of" | "And" => {
+                if i == 0 || word != "The" {
+                    word.to_lowercase()
+                } else {
+                    word.to_owned()
+                }
+            }
+            _ => word.to_owned(),
+        })
+        .collect();
+    words.join(" ")
+}
+
+impl Location {
+    /// Resolves `code` against the declared regions, then the ISO country codes.
+    #[must_use]
+    pub fn resolve(code: &str, regions: &Regions) -> Option<Self> {
+        let name = regions.get(code).cloned().or_else(|| country(code))?;
+        Some(Self {
+            code: code.to_owned(),
+            name,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_countries_for_sentences() {
+        assert_eq!(country("IN").as_deref(), Some("India"));
+        assert_eq!(country("US").as_deref(), Some("the United States"));
+        assert_eq!(country("RO").as_deref(), Some("Romania"));
+        assert_eq!(country("NL").as_deref(), Some("the Netherlands"));
+        assert_eq!(country("XX"), None);
+        assert_eq!(country("us"), None);
+        assert_eq!(country("USA"), None);
+    }
+
+    #[test]
+    fn regions_come_first() {
+        let regions = Regions::from([("EU".to_owned(), "the European Union".to_owned())]);
+        assert_eq!(
+            Location::resolve("EU", &regions).unwrap().name,
+            "the European Union"
+        );
+        assert_eq!(Location::resolve("IN", &regions).unwrap().name, "India");
+    }
+}

@@ -1,0 +1,372 @@
+//! The declarations as validated domain types: ids as newtypes, periods and locations as
+//! types, prose with the place it came from. No IO, no diagnostics: `load` builds a
+//! `Model` only from input it has validated.
+
+mod location;
+mod period;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+pub use location::{Location, Regions, country};
+pub use period::Period;
+
+use crate::diag::{FileId, Span};
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub String);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl $name {
+            /// The id as written.
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A service id: the stem of `content/services/<id>.toml`.
+    ServiceId
+);
+id_type!(
+    /// A source id: the stem of `content/sources/<id>.toml`.
+    SourceId
+);
+
+/// Everything a project declares.
+#[derive(Debug, Default)]
+pub struct Model {
+    /// Services, sorted by id.
+    pub services: Vec<Service>,
+    /// Sources, sorted by id.
+    pub sources: Vec<Source>,
+    /// Snippets by their include path (`snippets/name.md`).
+    pub snippets: BTreeMap<String, Snippet>,
+    /// Hand-written pages, sorted by path.
+    pub pages: Vec<Page>,
+}
+
+impl Model {
+    /// The source with `id`.
+    #[must_use]
+    pub fn source(&self, id: &SourceId) -> Option<&Source> {
+        self.sources
+            .binary_search_by(|source| source.id.cmp(id))
+            .ok()
+            .map(|at| &self.sources[at])
+    }
+
+    /// The service with `id`.
+    #[must_use]
+    pub fn service(&self, id: &ServiceId) -> Option<&Service> {
+        self.services
+            .binary_search_by(|service| service.id.cmp(id))
+            .ok()
+            .map(|at| &self.services[at])
+    }
+}
+
+/// Markdown written by a user, with the place it came from so that findings in it point
+/// at the line to edit.
+#[derive(Debug, Clone)]
+pub struct Prose {
+    /// The Markdown.
+    pub text: String,
+    /// Where it was written.
+    pub origin: Origin,
+}
+
+/// Where a piece of prose sits in its file.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// The whole value (with quotes, for TOML strings).
+    pub span: Span,
+    /// The byte offset of the text's first byte in the file, when the text is a verbatim
+    /// copy of the file's bytes (no escapes), so offsets inside it map exactly.
+    pub verbatim_start: Option<usize>,
+}
+
+impl Origin {
+    /// The span of bytes `range` of the text; the whole value when offsets cannot be mapped.
+    #[must_use]
+    pub fn locate(&self, range: std::ops::Range<usize>) -> Span {
+        match self.verbatim_start {
+            Some(start) => Span::new(self.span.file, start + range.start..start + range.end),
+            None => self.span.clone(),
+        }
+    }
+}
+
+/// A front-matter value: YAML front matter holds scalars and lists of scalars.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MetaValue {
+    /// A scalar, kept as text.
+    Text(String),
+    /// A block sequence.
+    List(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for MetaValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Scalar {
+            Text(String),
+            Bool(bool),
+            Int(i64),
+            Float(f64),
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(Scalar),
+            Many(Vec<Scalar>),
+        }
+        let text = |scalar: Scalar| match scalar {
+            Scalar::Text(text) => text,
+            Scalar::Bool(value) => value.to_string(),
+            Scalar::Int(value) => value.to_string(),
+            Scalar::Float(value) => value.to_string(),
+        };
+        Ok(match Raw::deserialize(deserializer)? {
+            Raw::One(scalar) => Self::Text(text(scalar)),
+            Raw::Many(items) => Self::List(items.into_iter().map(text).collect()),
+        })
+    }
+}
+
+/// Front matter in output order.
+pub type FrontMatter = Vec<(String, MetaValue)>;
+
+/// The ids of the generated sections of a service page, in page order; a free section's
+/// `after` may name them.
+pub const GENERATED_SECTIONS: [&str; 6] = [
+    "overview",
+    "sources",
+    "processing",
+    "storage",
+    "source-details",
+    "change-notice",
+];
+
+/// One privacy page.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// The file stem.
+    pub id: ServiceId,
+    /// The declaring file.
+    pub file: FileId,
+    /// The service's name, as used in sentences.
+    pub name: String,
+    /// The overview.
+    pub summary: Prose,
+    /// The front matter of the generated page.
+    pub front_matter: FrontMatter,
+    /// Data sources and purpose, in page order.
+    pub sources: Vec<SourceUse>,
+    /// The "data process and storage" section.
+    pub processing: Option<Prose>,
+    /// Where data is stored.
+    pub storage: Option<Storage>,
+    /// Retention rules, in file order.
+    pub retention: Vec<RetentionRule>,
+    /// Staff teams and where they work.
+    pub staff: Vec<Staff>,
+    /// How changes are announced.
+    pub change_notice: Option<ChangeNotice>,
+    /// Free sections.
+    pub sections: Vec<Section>,
+}
+
+/// A source as one service uses it.
+#[derive(Debug, Clone)]
+pub struct SourceUse {
+    /// The source.
+    pub source: SourceId,
+    /// Listed nested under this other source of the page.
+    pub under: Option<SourceId>,
+    /// Why the service uses it.
+    pub purpose: Prose,
+    /// The service's subsection about the source.
+    pub details: Option<Prose>,
+}
+
+/// Where a service stores data.
+#[derive(Debug, Clone)]
+pub struct Storage {
+    /// The (possible) locations.
+    pub locations: Vec<Location>,
+    /// The kind of facility ("Azure data centers").
+    pub facility: Option<String>,
+    /// Data is stored according to the customer's data residency.
+    pub follows_residency: bool,
+    /// More Markdown after the storage sentence.
+    pub details: Option<Prose>,
+}
+
+/// How long one kind of data is kept.
+#[derive(Debug, Clone)]
+pub struct RetentionRule {
+    /// The data ("personal data").
+    pub data: String,
+    /// The maximum period.
+    pub period: Period,
+    /// The minimum period, if there is one.
+    pub min_period: Option<Period>,
+    /// When the clock starts ("a device is removed from …").
+    pub trigger: Option<String>,
+    /// The source that collects this data.
+    pub source: Option<SourceId>,
+    /// Why it is kept this long.
+    pub reason: Option<String>,
+    /// When the rule applies.
+    pub condition: Option<String>,
+    /// The `[[retention]]` table.
+    pub span: Span,
+}
+
+impl RetentionRule {
+    /// A rule with neither a source nor a condition is a default; the others are
+    /// exceptions to it (the most specific rule wins).
+    #[must_use]
+    pub fn is_default(&self) -> bool {
+        self.source.is_none() && self.condition.is_none()
+    }
+}
+
+/// Staff teams and where they work.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    /// Team names.
+    pub teams: Vec<String>,
+    /// Where they work.
+    pub locations: Vec<Location>,
+}
+
+/// How a service announces changes.
+#[derive(Debug, Clone)]
+pub struct ChangeNotice {
+    /// Days of notice before a material change.
+    pub days: u32,
+    /// Where notices are published.
+    pub channels: Vec<String>,
+    /// What counts as material.
+    pub material: Vec<Material>,
+    /// More Markdown after the generated sentences.
+    pub details: Option<Prose>,
+}
+
+/// A category of change that needs notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Material {
+    /// Sources added or removed.
+    DataSources,
+    /// Data categories collected.
+    DataCategories,
+    /// Where data is stored.
+    StorageLocations,
+    /// Where staff work.
+    StaffLocations,
+    /// How long data is kept.
+    Retention,
+    /// The notice itself.
+    Notice,
+}
+
+impl Material {
+    /// Every category, the default.
+    pub const ALL: [Self; 6] = [
+        Self::DataSources,
+        Self::DataCategories,
+        Self::StorageLocations,
+        Self::StaffLocations,
+        Self::Retention,
+        Self::Notice,
+    ];
+
+    /// The category in a sentence ("where data is stored").
+    #[must_use]
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Self::DataSources => "the sources of data",
+            Self::DataCategories => "the types of data gathered",
+            Self::StorageLocations => "where data is stored",
+            Self::StaffLocations => "where staff work",
+            Self::Retention => "how long data is kept",
+            Self::Notice => "this notice",
+        }
+    }
+}
+
+/// A free section of a service page.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// The heading.
+    pub title: String,
+    /// The heading's id, also the name `after` uses for it.
+    pub id: String,
+    /// The generated or free section it follows; `None` for the end.
+    pub after: Option<String>,
+    /// The Markdown.
+    pub body: Prose,
+}
+
+/// A product or system that collects data, shared by services.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The file stem.
+    pub id: SourceId,
+    /// The declaring file.
+    pub file: FileId,
+    /// The product name.
+    pub name: String,
+    /// Where the product is described.
+    pub url: String,
+    /// Its privacy page.
+    pub privacy_url: Option<String>,
+    /// The title of its privacy page.
+    pub privacy_title: Option<String>,
+    /// Data categories it collects.
+    pub collects: Vec<String>,
+    /// What it is, for its own page.
+    pub description: Option<Prose>,
+}
+
+/// Shared prose, included with `{{#include snippets/name.md}}`.
+#[derive(Debug, Clone)]
+pub struct Snippet {
+    /// The file.
+    pub file: FileId,
+    /// Its text.
+    pub text: Arc<str>,
+}
+
+/// A hand-written Markdown page, rendered and checked as it is.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to the content directory, with `/` separators (`guide/faq.md`).
+    pub path: String,
+    /// The file.
+    pub file: FileId,
+    /// The whole file.
+    pub text: Arc<str>,
+    /// Parsed front matter, in file order.
+    pub front_matter: FrontMatter,
+    /// Where the Markdown after the front matter starts.
+    pub body_start: usize,
+}

@@ -1,0 +1,118 @@
+//! Retention periods: "30 days", "6 weeks", "6 months", "2 years" or ISO 8601 ("P30D",
+//! "P1Y6M"), always shown in one canonical form ("30 days", "1 year and 6 months").
+
+use std::fmt;
+
+/// A calendar period of whole days, weeks, months and years.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Period {
+    years: u32,
+    months: u32,
+    weeks: u32,
+    days: u32,
+}
+
+impl Period {
+    /// Parses a period, or says why it cannot.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let span: jiff::Span = text
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{text}` is not a period"))?;
+        if span.is_negative() {
+            return Err(format!("`{text}` is negative"));
+        }
+        let has_time = span.get_hours() != 0
+            || span.get_minutes() != 0
+            || span.get_seconds() != 0
+            || span.get_milliseconds() != 0
+            || span.get_microseconds() != 0
+            || span.get_nanoseconds() != 0;
+        if has_time {
+            return Err(format!(
+                "`{text}` has a time of day: retention is counted in days, weeks, months or years"
+            ));
+        }
+        let unsigned = |n: i64| u32::try_from(n).map_err(|_| format!("`{text}` is out of range"));
+        let period = Self {
+            years: unsigned(i64::from(span.get_years()))?,
+            months: unsigned(i64::from(span.get_months()))?,
+            weeks: unsigned(i64::from(span.get_weeks()))?,
+            days: unsigned(i64::from(span.get_days()))?,
+        };
+        if period.approx_days() == 0 {
+            return Err(format!("`{text}` is zero"));
+        }
+        Ok(period)
+    }
+
+    /// The length in days, counting a month as 30 and a year as 365: enough to order
+    /// periods ("is 6 months longer than 180 days?") without a calendar.
+    #[must_use]
+    pub fn approx_days(self) -> u64 {
+        u64::from(self.years) * 365
+            + u64::from(self.months) * 30
+            + u64::from(self.weeks) * 7
+            + u64::from(self.days)
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = [
+            (self.years, "year"),
+            (self.months, "month"),
+            (self.weeks, "week"),
+            (self.days, "day"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| {
+            if n == 1 {
+                format!("1 {unit}")
+            } else {
+                format!("{n} {unit}s")
+            }
+        })
+        .collect();
+        match parts.as_slice() {
+            [] => f.write_str("0 days"),
+            [one] => f.write_str(one),
+            [init @ .., last] => write!(f, "{} and {last}", init.join(", ")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Period;
+
+    fn canonical(text: &str) -> String {
+        Period::parse(text).unwrap().to_string()
+    }
+
+    #[test]
+    fn accepts_words_and_iso_8601() {
+        assert_eq!(canonical("30 days"), "30 days");
+        assert_eq!(canonical("P30D"), "30 days");
+        assert_eq!(canonical("6 weeks"), "6 weeks");
+        assert_eq!(canonical("6 months"), "6 months");
+        assert_eq!(canonical("2 years"), "2 years");
+        assert_eq!(canonical("1 day"), "1 day");
+        assert_eq!(canonical("P1Y6M"), "1 year and 6 months");
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_retention_period() {
+        for bad in ["thirty days", "", "5 hours", "P0D", "-3 days", "PT5M"] {
+            assert!(Period::parse(bad).is_err(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn orders_by_length() {
+        let days = |text| Period::parse(text).unwrap().approx_days();
+        assert!(days("90 days") > days("30 days"));
+        assert_eq!(days("P30D"), days("30 days"));
+    }
+}

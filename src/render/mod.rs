@@ -1,0 +1,234 @@
+//! Model → an in-memory site: every page as Markdown (with YAML front matter) and as HTML,
+//! plus the assets. Pure and parallel: pages are rendered with rayon and collected in input
+//! order, so the site is the same whatever the thread count. Nothing here touches disk.
+
+mod front_matter;
+mod html;
+mod paths;
+mod prose;
+mod service;
+mod source;
+mod templates;
+
+use rayon::prelude::*;
+
+pub use front_matter::{emit as emit_front_matter, quote as yaml_quote};
+pub use templates::Templates;
+
+use crate::config::{Config, Output};
+use crate::diag::Diagnostic;
+use crate::model::{FrontMatter, Model, Page};
+
+/// One rendered page.
+#[derive(Debug, Clone)]
+pub struct RenderedPage {
+    /// Site path of the Markdown (`services/mmd.md`); the HTML is beside it as `.html`.
+    pub path: String,
+    /// The Markdown output, front matter included.
+    pub markdown: String,
+    /// The HTML output, when HTML is enabled.
+    pub html: Option<String>,
+}
+
+/// The whole site, in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    /// Pages, sorted by path.
+    pub pages: Vec<RenderedPage>,
+    /// Files written as they are: (path under the build directory, contents).
+    pub assets: Vec<(String, String)>,
+}
+
+impl Site {
+    /// Every file of the build directory: (path relative to it, bytes), sorted by path.
+    #[must_use]
+    pub fn files(&self, config: &Config) -> Vec<(String, &[u8])> {
+        let mut files: Vec<(String, &[u8])> = Vec::new();
+        for page in &self.pages {
+            if config.writes(Output::Markdown) {
+                files.push((format!("markdown/{}", page.path), page.markdown.as_bytes()));
+            }
+            if let Some(html) = &page.html {
+                files.push((format!("html/{}", html_path(&page.path)), html.as_bytes()));
+            }
+        }
+        files.extend(
+            self.assets
+                .iter()
+                .map(|(path, text)| (path.clone(), text.as_bytes())),
+        );
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files
+    }
+}
+
+/// `services/mmd.md` → `services/mmd.html`.
+#[must_use]
+pub fn html_path(markdown_path: &str) -> String {
+    let stem = markdown_path.strip_suffix(".md").unwrap_or(markdown_path);
+    format!("{stem}.html")
+}
+
+/// A page to render: generated from the model or written by hand.
+enum Job<'a> {
+    Service(&'a crate::model::Service),
+    Source(&'a crate::model::Source),
+    Page(&'a Page),
+}
+
+/// Renders every page of `model`.
+pub fn render(model: &Model, config: &Config, templates: &Templates) -> (Site, Vec<Diagnostic>) {
+    let jobs: Vec<Job<'_>> = model
+        .services
+        .iter()
+        .map(Job::Service)
+        .chain(model.sources.iter().map(Job::Source))
+        .chain(model.pages.iter().map(Job::Page))
+        .collect();
+    let results: Vec<_> = jobs
+        .par_iter()
+        .map(|job| {
+            let mut found = Vec::new();
+            let page = render_job(job, model, config, templates, &mut found);
+            (page, found)
+        })
+        .collect();
+    let mut site = Site::default();
+    let mut diagnostics = Vec::new();
+    for (page, found) in results {
+        site.pages.extend(page);
+        diagnostics.extend(found);
+    }
+    site.pages.sort_by(|a, b| a.path.cmp(&b.path));
+    if config.writes(Output::Html) {
+        site.assets = templates
+            .assets()
+            .iter()
+            .map(|(name, text)| (format!("html/{name}"), text.clone()))
+            .collect();
+    }
+    (site, diagnostics)
+}
+
+fn render_job(
+    job: &Job<'_>,
+    model: &Model,
+    config: &Config,
+    templates: &Templates,
+    found: &mut Vec<Diagnostic>,
+) -> Option<RenderedPage> {
+    let (path, markdown, front_matter) = match job {
+        Job::Service(service) => {
+            let path = format!("services/{}.md", service.id);
+            let markdown = service::markdown(service, model, &path, templates, found)?;
+            (path, markdown, service.front_matter.clone())
+        }
+        Job::Source(source) => {
+            let path = format!("sources/{}.md", source.id);
+            let (markdown, front_matter) =
+                source::markdown(source, model, &path, templates, found)?;
+            (path, markdown, front_matter)
+        }
+        Job::Page(page) => {
+            let resolver = prose::Resolver {
+                model,
+                page: &page.path,
+            };
+            let body = crate::model::Prose {
+                text: page.text[page.body_start..].to_owned(),
+                origin: crate::model::Origin {
+                    span: crate::diag::Span::file_start(page.file),
+                    verbatim_start: Some(page.body_start),
+                },
+            };
+            let markdown = format!(
+                "{}{}",
+                &page.text[..page.body_start],
+                resolver.prose(&body, found)
+            );
+            (page.path.clone(), markdown, page.front_matter.clone())
+        }
+    };
+    let html = if config.writes(Output::Html) {
+        html::page(&path, &markdown, &front_matter, config, templates)
+            .map_err(|d| found.extend(d))
+            .ok()
+    } else {
+        None
+    };
+    Some(RenderedPage {
+        path,
+        markdown,
+        html,
+    })
+}
+
+/// Escapes the characters that would turn plain text into Markdown markup inline.
+#[must_use]
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A link destination that survives Markdown: wrapped in `<…>` when it holds spaces or
+/// parentheses.
+#[must_use]
+pub fn link_destination(url: &str) -> String {
+    if url.contains([' ', '(', ')', '<', '>']) {
+        format!("<{}>", url.replace('<', "%3C").replace('>', "%3E"))
+    } else {
+        url.to_owned()
+    }
+}
+
+/// "A", "A and B", "A, B, and C" (Microsoft style: serial comma).
+#[must_use]
+pub fn sentence_list(items: &[String], conjunction: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [a, b] => format!("{a} {conjunction} {b}"),
+        [init @ .., last] => format!("{}, {conjunction} {last}", init.join(", ")),
+    }
+}
+
+/// The title of a page for `<title>`: its front matter `title`, else nothing.
+fn title_of(front_matter: &FrontMatter) -> Option<&str> {
+    front_matter.iter().find_map(|(key, value)| match value {
+        crate::model::MetaValue::Text(text) if key == "title" => Some(text.as_str()),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_read_as_sentences() {
+        let items = |xs: &[&str]| xs.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            sentence_list(&items(&["the United States"]), "and"),
+            "the United States"
+        );
+        assert_eq!(
+            sentence_list(&items(&["the United States", "India"]), "and"),
+            "the United States and India"
+        );
+        assert_eq!(sentence_list(&items(&["A", "B", "C"]), "or"), "A, B, or C");
+    }
+
+    #[test]
+    fn escapes_inline_markup_and_destinations() {
+        assert_eq!(escape_markdown("a*b_[c]"), "a\\*b\\_\\[c\\]");
+        assert_eq!(link_destination("/a b"), "</a b>");
+        assert_eq!(link_destination("/a(b)"), "</a(b)>");
+        assert_eq!(link_destination("/ab"), "/ab");
+    }
+}

@@ -1,0 +1,230 @@
+//! Prose as written → prose as published: `{{#include snippets/x.md}}` replaced by the
+//! snippet, `[text](@sources/id)` and `[text](@services/id#anchor)` by relative links to
+//! the generated pages (empty text filled with the entity's name). Unknown names are
+//! `unknown-reference` findings at the line that wrote them.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use crate::check::CheckCode;
+use crate::diag::{Code, Diagnostic, Span, did_you_mean};
+use crate::model::{Model, Origin, Prose, ServiceId, SourceId};
+
+use super::paths;
+
+const INCLUDE_OPEN: &str = "{{#include ";
+/// Includes nest at most this deep; deeper is almost certainly a cycle.
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+/// Resolves prose for the page at `page` (a site path such as `services/mmd.md`).
+pub(super) struct Resolver<'a> {
+    pub(super) model: &'a Model,
+    pub(super) page: &'a str,
+}
+
+impl Resolver<'_> {
+    /// The published Markdown of `prose`, pushing problems to `found`.
+    pub(super) fn prose(&self, prose: &Prose, found: &mut Vec<Diagnostic>) -> String {
+        self.text(&prose.text, &prose.origin, 0, found)
+    }
+
+    fn text(
+        &self,
+        text: &str,
+        origin: &Origin,
+        depth: usize,
+        found: &mut Vec<Diagnostic>,
+    ) -> String {
+        let linked = self.references(text, origin, found);
+        if !linked.contains(INCLUDE_OPEN) {
+            return linked;
+        }
+        let mut out = String::with_capacity(linked.len());
+        let mut rest = linked.as_str();
+        // Directive positions are looked up in the original text, where origins are exact.
+        let mut directives = includes(text).into_iter();
+        while let Some(at) = rest.find(INCLUDE_OPEN) {
+            let Some(len) = rest[at..].find("}}").map(|end| end + 2) else {
+                break;
+            };
+            out.push_str(&rest[..at]);
+            let directive = &rest[at..at + len];
+            let range = directives.next().map_or(0..0, |(range, _)| range);
+            out.push_str(&self.include(directive, origin.locate(range), depth, found));
+            rest = &rest[at + len..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn include(
+        &self,
+        directive: &str,
+        span: Span,
+        depth: usize,
+        found: &mut Vec<Diagnostic>,
+    ) -> String {
+        let path = directive[INCLUDE_OPEN.len()..directive.len() - 2].trim();
+        let Some(snippet) = self.model.snippets.get(path) else {
+            let hint = match did_you_mean(path, self.model.snippets.keys().map(String::as_str)) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("create `{path}` in the content directory"),
+            };
+            found.push(reference_error(
+                span,
+                format!("include of unknown snippet `{path}`"),
+                hint,
+            ));
+            return String::new();
+        };
+        if depth >= MAX_INCLUDE_DEPTH {
+            let message = format!("includes nest more than {MAX_INCLUDE_DEPTH} deep at `{path}`");
+            found.push(reference_error(
+                span,
+                message,
+                "a snippet probably includes itself".into(),
+            ));
+            return String::new();
+        }
+        let origin = Origin {
+            span: Span::file_start(snippet.file),
+            verbatim_start: Some(0),
+        };
+        let text = self.text(&snippet.text, &origin, depth + 1, found);
+        text.trim_end().to_owned()
+    }
+
+    /// Rewrites `@kind/id` link destinations; everything else is left byte for byte.
+    fn references(&self, text: &str, origin: &Origin, found: &mut Vec<Diagnostic>) -> String {
+        if !text.contains("](@") && !text.contains("]: @") {
+            return text.to_owned();
+        }
+        let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+        let mut open: Option<(Range<usize>, String, Option<Range<usize>>)> = None;
+        for (event, range) in Parser::new_ext(text, crate::markdown::options()).into_offset_iter() {
+            match event {
+                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                    if dest_url.starts_with('@') =>
+                {
+                    open = Some((range, dest_url.to_string(), None));
+                }
+                Event::End(TagEnd::Link | TagEnd::Image) => {
+                    if let Some((range, dest, inner)) = open.take() {
+                        edits.extend(self.reference(text, range, &dest, inner, origin, found));
+                    }
+                }
+                _ => {
+                    if let Some((_, _, inner)) = &mut open {
+                        let start = inner.as_ref().map_or(range.start, |r| r.start);
+                        *inner = Some(start..range.end);
+                    }
+                }
+            }
+        }
+        let mut out = text.to_owned();
+        for (range, replacement) in edits.into_iter().rev() {
+            out.replace_range(range, &replacement);
+        }
+        out
+    }
+
+    /// The edit for one reference link spanning `range`, whose text spans `inner`.
+    fn reference(
+        &self,
+        text: &str,
+        range: Range<usize>,
+        dest: &str,
+        inner: Option<Range<usize>>,
+        origin: &Origin,
+        found: &mut Vec<Diagnostic>,
+    ) -> Option<(Range<usize>, String)> {
+        let slice = &text[range.clone()];
+        let dest_range = slice
+            .rfind(dest)
+            .map(|at| range.start + at..range.start + at + dest.len());
+        let span = origin.locate(dest_range.clone().unwrap_or(range.clone()));
+        let (target, name) = match self.target(dest) {
+            Ok(resolved) => resolved,
+            Err((message, hint)) => {
+                found.push(reference_error(span, message, hint));
+                return None;
+            }
+        };
+        match (inner, dest_range) {
+            (Some(_), Some(dest_range)) => Some((dest_range, target)),
+            (Some(inner), None) => Some((range, format!("[{}]({target})", &text[inner]))),
+            (None, _) => {
+                let bang = if slice.starts_with('!') { "!" } else { "" };
+                Some((
+                    range,
+                    format!("{bang}[{}]({target})", super::escape_markdown(&name)),
+                ))
+            }
+        }
+    }
+
+    /// `@sources/intune#x` → (`../sources/intune.md#x`, "Microsoft Intune").
+    fn target(&self, dest: &str) -> Result<(String, String), (String, String)> {
+        let reference = &dest[1..];
+        let (path, fragment) = reference
+            .split_once('#')
+            .map_or((reference, ""), |(p, f)| (p, f));
+        let fragment = if fragment.is_empty() {
+            String::new()
+        } else {
+            format!("#{fragment}")
+        };
+        let (kind, id) = path.split_once('/').unwrap_or((path, ""));
+        let name = match kind {
+            "sources" => self
+                .model
+                .source(&SourceId(id.to_owned()))
+                .map(|s| s.name.clone()),
+            "services" => self
+                .model
+                .service(&ServiceId(id.to_owned()))
+                .map(|s| s.name.clone()),
+            _ => {
+                let message = format!("unknown reference kind `@{kind}`");
+                return Err((
+                    message,
+                    "references are `@sources/<id>` or `@services/<id>`".into(),
+                ));
+            }
+        };
+        let Some(name) = name else {
+            let ids: Vec<&str> = match kind {
+                "sources" => self.model.sources.iter().map(|s| s.id.as_str()).collect(),
+                _ => self.model.services.iter().map(|s| s.id.as_str()).collect(),
+            };
+            let hint = match did_you_mean(id, ids) {
+                Some(close) => format!("did you mean `@{kind}/{close}`?"),
+                None => format!("no file `content/{kind}/{id}.toml` declares it"),
+            };
+            return Err((format!("unknown reference `@{kind}/{id}`"), hint));
+        };
+        let target = paths::relative(self.page, &format!("{kind}/{id}.md"));
+        Ok((format!("{target}{fragment}"), name))
+    }
+}
+
+fn reference_error(span: Span, message: String, hint: String) -> Diagnostic {
+    Diagnostic::error(Code::Check(CheckCode::UnknownReference), span, message)
+        .with_label("referenced here")
+        .with_hint(hint)
+}
+
+/// The `{{#include …}}` directives of `text`: their ranges and paths.
+fn includes(text: &str) -> Vec<(Range<usize>, &str)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find(INCLUDE_OPEN).map(|at| from + at) {
+        let Some(end) = text[at..].find("}}").map(|end| at + end + 2) else {
+            break;
+        };
+        found.push((at..end, text[at + INCLUDE_OPEN.len()..end - 2].trim()));
+        from = end;
+    }
+    found
+}

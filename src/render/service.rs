@@ -1,0 +1,318 @@
+//! A service's privacy page: the model turned into the view `service.md` renders. Word
+//! order and sentences live in the template; this file decides what goes in it and in
+//! which order (the generated sections, with free sections placed by `after`).
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::model::{
+    GENERATED_SECTIONS, Location, Model, RetentionRule, Service, SourceId, SourceUse,
+};
+
+use super::{Templates, emit_front_matter, prose::Resolver};
+
+#[derive(Serialize)]
+struct SourceItem {
+    indent: String,
+    id: String,
+    name: String,
+    url: String,
+    purpose: String,
+}
+
+#[derive(Serialize)]
+struct StorageView {
+    facility: Option<String>,
+    follows_residency: bool,
+    locations: Vec<String>,
+    details: Option<String>,
+}
+
+#[derive(Serialize)]
+struct StaffView {
+    teams: Vec<String>,
+    locations: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct RuleView {
+    data: String,
+    period: String,
+    min_period: Option<String>,
+    trigger: Option<String>,
+    source_name: Option<String>,
+    source_url: Option<String>,
+    reason: Option<String>,
+    condition: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DetailView {
+    id: String,
+    name: String,
+    body: String,
+    privacy_url: Option<String>,
+    privacy_title: String,
+}
+
+#[derive(Serialize)]
+struct NoticeView {
+    days: u32,
+    channels: Vec<String>,
+    material: Vec<&'static str>,
+    details: Option<String>,
+}
+
+/// One block of the page, in order: a generated section (`kind` is its id) or a free one
+/// (`kind` is `"section"`).
+#[derive(Serialize)]
+struct Block {
+    kind: &'static str,
+    id: String,
+    title: String,
+    body: String,
+}
+
+/// The Markdown page of `service`, at site path `path`.
+pub(super) fn markdown(
+    service: &Service,
+    model: &Model,
+    path: &str,
+    templates: &Templates,
+    found: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let resolver = Resolver { model, page: path };
+    let mut prose = |p: &crate::model::Prose| resolver.prose(p, found);
+    let mut context = tera::Context::new();
+    context.insert("front_matter", &emit_front_matter(&service.front_matter));
+    context.insert("id", &service.id.as_str());
+    context.insert("name", &service.name);
+    context.insert("summary", &prose(&service.summary));
+    context.insert(
+        "sources",
+        &source_items(&service.sources, model, &mut prose),
+    );
+    context.insert("processing", &service.processing.as_ref().map(&mut prose));
+    context.insert(
+        "storage",
+        &service.storage.as_ref().map(|storage| StorageView {
+            facility: storage.facility.clone(),
+            follows_residency: storage.follows_residency,
+            locations: names(&storage.locations),
+            details: storage.details.as_ref().map(&mut prose),
+        }),
+    );
+    let staff: Vec<_> = service
+        .staff
+        .iter()
+        .map(|s| StaffView {
+            teams: s.teams.clone(),
+            locations: names(&s.locations),
+        })
+        .collect();
+    context.insert("staff", &staff);
+    let (defaults, exceptions): (Vec<_>, Vec<_>) =
+        service.retention.iter().partition(|rule| rule.is_default());
+    context.insert("default_rules", &rules(&defaults, model));
+    context.insert("exceptions", &rules(&exceptions, model));
+    context.insert("details", &details(&service.sources, model, &mut prose));
+    context.insert(
+        "notice",
+        &service.change_notice.as_ref().map(|notice| NoticeView {
+            days: notice.days,
+            channels: notice.channels.clone(),
+            material: notice.material.iter().map(|m| m.phrase()).collect(),
+            details: notice.details.as_ref().map(&mut prose),
+        }),
+    );
+    context.insert("blocks", &blocks(service, &mut prose));
+    let markdown = templates
+        .render("service.md", &context)
+        .map_err(|d| found.extend(d))
+        .ok()?;
+    Some(tidy(&markdown))
+}
+
+fn names(locations: &[Location]) -> Vec<String> {
+    locations.iter().map(|l| l.name.clone()).collect()
+}
+
+/// The sources in list order: each top-level source followed by the ones nested under it.
+fn source_items(
+    uses: &[SourceUse],
+    model: &Model,
+    prose: &mut impl FnMut(&crate::model::Prose) -> String,
+) -> Vec<SourceItem> {
+    fn push(
+        items: &mut Vec<SourceItem>,
+        uses: &[SourceUse],
+        parent: Option<&str>,
+        depth: usize,
+        model: &Model,
+        prose: &mut impl FnMut(&crate::model::Prose) -> String,
+    ) {
+        for entry in uses
+            .iter()
+            .filter(|u| u.under.as_ref().map(SourceId::as_str) == parent)
+        {
+            let Some(source) = model.source(&entry.source) else {
+                continue;
+            };
+            items.push(SourceItem {
+                indent: "  ".repeat(depth),
+                id: source.id.to_string(),
+                name: source.name.clone(),
+                url: source.url.clone(),
+                purpose: sentence(&prose(&entry.purpose)),
+            });
+            push(
+                items,
+                uses,
+                Some(entry.source.as_str()),
+                depth + 1,
+                model,
+                prose,
+            );
+        }
+    }
+    let mut items = Vec::new();
+    push(&mut items, uses, None, 0, model, prose);
+    items
+}
+
+/// Ends a clause with a period unless it already ends a sentence.
+fn sentence(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['.', '!', '?', ':']) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
+}
+
+fn rules(rules: &[&RetentionRule], model: &Model) -> Vec<RuleView> {
+    rules
+        .iter()
+        .map(|rule| {
+            let source = rule.source.as_ref().and_then(|id| model.source(id));
+            RuleView {
+                data: rule.data.clone(),
+                period: rule.period.to_string(),
+                min_period: rule.min_period.map(|p| p.to_string()),
+                trigger: rule.trigger.clone(),
+                source_name: source.map(|s| s.name.clone()),
+                source_url: source.map(|s| s.url.clone()),
+                reason: rule.reason.clone(),
+                condition: rule.condition.clone(),
+            }
+        })
+        .collect()
+}
+
+fn details(
+    uses: &[SourceUse],
+    model: &Model,
+    prose: &mut impl FnMut(&crate::model::Prose) -> String,
+) -> Vec<DetailView> {
+    uses.iter()
+        .filter_map(|entry| {
+            let body = entry.details.as_ref()?;
+            let source = model.source(&entry.source)?;
+            Some(DetailView {
+                id: source.id.to_string(),
+                name: source.name.clone(),
+                body: prose(body),
+                // The link comes from this source's own declaration: the copy-pasted
+                // "for more information" link of the model page cannot happen.
+                privacy_url: source.privacy_url.clone(),
+                privacy_title: source
+                    .privacy_title
+                    .clone()
+                    .unwrap_or_else(|| source.name.clone()),
+            })
+        })
+        .collect()
+}
+
+/// The page's blocks in order: each generated section, then the free sections placed
+/// after it (and the ones placed after those), then the free sections without `after`.
+fn blocks(service: &Service, prose: &mut impl FnMut(&crate::model::Prose) -> String) -> Vec<Block> {
+    fn place(
+        blocks: &mut Vec<Block>,
+        service: &Service,
+        after: Option<&str>,
+        prose: &mut impl FnMut(&crate::model::Prose) -> String,
+    ) {
+        for section in service
+            .sections
+            .iter()
+            .filter(|s| s.after.as_deref() == after)
+        {
+            blocks.push(Block {
+                kind: "section",
+                id: section.id.clone(),
+                title: section.title.clone(),
+                body: prose(&section.body),
+            });
+            place(blocks, service, Some(&section.id), prose);
+        }
+    }
+    let mut blocks = Vec::new();
+    for generated in GENERATED_SECTIONS {
+        blocks.push(Block {
+            kind: generated,
+            id: generated.to_owned(),
+            title: String::new(),
+            body: String::new(),
+        });
+        place(&mut blocks, service, Some(generated), prose);
+    }
+    place(&mut blocks, service, None, prose);
+    blocks
+}
+
+/// Collapses runs of blank lines (outside fenced code) and ends the page with one
+/// newline, so templates can be written for people to read.
+#[must_use]
+pub(super) fn tidy(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut fence: Option<&str> = None;
+    let mut blank = true;
+    for line in markdown.lines() {
+        let trimmed = line.trim_start();
+        if let Some(marker) = fence {
+            if trimmed.starts_with(marker) {
+                fence = None;
+            }
+        } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+        } else if line.trim().is_empty() {
+            if blank {
+                continue;
+            }
+            blank = true;
+            out.push('\n');
+            continue;
+        }
+        blank = false;
+        out.push_str(line);
+        out.push('\n');
+    }
+    let end = out.trim_end().len();
+    out.truncate(end);
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tidy;
+
+    #[test]
+    fn tidy_collapses_blank_lines_outside_code() {
+        assert_eq!(
+            tidy("\n\na\n\n\n\nb\n```\nx\n\n\ny\n```\n\n\n"),
+            "a\n\nb\n```\nx\n\n\ny\n```\n"
+        );
+    }
+}

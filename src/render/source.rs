@@ -1,0 +1,70 @@
+//! A source's own page: what it is, what it collects, which services use it and why.
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::model::{FrontMatter, MetaValue, Model, Source};
+
+use super::{Templates, emit_front_matter, paths, prose::Resolver};
+
+#[derive(Serialize)]
+struct UsedBy {
+    name: String,
+    link: String,
+    purpose: String,
+}
+
+/// The Markdown of the page at `path` for `source`, and its front matter.
+pub(super) fn markdown(
+    source: &Source,
+    model: &Model,
+    path: &str,
+    templates: &Templates,
+    found: &mut Vec<Diagnostic>,
+) -> Option<(String, FrontMatter)> {
+    let resolver = Resolver { model, page: path };
+    let used_by: Vec<UsedBy> = model
+        .services
+        .iter()
+        .flat_map(|service| service.sources.iter().map(move |entry| (service, entry)))
+        .filter(|(_, entry)| entry.source == source.id)
+        .map(|(service, entry)| UsedBy {
+            name: service.name.clone(),
+            link: paths::relative(path, &format!("services/{}.md", service.id)),
+            purpose: resolver.prose(&entry.purpose, &mut Vec::new()),
+        })
+        .collect();
+    let front_matter = vec![
+        ("title".to_owned(), MetaValue::Text(source.name.clone())),
+        (
+            "description".to_owned(),
+            MetaValue::Text(format!(
+                "What {} is, what it collects, and which services use it",
+                source.name
+            )),
+        ),
+    ];
+    let mut context = tera::Context::new();
+    context.insert("front_matter", &emit_front_matter(&front_matter));
+    context.insert("name", &source.name);
+    context.insert("url", &source.url);
+    context.insert("privacy_url", &source.privacy_url);
+    context.insert(
+        "privacy_title",
+        &source.privacy_title.as_deref().unwrap_or(&source.name),
+    );
+    context.insert(
+        "description",
+        &source
+            .description
+            .as_ref()
+            .map(|d| resolver.prose(d, found)),
+    );
+    context.insert("collects", &source.collects);
+    context.insert("used_by", &used_by);
+    let markdown = templates
+        .render("source.md", &context)
+        .map_err(|d| found.extend(d))
+        .ok()?;
+    Some((super::service::tidy(&markdown), front_matter))
+}

@@ -1,0 +1,155 @@
+//! The templates: built-in ones compiled into the binary from the repository's
+//! `templates/`, overridden by name by a project's `templates/`. Parsed once per run.
+
+use std::collections::BTreeMap;
+
+use tera::{Kwargs, State, Tera};
+
+use crate::diag::{Code, Diagnostic, FileId, SourceMap, Span};
+use crate::load::TemplateFile;
+
+/// The built-in templates and assets, by file name.
+const BUILT_IN: [(&str, &str); 4] = [
+    ("service.md", include_str!("../../templates/service.md")),
+    ("source.md", include_str!("../../templates/source.md")),
+    ("layout.html", include_str!("../../templates/layout.html")),
+    ("style.css", include_str!("../../templates/style.css")),
+];
+
+/// Files copied to the HTML output as they are (after overrides).
+const ASSETS: [&str; 1] = ["style.css"];
+
+/// Parsed templates and the files they came from.
+pub struct Templates {
+    tera: Tera,
+    files: BTreeMap<String, FileId>,
+    assets: Vec<(String, String)>,
+}
+
+impl Templates {
+    /// Parses the built-in templates with `overrides` applied. Built-in files are registered
+    /// in `sources` as `<built-in>/name` so errors in them can be shown too.
+    pub fn new(overrides: &[TemplateFile], sources: &mut SourceMap) -> (Self, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let mut files = BTreeMap::new();
+        let mut texts: Vec<(String, String)> = Vec::new();
+        for (name, built_in) in BUILT_IN {
+            let (file, text) = match overrides.iter().find(|o| o.name == name) {
+                Some(project) => (project.file, project.text.to_string()),
+                None => (
+                    sources.add(format!("<built-in>/{name}").into(), built_in.into()),
+                    built_in.to_owned(),
+                ),
+            };
+            files.insert(name.to_owned(), file);
+            texts.push((name.to_owned(), text));
+        }
+        for unused in overrides
+            .iter()
+            .filter(|o| !BUILT_IN.iter().any(|(name, _)| *name == o.name))
+        {
+            let names: Vec<_> = BUILT_IN
+                .iter()
+                .map(|(name, _)| format!("`{name}`"))
+                .collect();
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::Template,
+                    Span::file_start(unused.file),
+                    format!("template `{}` overrides no built-in template", unused.name),
+                )
+                .with_hint(format!("built-in templates are {}", names.join(", "))),
+            );
+        }
+        let (assets, templates): (Vec<_>, Vec<_>) = texts
+            .into_iter()
+            .partition(|(name, _)| ASSETS.contains(&name.as_str()));
+        let mut tera = Tera::new();
+        // Markdown heading ids are written `{#id}`, which is also how a tera comment opens:
+        // comments are `{! … !}` instead, so templates read like the Markdown they make.
+        tera.set_delimiters(tera::Delimiters {
+            comment_start: "{!".into(),
+            comment_end: "!}".into(),
+            ..tera::Delimiters::default()
+        })
+        .expect("no template is added before the delimiters are set");
+        register_filters(&mut tera);
+        let mut this = Self {
+            tera,
+            files,
+            assets,
+        };
+        for (name, text) in &templates {
+            if let Err(error) = this.tera.add_raw_template(name, text) {
+                diagnostics.push(this.error(name, &error));
+            }
+        }
+        (this, diagnostics)
+    }
+
+    /// Renders template `name` with `context`. `Err(None)` when the template failed to
+    /// parse, which was reported when it was added.
+    pub fn render(
+        &self,
+        name: &str,
+        context: &tera::Context,
+    ) -> Result<String, Option<Diagnostic>> {
+        if !self.tera.contains_template(name) {
+            return Err(None);
+        }
+        self.tera
+            .render(name, context)
+            .map_err(|error| Some(self.error(name, &error)))
+    }
+
+    /// The static files for the HTML output: (file name, contents).
+    #[must_use]
+    pub fn assets(&self) -> &[(String, String)] {
+        &self.assets
+    }
+
+    /// A template error at its line: tera reports the template and the byte range.
+    fn error(&self, name: &str, error: &tera::Error) -> Diagnostic {
+        let (template, range, message) = match error.kind() {
+            tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+                let template = if report.filename().is_empty() {
+                    name
+                } else {
+                    report.filename()
+                };
+                (
+                    template,
+                    report.span().range.clone(),
+                    report.message().to_owned(),
+                )
+            }
+            other => (name, 0..0, other.to_string()),
+        };
+        let file = self
+            .files
+            .get(template)
+            .or_else(|| self.files.get(name))
+            .copied();
+        let file = file.expect("every template name was registered with its file");
+        Diagnostic::error(
+            Code::Template,
+            Span::new(file, range),
+            format!("template `{template}`: {}", message.trim_end_matches('.')),
+        )
+    }
+}
+
+fn register_filters(tera: &mut Tera) {
+    tera.register_filter("md", |text: &str, _: Kwargs, _: &State| {
+        super::escape_markdown(text)
+    });
+    tera.register_filter("dest", |url: &str, _: Kwargs, _: &State| {
+        super::link_destination(url)
+    });
+    tera.register_filter("and_list", |items: Vec<String>, _: Kwargs, _: &State| {
+        super::sentence_list(&items, "and")
+    });
+    tera.register_filter("or_list", |items: Vec<String>, _: Kwargs, _: &State| {
+        super::sentence_list(&items, "or")
+    });
+}

@@ -1,0 +1,133 @@
+//! Atomic output: the whole build directory is written beside itself in a temporary
+//! directory, then swapped in with one `rename` (`RENAME_EXCHANGE` on Linux). A failed
+//! build leaves the previous output untouched; nothing outside the build directory and
+//! the temporary directory privdoc created is ever removed.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+/// Replaces `build_dir` with exactly `files` (paths relative to it, `/`-separated).
+pub fn replace_dir(build_dir: &Path, files: &[(String, &[u8])]) -> Result<()> {
+    let parent = match build_dir.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)
+        .with_context(|| format!("failed to create `{}`", parent.display()))?;
+    if build_dir.exists() && !build_dir.is_dir() {
+        bail!("`{}` exists and is not a directory", build_dir.display());
+    }
+    let staging = tempfile::Builder::new()
+        .prefix(".privdoc-build-")
+        .tempdir_in(&parent)
+        .with_context(|| {
+            format!(
+                "failed to create a temporary directory in `{}`",
+                parent.display()
+            )
+        })?;
+    for (relative, bytes) in files {
+        let path = staging.path().join(relative);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)
+                .with_context(|| format!("failed to create `{}`", dir.display()))?;
+        }
+        fs::write(&path, bytes).with_context(|| format!("failed to write `{}`", path.display()))?;
+    }
+    make_readable(staging.path())?;
+    if build_dir.exists() {
+        swap(staging.path(), build_dir)?;
+        // `staging` now holds the previous output and is removed when dropped.
+        drop(staging);
+    } else {
+        let staged = staging.keep();
+        fs::rename(&staged, build_dir)
+            .with_context(|| format!("failed to move the build into `{}`", build_dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Temporary directories are private (0700); the output should be as readable as any
+/// directory the user creates.
+fn make_readable(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o755))
+            .with_context(|| format!("failed to set permissions of `{}`", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Exchanges two directories atomically where the kernel can, else with two renames.
+fn swap(staged: &Path, build_dir: &Path) -> Result<()> {
+    let exchanged = exchange(staged, build_dir)
+        .with_context(|| format!("failed to replace `{}`", build_dir.display()))?;
+    if exchanged {
+        return Ok(());
+    }
+    // No atomic exchange on this file system: move the old output aside, then the new in.
+    let aside = staged.with_extension("old");
+    fs::rename(build_dir, &aside)
+        .with_context(|| format!("failed to move `{}` aside", build_dir.display()))?;
+    if let Err(error) = fs::rename(staged, build_dir) {
+        // Put the previous output back before reporting.
+        let _ = fs::rename(&aside, build_dir);
+        return Err(error)
+            .with_context(|| format!("failed to move the build into `{}`", build_dir.display()));
+    }
+    fs::rename(&aside, staged).with_context(|| format!("failed to clean up `{}`", aside.display()))
+}
+
+/// `Ok(false)` when the file system cannot exchange (the kernel says `EINVAL` or `ENOSYS`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::INVAL | Errno::NOSYS) => Ok(false),
+        Err(errno) => Err(errno.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_whole_directory_and_leaves_no_temporaries() {
+        let root = tempfile::tempdir().unwrap();
+        let book = root.path().join("book");
+        replace_dir(&book, &[("a/x.md".into(), b"one"), ("b.md".into(), b"two")]).unwrap();
+        assert_eq!(fs::read(book.join("a/x.md")).unwrap(), b"one");
+        replace_dir(&book, &[("c.md".into(), b"three")]).unwrap();
+        assert!(
+            !book.join("a").exists(),
+            "files of the previous build are gone"
+        );
+        assert_eq!(fs::read(book.join("c.md")).unwrap(), b"three");
+        let leftovers: Vec<_> = fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("book")]);
+    }
+
+    #[test]
+    fn refuses_to_replace_a_file() {
+        let root = tempfile::tempdir().unwrap();
+        let book = root.path().join("book");
+        fs::write(&book, "not a dir").unwrap();
+        assert!(replace_dir(&book, &[]).is_err());
+        assert_eq!(fs::read(&book).unwrap(), b"not a dir");
+    }
+}
