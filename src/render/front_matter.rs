@@ -71,6 +71,74 @@ pub fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::de::Ordered;
+
+    /// Reads emitted front matter back with a real YAML parser, strings only: a value the
+    /// emitter left ambiguous (`yes` read as a boolean) fails to come back as the same text.
+    fn read_back(yaml: &str) -> Vec<(String, String)> {
+        let inner = yaml
+            .strip_prefix("---\n")
+            .and_then(|y| y.strip_suffix("---\n"))
+            .unwrap();
+        serde_saphyr::from_str::<Ordered<String>>(inner).unwrap().0
+    }
+
+    #[test]
+    fn tricky_strings_read_back_as_written() {
+        let tricky = [
+            "yes",
+            "no",
+            "on",
+            "null",
+            "~",
+            "123",
+            "0x1F",
+            "1e3",
+            "#x",
+            "a: b",
+            "- item",
+            "[a, b]",
+            "{a: 1}",
+            "\"quoted\"",
+            "'single'",
+            "line\nbreak",
+            "tab\there",
+            " leading",
+            "trailing ",
+            "back\\slash",
+            "*alias",
+            "&anchor",
+            "!tag",
+            "%directive",
+            "@at",
+            "`tick`",
+            "|",
+            ">",
+            "---",
+            "...",
+            "\u{2028}sep",
+            "\u{85}nel",
+            "\u{feff}bom",
+            "émoji 🚀",
+            "",
+        ];
+        for text in tricky {
+            let entries = vec![("key".to_owned(), MetaValue::Text(text.to_owned()))];
+            assert_eq!(
+                read_back(&emit(&entries)),
+                vec![("key".to_owned(), text.to_owned())],
+                "{text:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_reads_back(text in "(?s).{0,40}", key in "[a-z][a-z0-9_.-]{0,12}") {
+            let entries = vec![(key.clone(), MetaValue::Text(text.clone()))];
+            proptest::prop_assert_eq!(read_back(&emit(&entries)), vec![(key, text)]);
+        }
+    }
 
     #[test]
     fn emits_block_lists_and_quoted_strings() {

@@ -16,6 +16,18 @@ struct Meta<'a> {
     content: String,
 }
 
+/// Relative links to pages point at their HTML; site-absolute links (`/windows/…`) point
+/// at `site-url`, since they only resolve on the site the Markdown is published to.
+fn link_for_html(dest: &str, config: &Config) -> Option<String> {
+    if let Some(site) = &config.site_url
+        && dest.starts_with('/')
+        && !dest.starts_with("//")
+    {
+        return Some(format!("{}{dest}", site.trim_end_matches('/')));
+    }
+    markdown::md_link_to_html(dest)
+}
+
 /// The HTML page at site path `path` (`services/mmd.md`) for `markdown` (front matter
 /// included, which is skipped) with `front_matter` for the head.
 pub(super) fn page(
@@ -26,7 +38,9 @@ pub(super) fn page(
     templates: &Templates,
 ) -> Result<String, Option<Diagnostic>> {
     let body_start = crate::load::split_front_matter(markdown_text).map_or(0, |(_, start)| start);
-    let rendered = markdown::to_html(&markdown_text[body_start..], markdown::md_link_to_html);
+    let rendered = markdown::to_html(&markdown_text[body_start..], |dest| {
+        link_for_html(dest, config)
+    });
     let title = title_of(front_matter)
         .map(str::to_owned)
         .or_else(|| rendered.headings.first().map(|h| h.text.clone()))

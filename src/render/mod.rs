@@ -187,6 +187,16 @@ pub fn link_destination(url: &str) -> String {
     }
 }
 
+/// Ends a clause with a period unless it already ends a sentence.
+fn sentence(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['.', '!', '?', ':']) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
+}
+
 /// "A", "A and B", "A, B, and C" (Microsoft style: serial comma).
 #[must_use]
 pub fn sentence_list(items: &[String], conjunction: &str) -> String {

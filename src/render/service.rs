@@ -9,7 +9,7 @@ use crate::model::{
     GENERATED_SECTIONS, Location, Model, RetentionRule, Service, SourceId, SourceUse,
 };
 
-use super::{Templates, emit_front_matter, prose::Resolver};
+use super::{Templates, emit_front_matter, prose::Resolver, sentence};
 
 #[derive(Serialize)]
 struct SourceItem {
@@ -178,16 +178,6 @@ fn source_items(
     let mut items = Vec::new();
     push(&mut items, uses, None, 0, model, prose);
     items
-}
-
-/// Ends a clause with a period unless it already ends a sentence.
-fn sentence(text: &str) -> String {
-    let text = text.trim();
-    if text.ends_with(['.', '!', '?', ':']) {
-        text.to_owned()
-    } else {
-        format!("{text}.")
-    }
 }
 
 fn rules(rules: &[&RetentionRule], model: &Model) -> Vec<RuleView> {

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::diag::Diagnostic;
 use crate::model::{FrontMatter, MetaValue, Model, Source};
 
-use super::{Templates, emit_front_matter, paths, prose::Resolver};
+use super::{Templates, emit_front_matter, paths, prose::Resolver, sentence};
 
 #[derive(Serialize)]
 struct UsedBy {
@@ -31,7 +31,8 @@ pub(super) fn markdown(
         .map(|(service, entry)| UsedBy {
             name: service.name.clone(),
             link: paths::relative(path, &format!("services/{}.md", service.id)),
-            purpose: resolver.prose(&entry.purpose, &mut Vec::new()),
+            // Problems in the purpose are reported once, by the service page that owns it.
+            purpose: sentence(&resolver.prose(&entry.purpose, &mut Vec::new())),
         })
         .collect();
     let front_matter = vec![

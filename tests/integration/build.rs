@@ -1,0 +1,316 @@
+//! `privdoc build` and `privdoc check` end to end: the example's facts and the absence of
+//! the model page's defects, a second project, determinism, atomic writes and the
+//! build-directory guard.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use privdoc::de::Ordered;
+
+use crate::support::{copy_project, fixture, privdoc, read_tree, repo};
+
+fn build(project: &Path, extra: &[&str]) -> BTreeMap<String, Vec<u8>> {
+    privdoc()
+        .arg("build")
+        .arg(project)
+        .args(extra)
+        .assert()
+        .success();
+    read_tree(&project.join("book"))
+}
+
+fn page(tree: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
+    String::from_utf8(tree[path].clone()).unwrap()
+}
+
+fn example_page() -> String {
+    let project = copy_project(&repo());
+    page(
+        &build(project.path(), &[]),
+        "markdown/services/managed-desktop.md",
+    )
+}
+
+#[test]
+fn example_page_states_every_fact() {
+    let page = example_page();
+    let facts = [
+        "- [Microsoft Windows 10 Enterprise](/windows/windows-10/) – for management of device setup experience",
+        "- [Windows Update for Business](/windows/deployment/update/waas-manage-updates-wufb) – uses Windows 10 Enterprise diagnostic data",
+        "- [Microsoft Endpoint Manager](/mem/endpoint-manager-overview) – for device management",
+        "  - [Microsoft Azure Active Directory](/azure/active-directory/) – for authentication and identification",
+        "  - [Microsoft Intune](/mem/intune/) – for distributing device configurations",
+        "  - [Endpoint Analytics](/mem/analytics/overview) – for analytical insights",
+        "  - [Windows Autopilot](/microsoft-365/windows/windows-autopilot) – for device provisioning",
+        "  - [Microsoft Defender for Endpoint](/microsoft-365/security/defender-endpoint/) – provides security services",
+        "- [Microsoft Managed Desktop](https://endpoint.microsoft.com/#home) – data provided by the customer",
+        "- [Microsoft 365 Apps for enterprise](https://www.microsoft.com/microsoft-365/enterprise/compare-office-365-plans) – for management of Microsoft 365 Apps.",
+        "Microsoft Managed Desktop stores its data in Azure data centers in the United States.",
+        "After a device is removed from Microsoft Managed Desktop, we keep personal data for a maximum of 30 days.",
+        "As an exception, we keep alert data collected by [Microsoft Defender for Endpoint](/microsoft-365/security/defender-endpoint/) for a maximum of 180 days for security purposes.",
+        "The Engineering Operations and Security Operations teams of Microsoft Managed Desktop are located in the United States and India.",
+        "through the Microsoft 365 Message Center and the Microsoft Managed Desktop Admin portal.",
+        "we provide a minimum of 30 days of advance notice",
+        "## Compliance {#compliance}",
+        "### Data subject requests",
+        "## Legal {#legal}",
+        "### Microsoft Windows 10 Enterprise {#windows-enterprise}",
+        "### Windows Update for Business {#windows-update-for-business}",
+        "### Microsoft Azure Active Directory {#azure-ad}",
+        "### Microsoft Intune {#intune}",
+        "### Microsoft Defender for Endpoint {#defender-endpoint}",
+    ];
+    for fact in facts {
+        assert!(page.contains(fact), "missing: {fact}");
+    }
+    // Sections in the model page's order.
+    let order = [
+        "# Overview",
+        "data sources and purpose",
+        "data process and storage",
+        "data storage and staff location",
+        "### Microsoft Intune",
+        "## Major data change notification",
+        "## Compliance",
+        "## Legal",
+    ];
+    let positions: Vec<_> = order
+        .iter()
+        .map(|heading| page.find(heading).unwrap())
+        .collect();
+    assert!(
+        positions.is_sorted(),
+        "sections out of order: {positions:?}"
+    );
+}
+
+#[test]
+fn example_page_has_none_of_the_model_pages_defects() {
+    let page = example_page();
+    // The Microsoft 365 Apps subsection links to a Microsoft 365 Apps page, not Defender's.
+    let apps = &page[page.find("### Microsoft 365 Apps for enterprise").unwrap()..];
+    let apps = &apps[..apps.find("\n## ").unwrap()];
+    assert!(
+        apps.contains("](/deployoffice/privacy/overview-privacy-controls)"),
+        "{apps}"
+    );
+    assert!(!apps.contains("defender"), "{apps}");
+    // No sentence twice (the processor-duties sentence appears once, from its snippet).
+    let body = &page[page.find("# Overview").unwrap()..];
+    let mut seen = BTreeMap::new();
+    for sentence in body
+        .split(['.', '\n'])
+        .map(str::trim)
+        .filter(|s| s.len() > 40)
+    {
+        *seen.entry(sentence).or_insert(0) += 1;
+    }
+    let repeated: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(repeated.is_empty(), "repeated sentences: {repeated:?}");
+    assert_eq!(page.matches("When we process data").count(), 1);
+    // No keyword twice, and the front matter reads back as declared.
+    let (yaml, _) = privdoc::load::split_front_matter(&page).unwrap();
+    let front: Ordered<serde_yaml_value::Value> = serde_saphyr::from_str(&page[yaml]).unwrap();
+    let keys: Vec<_> = front.0.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys[..4], ["title", "description", "keywords", "author"]);
+    assert_eq!(
+        keys[4..],
+        [
+            "ms.service",
+            "ms.sitesec",
+            "manager",
+            "f1.keywords",
+            "ms.author",
+            "ms.topic",
+            "audience",
+            "ms.localizationpriority"
+        ]
+    );
+    let keywords = &front.0[2].1;
+    assert_eq!(
+        keywords,
+        &serde_yaml_value::Value::List(
+            [
+                "GDPR",
+                "retention",
+                "deletion",
+                "storage",
+                "processing",
+                "security",
+                "auditing"
+            ]
+            .map(String::from)
+            .to_vec()
+        )
+    );
+}
+
+/// A front-matter value read strictly: strings stay strings.
+mod serde_yaml_value {
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(untagged)]
+    pub(super) enum Value {
+        Text(String),
+        List(Vec<String>),
+    }
+}
+
+#[test]
+fn second_project_builds_from_the_same_schema() {
+    let project = copy_project(&fixture("second-project"));
+    let output = privdoc()
+        .args(["build", "--format", "short"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("templates/footer.html:1:1: warning[template]: template `footer.html` overrides no built-in template"), "{stderr}");
+    let tree = read_tree(&project.path().join("book"));
+    let payroll = page(&tree, "markdown/services/payroll.md");
+    for fact in [
+        "Contoso Payroll pays employees on time using records from [Workday HCM](../sources/workday.md).",
+        "- [Workday HCM](https://workday.example/hcm) – for employee and salary records.\n  - [Bank transfer API](https://bank.example/api) – for salary transfers.",
+        "Contoso processes personal data only as the [Data Processing Addendum](https://contoso.example/dpa) allows. Payroll runs are audited monthly.",
+        "stores its data in Contoso data centers based on your data residency, in the European Union or the United States.",
+        "The Payroll Operations team of Contoso Payroll is located in Ireland.",
+        "The Support and Security teams of Contoso Payroll are located in the United States, India, and Romania.",
+        "After an employee leaves, we keep payslips for at least 3 months and a maximum of 6 months.",
+        "for a maximum of 2 years if the customer is subject to German tax law.",
+        "For more information, see [Workday privacy statement](https://workday.example/privacy).",
+        "Changes to where data is stored or how long data is kept are material changes: we provide a minimum of 60 days",
+    ] {
+        assert!(payroll.contains(fact), "missing: {fact}\n{payroll}");
+    }
+    let order = [
+        "# Overview",
+        "## Cookies",
+        "## Tax authorities",
+        "## Contoso Payroll data sources",
+        "## Major data change",
+        "## Contact",
+    ];
+    let positions: Vec<_> = order
+        .iter()
+        .map(|heading| payroll.find(heading).unwrap())
+        .collect();
+    assert!(
+        positions.is_sorted(),
+        "free sections misplaced: {positions:?}"
+    );
+    let faq = page(&tree, "html/guide/faq.html");
+    assert!(
+        faq.contains("<title>Frequently asked questions | Contoso</title>"),
+        "the layout override applies: {faq}"
+    );
+    assert!(
+        faq.contains("<a href=\"../services/payroll.html#retention\">Contoso Payroll</a>"),
+        "{faq}"
+    );
+    assert!(
+        page(&tree, "markdown/guide/faq.md")
+            .contains("[Contoso Payroll](../services/payroll.md#retention)")
+    );
+    let helpdesk = page(&tree, "html/services/helpdesk.html");
+    assert!(
+        helpdesk.contains("<a href=\"payroll.html#retention\">payroll retention rules</a>"),
+        "{helpdesk}"
+    );
+}
+
+#[test]
+fn output_is_identical_across_runs_threads_and_directories() {
+    let first = copy_project(&repo());
+    let second = copy_project(&repo());
+    let one_thread = build(first.path(), &["-j", "1"]);
+    let two_threads = build(second.path(), &["-j", "2"]);
+    assert!(one_thread.len() > 10);
+    assert_eq!(one_thread, two_threads);
+    assert_eq!(
+        build(first.path(), &["-j", "2"]),
+        one_thread,
+        "a rebuild changed the output"
+    );
+    let absolute = first.path().to_string_lossy().into_owned();
+    assert!(
+        one_thread
+            .values()
+            .all(|bytes| !String::from_utf8_lossy(bytes).contains(&absolute)),
+        "output holds an absolute path"
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let project = copy_project(&repo());
+    let before = build(project.path(), &[]);
+    let service = project.path().join("content/services/managed-desktop.toml");
+    let text = fs::read_to_string(&service).unwrap();
+    fs::write(
+        &service,
+        text.replace("source = \"intune\"", "source = \"intnue\""),
+    )
+    .unwrap();
+    privdoc().arg("build").arg(project.path()).assert().code(1);
+    assert_eq!(read_tree(&project.path().join("book")), before);
+    let entries: Vec<_> = fs::read_dir(project.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        entries.iter().all(|name| !name.starts_with(".privdoc")),
+        "temporary directory left behind: {entries:?}"
+    );
+}
+
+#[test]
+fn check_writes_nothing() {
+    let project = copy_project(&repo());
+    let output = privdoc().arg("check").arg(project.path()).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!project.path().join("book").exists());
+}
+
+#[test]
+fn refuses_build_dirs_that_would_destroy_input() {
+    let project = copy_project(&repo());
+    let book_toml = project.path().join("book.toml");
+    let settings = fs::read_to_string(&book_toml).unwrap();
+    for bad in ["\"content\"", "\".\"", "\"../elsewhere\""] {
+        fs::write(
+            &book_toml,
+            settings.replace("build-dir = \"book\"", &format!("build-dir = {bad}")),
+        )
+        .unwrap();
+        let output = privdoc()
+            .args(["build", "--format", "short"])
+            .arg(project.path())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "build-dir = {bad}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr)
+                .contains("book.toml:8:13: error[config]: build-dir"),
+            "{bad}"
+        );
+    }
+    assert!(
+        project
+            .path()
+            .join("content/services/managed-desktop.toml")
+            .exists()
+    );
+    assert!(!project.path().parent().unwrap().join("elsewhere").exists());
+    fs::write(&book_toml, settings).unwrap();
+    privdoc()
+        .args(["build", "--dest-dir", "../elsewhere"])
+        .arg(project.path())
+        .assert()
+        .code(2);
+}

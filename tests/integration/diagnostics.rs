@@ -1,0 +1,121 @@
+//! Bad input: each fixture under `tests/fixtures/diagnostics/` is a project with one kind of
+//! mistake and `expected.txt`, the findings at `file:line:col` with their code. The build
+//! must exit 1, report every finding of the run, and write nothing.
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::{copy_project, findings, fixture, privdoc};
+
+fn assert_fails_with(project: &Path, expected: &[String]) {
+    let output = privdoc()
+        .args(["build", "--format", "short"])
+        .arg(project)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(findings(&output.stderr), expected);
+    assert!(
+        !project.join("book").exists(),
+        "a failed build must write nothing"
+    );
+}
+
+#[test]
+fn each_bad_input_is_reported_at_its_line() {
+    let cases = fs::read_dir(fixture("diagnostics")).unwrap();
+    let mut names: Vec<_> = cases.map(|case| case.unwrap().file_name()).collect();
+    names.sort();
+    assert!(names.len() >= 9, "fixtures went missing: {names:?}");
+    for name in names {
+        let case = fixture("diagnostics").join(&name);
+        let expected = fs::read_to_string(case.join("expected.txt")).unwrap();
+        let expected: Vec<String> = expected.lines().map(str::to_owned).collect();
+        let project = copy_project(&case);
+        assert_fails_with(project.path(), &expected);
+    }
+}
+
+#[test]
+fn human_format_has_a_caret_snippet_and_a_hint() {
+    let project = copy_project(&fixture("diagnostics/unknown-key"));
+    let output = privdoc().arg("build").arg(project.path()).output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let expected = "\
+error[schema]: unknown key `purpse` in `sources[0]`
+ --> content/services/svc.toml:6:1
+  |
+6 | purpse = \"device management\"
+  | ^^^^^^
+  |
+help: did you mean `purpose`?
+";
+    assert!(stderr.starts_with(expected), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "NO_COLOR must turn colours off");
+}
+
+#[test]
+fn non_utf8_file_is_located_at_the_first_bad_byte() {
+    let project = copy_project(&fixture("diagnostics/unknown-source"));
+    let page = project.path().join("content/notes.md");
+    fs::write(&page, b"# Notes\n\nna\xefve\n").unwrap();
+    assert_fails_with(
+        project.path(),
+        &[
+            "content/notes.md:3:3: error[io]: `content/notes.md` is not valid UTF-8".to_owned(),
+            "content/services/svc.toml:5:10: error[declaration]: unknown source `intnue`"
+                .to_owned(),
+        ],
+    );
+}
+
+#[test]
+fn unreadable_file_and_non_utf8_name_are_reported_not_fatal() {
+    let project = copy_project(&fixture("diagnostics/unknown-source"));
+    let content = project.path().join("content");
+    std::os::unix::fs::symlink("does-not-exist.md", content.join("dangling.md")).unwrap();
+    let bad_name = <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b"caf\xe9.md");
+    fs::write(content.join(bad_name), "# Café\n").unwrap();
+    let output = privdoc()
+        .args(["build", "--format", "short"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let found = findings(&output.stderr);
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found[0].starts_with("content/caf\u{fffd}.md:1:1: error[io]: `content/caf\u{fffd}.md` has a name that is not UTF-8"), "{found:?}");
+    assert!(
+        found[1].starts_with(
+            "content/dangling.md:1:1: error[io]: `content/dangling.md` cannot be read"
+        ),
+        "{found:?}"
+    );
+    assert!(found[2].contains("unknown source `intnue`"), "{found:?}");
+    assert!(!project.path().join("book").exists());
+}
+
+#[test]
+fn bad_book_toml_exits_2_with_a_suggestion() {
+    let project = copy_project(&fixture("diagnostics/unknown-source"));
+    fs::write(
+        project.path().join("book.toml"),
+        "[book]\nsrc = \"content\"\n[preprocessor.privdoc]\nsite-ur = \"x\"\n",
+    )
+    .unwrap();
+    let output = privdoc()
+        .args(["build", "--format", "short"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        findings(&output.stderr),
+        ["book.toml:4:1: error[schema]: unknown key `site-ur` in `preprocessor.privdoc`"]
+    );
+}

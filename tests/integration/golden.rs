@@ -1,0 +1,47 @@
+//! Golden output of the bundled example: every file `privdoc build` writes for the
+//! repository's own `book.toml`, `content/` and `templates/`, compared byte for byte with
+//! `tests/golden/example/`. Regenerate with `PRIVDOC_BLESS=1 cargo test --test integration`
+//! and review the diff.
+
+use std::fs;
+
+use crate::support::{bless, copy_dir, privdoc, read_tree, repo};
+
+#[test]
+fn example_output_matches_golden_files() {
+    let project = tempfile::tempdir().unwrap();
+    for entry in ["book.toml", "content", "templates"] {
+        let from = repo().join(entry);
+        if from.is_dir() {
+            copy_dir(&from, &project.path().join(entry), &[]);
+        } else {
+            fs::copy(&from, project.path().join(entry)).unwrap();
+        }
+    }
+    privdoc()
+        .arg("build")
+        .arg(project.path())
+        .assert()
+        .success();
+    let built = read_tree(&project.path().join("book"));
+    let golden_dir = repo().join("tests/golden/example");
+    if bless() {
+        let _ = fs::remove_dir_all(&golden_dir);
+        for (path, bytes) in &built {
+            let target = golden_dir.join(path);
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::write(target, bytes).unwrap();
+        }
+    }
+    let golden = read_tree(&golden_dir);
+    let built_paths: Vec<_> = built.keys().collect();
+    let golden_paths: Vec<_> = golden.keys().collect();
+    assert_eq!(built_paths, golden_paths, "the set of output files changed");
+    for (path, bytes) in &built {
+        assert!(
+            golden[path] == *bytes,
+            "`{path}` differs from tests/golden/example/{path}:\n{}",
+            String::from_utf8_lossy(bytes)
+        );
+    }
+}

@@ -1,0 +1,80 @@
+//! Helpers shared by the integration tests.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The `privdoc` binary built for this test run, with colours off.
+pub(crate) fn privdoc() -> assert_cmd::Command {
+    let mut command = assert_cmd::cargo::cargo_bin_cmd!("privdoc");
+    command.env("NO_COLOR", "1");
+    command
+}
+
+/// The repository root: the bundled example project.
+pub(crate) fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture directory under `tests/fixtures`.
+pub(crate) fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// Copies the project at `from` into a new temporary directory, leaving out build output.
+pub(crate) fn copy_project(from: &Path) -> tempfile::TempDir {
+    let to = tempfile::tempdir().expect("temporary directory");
+    copy_dir(from, to.path(), &["book", "target", ".git"]);
+    to
+}
+
+/// Copies the project in `from` to `to`, skipping top-level entries named in `skip`.
+pub(crate) fn copy_dir(from: &Path, to: &Path, skip: &[&str]) {
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.expect("readable fixture");
+        let relative = entry.path().strip_prefix(from).expect("inside the walk");
+        let top = relative
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+        if top.is_some_and(|top| skip.contains(&top.as_str())) {
+            continue;
+        }
+        let target = to.join(relative);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).expect("create directory");
+        } else {
+            fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// Every file under `dir`: relative path → bytes.
+pub(crate) fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|entry| entry.expect("readable output"))
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(dir).expect("inside the walk");
+            let key = relative.to_string_lossy().replace('\\', "/");
+            (key, fs::read(entry.path()).expect("read output file"))
+        })
+        .collect()
+}
+
+/// Golden files are rewritten instead of compared when `PRIVDOC_BLESS=1` is set:
+/// `PRIVDOC_BLESS=1 cargo test --test integration`. Review the diff before committing.
+pub(crate) fn bless() -> bool {
+    std::env::var_os("PRIVDOC_BLESS").is_some_and(|v| v == "1")
+}
+
+/// The lines of a `--format short` run's stderr that are findings.
+pub(crate) fn findings(stderr: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(stderr)
+        .lines()
+        .filter(|line| line.contains(": error[") || line.contains(": warning["))
+        .map(str::to_owned)
+        .collect()
+}
