@@ -81,7 +81,29 @@ pub(super) fn model(
         diagnostics.extend(found);
     }
     model.services.sort_by(|a, b| a.id.cmp(&b.id));
+    reject_shadowing_pages(&mut model, diagnostics);
     model
+}
+
+/// A hand-written `services/<id>.md` or `sources/<id>.md` would be silently replaced by
+/// the generated page of the same path (or replace it): neither is what the writer meant,
+/// so such pages are reported and left out.
+fn reject_shadowing_pages(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
+    let generated: BTreeSet<String> = model
+        .services
+        .iter()
+        .map(|s| format!("services/{}.md", s.id))
+        .chain(model.sources.iter().map(|s| format!("sources/{}.md", s.id)))
+        .collect();
+    model.pages.retain(|page| {
+        if !generated.contains(&page.path) {
+            return true;
+        }
+        let message = format!("`{}` has the path of a generated page", page.path);
+        let hint = "move the page, or put its prose in the declaration (`details`, `description`, `[[sections]]`)";
+        diagnostics.push(declaration(Span::file_start(page.file), message).with_hint(hint));
+        false
+    });
 }
 
 fn declaration(span: Span, message: impl Into<String>) -> Diagnostic {

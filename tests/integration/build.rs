@@ -314,3 +314,28 @@ fn refuses_build_dirs_that_would_destroy_input() {
         .assert()
         .code(2);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+    /// No input may panic: the example's service file with a slice cut out and arbitrary
+    /// text put in its place must give diagnostics (or a build), never a crash.
+    #[test]
+    fn mangled_declarations_never_panic(cut in 0.0..1.0f64, len in 0usize..40, insert in "(?s).{0,12}") {
+        let project = copy_project(&repo());
+        let service = project.path().join("content/services/managed-desktop.toml");
+        let text = fs::read_to_string(&service).unwrap();
+        let mut start = ((text.len() as f64) * cut) as usize;
+        while !text.is_char_boundary(start) { start -= 1; }
+        let mut end = (start + len).min(text.len());
+        while !text.is_char_boundary(end) { end += 1; }
+        fs::write(&service, format!("{}{insert}{}", &text[..start], &text[end..])).unwrap();
+        let output = privdoc().args(["check", "--format", "short"]).arg(project.path()).output().unwrap();
+        let code = output.status.code();
+        proptest::prop_assert!(matches!(code, Some(0 | 1)), "exit {code:?}: {}", String::from_utf8_lossy(&output.stderr));
+        if code == Some(1) {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            proptest::prop_assert!(stderr.lines().any(|l| l.starts_with("content/services/managed-desktop.toml:")), "{stderr}");
+        }
+    }
+}
