@@ -321,11 +321,11 @@ proptest::proptest! {
     /// No input may panic: the example's service file with a slice cut out and arbitrary
     /// text put in its place must give diagnostics (or a build), never a crash.
     #[test]
-    fn mangled_declarations_never_panic(cut in 0.0..1.0f64, len in 0usize..40, insert in "(?s).{0,12}") {
+    fn mangled_declarations_never_panic(cut in 0usize..10_000, len in 0usize..40, insert in "(?s).{0,12}") {
         let project = copy_project(&repo());
         let service = project.path().join("content/services/managed-desktop.toml");
         let text = fs::read_to_string(&service).unwrap();
-        let mut start = ((text.len() as f64) * cut) as usize;
+        let mut start = text.len() * cut / 10_000;
         while !text.is_char_boundary(start) { start -= 1; }
         let mut end = (start + len).min(text.len());
         while !text.is_char_boundary(end) { end += 1; }
