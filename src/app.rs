@@ -84,7 +84,7 @@ pub fn process(dir: &Path, overrides: &Overrides) -> Result<Outcome, Box<Unusabl
     if loaded_cleanly {
         diagnostics.extend(check::run(&loaded.model));
     }
-    check::apply_levels(&mut diagnostics, &config);
+    check::apply_levels(&mut diagnostics, &config.checks);
     diag::sort(&mut diagnostics, &sources);
     Ok(Outcome {
         config,

@@ -9,9 +9,8 @@ use std::path::{Component, Path, PathBuf};
 use serde::Deserialize;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use crate::check::{CheckCode, Level};
 use crate::de::parse_toml;
-use crate::diag::{Code, Diagnostic, FileId, SourceMap, Span};
+use crate::diag::{CheckCode, Code, Diagnostic, FileId, Level, SourceMap, Span};
 
 /// The file name of the project settings.
 pub const BOOK_TOML: &str = "book.toml";

@@ -3,12 +3,14 @@
 //! only when a diagnostic is printed. This module owns the text formats (`human`, `short`)
 //! but never prints: `app` decides where the text goes.
 
+mod code;
 mod format;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use code::{CheckCode, Level};
 pub use format::{Format, render};
 
 /// How bad a finding is. Ordered so that `Error > Warning`.
@@ -46,7 +48,7 @@ pub enum Code {
     /// A template failed to parse or render.
     Template,
     /// A configurable check.
-    Check(crate::check::CheckCode),
+    Check(CheckCode),
 }
 
 impl Code {

@@ -3,10 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::diag::{Code, Diagnostic, Span};
+use crate::diag::{CheckCode, Code, Diagnostic, Span};
 use crate::model::Model;
-
-use super::CheckCode;
 
 /// A source file that no service lists is probably a leftover (warning).
 pub(super) fn unused_sources(model: &Model) -> Vec<Diagnostic> {

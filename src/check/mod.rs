@@ -3,82 +3,11 @@
 
 mod declaration;
 
-use serde::Deserialize;
+use std::collections::BTreeMap;
 
-use crate::config::Config;
+pub use crate::diag::{CheckCode, Level};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::model::Model;
-
-/// The stable code of a configurable check, as written in `[preprocessor.privdoc.checks]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CheckCode {
-    /// The same paragraph twice.
-    DuplicateParagraph,
-    /// The same sentence twice.
-    DuplicateSentence,
-    /// Sentences or paragraphs that say nearly the same.
-    NearDuplicate,
-    /// A relative link to a file that does not exist.
-    BrokenLink,
-    /// A `#fragment` the target page does not define.
-    BrokenAnchor,
-    /// An `@kind/id` reference or an include that resolves to nothing.
-    UnknownReference,
-    /// A link to one source's page in text about another source.
-    LinkTargetMismatch,
-    /// Missing, empty or repeated front-matter values.
-    FrontMatter,
-    /// Unknown ids, duplicate ids, unused sources, bad periods, conflicting rules.
-    Declaration,
-    /// Skipped heading levels, several H1, duplicate heading ids.
-    HeadingStructure,
-}
-
-impl CheckCode {
-    /// Every check, in documentation order.
-    pub const ALL: [Self; 10] = [
-        Self::DuplicateParagraph,
-        Self::DuplicateSentence,
-        Self::NearDuplicate,
-        Self::BrokenLink,
-        Self::BrokenAnchor,
-        Self::UnknownReference,
-        Self::LinkTargetMismatch,
-        Self::FrontMatter,
-        Self::Declaration,
-        Self::HeadingStructure,
-    ];
-
-    /// The code as written in `book.toml` and printed in reports.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::DuplicateParagraph => "duplicate-paragraph",
-            Self::DuplicateSentence => "duplicate-sentence",
-            Self::NearDuplicate => "near-duplicate",
-            Self::BrokenLink => "broken-link",
-            Self::BrokenAnchor => "broken-anchor",
-            Self::UnknownReference => "unknown-reference",
-            Self::LinkTargetMismatch => "link-target-mismatch",
-            Self::FrontMatter => "front-matter",
-            Self::Declaration => "declaration",
-            Self::HeadingStructure => "heading-structure",
-        }
-    }
-}
-
-/// The level a project sets for a check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Level {
-    /// Report as an error.
-    Error,
-    /// Report as a warning.
-    Warn,
-    /// Do not report.
-    Off,
-}
 
 /// Runs the checks that need the whole model.
 #[must_use]
@@ -86,14 +15,14 @@ pub fn run(model: &Model) -> Vec<Diagnostic> {
     declaration::unused_sources(model)
 }
 
-/// Applies the project's levels: drops findings of checks set to `off` and re-levels the
-/// others. Load-stage codes keep their severity.
-pub fn apply_levels(diagnostics: &mut Vec<Diagnostic>, config: &Config) {
+/// Applies the project's levels (`[preprocessor.privdoc.checks]`): drops findings of checks
+/// set to `off` and re-levels the others. Load-stage codes keep their severity.
+pub fn apply_levels(diagnostics: &mut Vec<Diagnostic>, levels: &BTreeMap<CheckCode, Level>) {
     diagnostics.retain_mut(|diagnostic| {
         let Code::Check(check) = diagnostic.code else {
             return true;
         };
-        match config.checks.get(&check) {
+        match levels.get(&check) {
             None => true,
             Some(Level::Off) => false,
             Some(Level::Error) => {

@@ -3,9 +3,8 @@
 
 use std::ops::Range;
 
-use crate::check::CheckCode;
 use crate::de::Ordered;
-use crate::diag::{Code, Diagnostic, FileId, SourceFile, Span};
+use crate::diag::{CheckCode, Code, Diagnostic, FileId, SourceFile, Span};
 use crate::model::{FrontMatter, MetaValue};
 
 /// Splits a page into its front matter (the YAML between the `---` lines) and the byte

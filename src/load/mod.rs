@@ -5,6 +5,7 @@
 mod front_matter;
 mod raw;
 mod resolve;
+mod service;
 mod walk;
 
 use std::path::Path;
@@ -16,8 +17,10 @@ pub use front_matter::split as split_front_matter;
 
 use crate::config::Config;
 use crate::de::parse_toml;
-use crate::diag::{Code, Diagnostic, FileId, SourceMap, Span};
-use crate::model::Model;
+use toml::Spanned;
+
+use crate::diag::{CheckCode, Code, Diagnostic, FileId, SourceMap, Span};
+use crate::model::{Model, Origin, Prose};
 
 /// A template file of the project, overriding a built-in one by name.
 #[derive(Debug, Clone)]
@@ -147,6 +150,39 @@ fn classify(relative: &str) -> Option<Kind> {
         }
         _ if is_markdown => Some(Kind::Page(relative.to_owned())),
         _ => None,
+    }
+}
+
+fn declaration(span: Span, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(Code::Check(CheckCode::Declaration), span, message)
+}
+
+/// Prose from a TOML string, remembering where it sits so findings inside it are exact
+/// when the string holds no escapes.
+fn prose(file: FileId, text: &str, value: Spanned<String>) -> Prose {
+    let span = value.span();
+    let raw = text.get(span.clone()).unwrap_or("");
+    let opening = ["\"\"\"", "'''", "\"", "'"]
+        .into_iter()
+        .find(|quote| raw.starts_with(quote));
+    let verbatim_start = opening.and_then(|quote| {
+        let mut start = span.start + quote.len();
+        if quote.len() == 3 {
+            // TOML trims a newline right after the opening quotes.
+            start += ["\r\n", "\n"]
+                .into_iter()
+                .find(|nl| text[start..].starts_with(nl))
+                .map_or(0, str::len);
+        }
+        let value = value.get_ref();
+        (text.get(start..start + value.len()) == Some(value.as_str())).then_some(start)
+    });
+    Prose {
+        text: value.into_inner(),
+        origin: Origin {
+            span: Span::new(file, span),
+            verbatim_start,
+        },
     }
 }
 

@@ -7,8 +7,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::check::CheckCode;
-use crate::diag::{Code, Diagnostic, Span, did_you_mean};
+use crate::diag::{CheckCode, Code, Diagnostic, Span, did_you_mean};
 use crate::model::{Model, Origin, Prose, ServiceId, SourceId};
 
 use super::paths;

@@ -1,0 +1,318 @@
+//! One service file into a [`Service`]: its sources checked against the declared ones,
+//! locations and periods parsed, free sections placed. Problems are pushed, not returned,
+//! so every one in the file is reported.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use toml::Spanned;
+
+use super::{declaration, prose, raw};
+use crate::diag::{Diagnostic, FileId, Span, did_you_mean};
+use crate::markdown::slug;
+use crate::model::{
+    ChangeNotice, FrontMatter, GENERATED_SECTIONS, Location, Material, MetaValue, Period, Prose,
+    Regions, RetentionRule, Section, Service, ServiceId, SourceId, SourceUse, Staff, Storage,
+};
+
+/// What one service file is resolved against.
+pub(super) struct Context<'a> {
+    pub(super) file: FileId,
+    pub(super) text: &'a str,
+    pub(super) source_ids: &'a BTreeSet<&'a str>,
+    pub(super) regions: &'a Regions,
+    pub(super) found: &'a mut Vec<Diagnostic>,
+}
+
+impl Context<'_> {
+    fn span<T>(&self, value: &Spanned<T>) -> Span {
+        Span::new(self.file, value.span())
+    }
+
+    fn prose(&self, value: Spanned<String>) -> Prose {
+        prose(self.file, self.text, value)
+    }
+
+    pub(super) fn service(&mut self, id: ServiceId, raw: raw::Service) -> Service {
+        let front_matter = self.front_matter(&raw.name, raw.page);
+        let sources = self.sources(raw.sources);
+        Service {
+            id,
+            file: self.file,
+            summary: self.prose(raw.summary),
+            front_matter,
+            processing: raw.processing.map(|p| self.prose(p)),
+            storage: raw.storage.map(|s| self.storage(s)),
+            retention: self.retention(raw.retention, &sources),
+            staff: raw.staff.into_iter().map(|s| self.staff(s)).collect(),
+            change_notice: raw.change_notice.map(|c| self.change_notice(c)),
+            sections: self.sections(raw.sections),
+            sources,
+            name: raw.name,
+        }
+    }
+
+    fn front_matter(&mut self, name: &str, page: Option<raw::Page>) -> FrontMatter {
+        let Some(page) = page else {
+            return vec![("title".to_owned(), MetaValue::Text(name.to_owned()))];
+        };
+        let mut entries = vec![(
+            "title".to_owned(),
+            MetaValue::Text(page.title.unwrap_or_else(|| name.to_owned())),
+        )];
+        entries.extend(
+            page.description
+                .map(|d| ("description".to_owned(), MetaValue::Text(d))),
+        );
+        if !page.keywords.is_empty() {
+            entries.push(("keywords".to_owned(), MetaValue::List(page.keywords)));
+        }
+        entries.extend(
+            page.author
+                .map(|a| ("author".to_owned(), MetaValue::Text(a))),
+        );
+        let Some(meta) = page.meta else {
+            return entries;
+        };
+        let meta_span = self.span(&meta);
+        for (key, value) in meta.into_inner().0 {
+            if matches!(
+                key.as_str(),
+                "title" | "description" | "keywords" | "author"
+            ) {
+                let message = format!("`page.meta` repeats `{key}`, which is a key of `[page]`");
+                self.found.push(
+                    declaration(meta_span.clone(), message)
+                        .with_hint(format!("set `{key}` in `[page]`")),
+                );
+            } else {
+                entries.push((key, value));
+            }
+        }
+        entries
+    }
+
+    fn source_id(&mut self, value: &Spanned<String>) -> Option<SourceId> {
+        let id = value.get_ref();
+        if self.source_ids.contains(id.as_str()) {
+            return Some(SourceId(id.clone()));
+        }
+        let hint = match did_you_mean(id, self.source_ids.iter().copied()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("declare it in `content/sources/{id}.toml`"),
+        };
+        let message = format!("unknown source `{id}`");
+        self.found.push(
+            declaration(self.span(value), message)
+                .with_label("no such source")
+                .with_hint(hint),
+        );
+        None
+    }
+
+    fn sources(&mut self, raw: Vec<raw::SourceUse>) -> Vec<SourceUse> {
+        let mut listed: BTreeMap<String, Span> = BTreeMap::new();
+        let mut uses = Vec::new();
+        for entry in raw {
+            let Some(source) = self.source_id(&entry.source) else {
+                continue;
+            };
+            let span = self.span(&entry.source);
+            if let Some(first) = listed.get(source.as_str()) {
+                let message = format!("source `{source}` is listed twice");
+                self.found
+                    .push(declaration(span, message).with_note(first.clone(), "first listed here"));
+                continue;
+            }
+            let under = entry.under.and_then(|under| {
+                if listed.contains_key(under.get_ref()) {
+                    return Some(SourceId(under.into_inner()));
+                }
+                let message = format!(
+                    "`under = \"{}\"` names no source listed above it on this page",
+                    under.get_ref()
+                );
+                let hint = "nest a source under one listed earlier in `[[sources]]`";
+                self.found
+                    .push(declaration(self.span(&under), message).with_hint(hint));
+                None
+            });
+            listed.insert(source.0.clone(), span);
+            uses.push(SourceUse {
+                source,
+                under,
+                purpose: self.prose(entry.purpose),
+                details: entry.details.map(|d| self.prose(d)),
+            });
+        }
+        uses
+    }
+
+    fn locations(&mut self, codes: Vec<Spanned<String>>) -> Vec<Location> {
+        codes
+            .into_iter()
+            .filter_map(|code| {
+                let found = Location::resolve(code.get_ref(), self.regions);
+                if found.is_none() {
+                    let message = format!("unknown location `{}`", code.get_ref());
+                    let hint = match did_you_mean(code.get_ref(), self.regions.keys().map(String::as_str)) {
+                        Some(close) => format!("did you mean the region `{close}`?"),
+                        None => "use an ISO 3166-1 alpha-2 country code such as `US`, or declare a region in `content/locations.toml`".to_owned(),
+                    };
+                    self.found.push(declaration(self.span(&code), message).with_hint(hint));
+                }
+                found
+            })
+            .collect()
+    }
+
+    fn storage(&mut self, raw: raw::Storage) -> Storage {
+        Storage {
+            locations: self.locations(raw.locations),
+            facility: raw.facility,
+            follows_residency: raw.follows_residency,
+            details: raw.details.map(|d| self.prose(d)),
+        }
+    }
+
+    fn period(&mut self, value: &Spanned<String>) -> Option<Period> {
+        Period::parse(value.get_ref())
+            .map_err(|problem| {
+                let message = format!("unparsable period: {problem}");
+                let hint = "write a period as \"30 days\", \"6 weeks\", \"6 months\", \"2 years\" or ISO 8601 (\"P30D\")";
+                self.found.push(declaration(self.span(value), message).with_hint(hint));
+            })
+            .ok()
+    }
+
+    fn retention(
+        &mut self,
+        raw: Vec<Spanned<raw::Retention>>,
+        listed: &[SourceUse],
+    ) -> Vec<RetentionRule> {
+        let mut rules: Vec<RetentionRule> = Vec::new();
+        for entry in raw {
+            let span = self.span(&entry);
+            let rule = entry.into_inner();
+            let period = self.period(&rule.period);
+            let min_period = rule
+                .min_period
+                .as_ref()
+                .map(|value| (self.span(value), self.period(value)));
+            let source = match &rule.source {
+                Some(value) => match self.source_id(value) {
+                    Some(id) if !listed.iter().any(|u| u.source == id) => {
+                        let message = format!(
+                            "retention rule names source `{id}`, which this service does not list"
+                        );
+                        self.found.push(
+                            declaration(self.span(value), message)
+                                .with_hint("add it to `[[sources]]`"),
+                        );
+                        continue;
+                    }
+                    Some(id) => Some(id),
+                    None => continue,
+                },
+                None => None,
+            };
+            let Some(period) = period else { continue };
+            let min_period = match min_period {
+                None => None,
+                Some((_, None)) => continue,
+                Some((span, Some(min))) if min.approx_days() > period.approx_days() => {
+                    let message =
+                        format!("`min-period` ({min}) is longer than `period` ({period})");
+                    self.found.push(declaration(span, message));
+                    continue;
+                }
+                Some((_, Some(min))) => Some(min),
+            };
+            let rule = RetentionRule {
+                data: rule.data,
+                period,
+                min_period,
+                trigger: rule.trigger,
+                source,
+                reason: rule.reason,
+                condition: rule.condition,
+                span,
+            };
+            self.conflicts(&rules, &rule);
+            rules.push(rule);
+        }
+        rules
+    }
+
+    /// Two rules for the same data from the same source under the same condition must
+    /// agree: a page cannot promise both.
+    fn conflicts(&mut self, rules: &[RetentionRule], rule: &RetentionRule) {
+        let same = |other: &&RetentionRule| {
+            other.data.eq_ignore_ascii_case(&rule.data)
+                && other.source == rule.source
+                && other.condition == rule.condition
+        };
+        if let Some(other) = rules.iter().find(same)
+            && other.period != rule.period
+        {
+            let message = format!(
+                "conflicting retention for `{}`: {} here, {} in an earlier rule",
+                rule.data, rule.period, other.period
+            );
+            self.found.push(
+                declaration(rule.span.clone(), message)
+                    .with_note(other.span.clone(), "the earlier rule"),
+            );
+        }
+    }
+
+    fn staff(&mut self, raw: raw::Staff) -> Staff {
+        Staff {
+            teams: raw.teams,
+            locations: self.locations(raw.locations),
+        }
+    }
+
+    fn change_notice(&mut self, raw: raw::ChangeNotice) -> ChangeNotice {
+        ChangeNotice {
+            days: raw.days,
+            channels: raw.channels,
+            material: raw.material.unwrap_or_else(|| Material::ALL.to_vec()),
+            details: raw.details.map(|d| self.prose(d)),
+        }
+    }
+
+    fn sections(&mut self, raw: Vec<raw::Section>) -> Vec<Section> {
+        let mut sections: Vec<Section> = Vec::new();
+        for entry in raw {
+            let id = slug(entry.title.get_ref());
+            let after = entry.after.and_then(|after| {
+                let known = GENERATED_SECTIONS.contains(&after.get_ref().as_str())
+                    || sections.iter().any(|s| &s.id == after.get_ref());
+                if known {
+                    return Some(after.into_inner());
+                }
+                let candidates = GENERATED_SECTIONS
+                    .into_iter()
+                    .chain(sections.iter().map(|s| s.id.as_str()));
+                let hint = match did_you_mean(after.get_ref(), candidates) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!(
+                        "`after` names one of {} or an earlier section",
+                        GENERATED_SECTIONS.join(", ")
+                    ),
+                };
+                let message = format!("`after = \"{}\"` names no section", after.get_ref());
+                self.found
+                    .push(declaration(self.span(&after), message).with_hint(hint));
+                None
+            });
+            sections.push(Section {
+                title: entry.title.into_inner(),
+                id,
+                after,
+                body: self.prose(entry.body),
+            });
+        }
+        sections
+    }
+}
