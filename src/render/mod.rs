@@ -4,6 +4,7 @@
 
 mod front_matter;
 mod html;
+mod origin;
 mod paths;
 mod prose;
 mod service;
@@ -13,6 +14,7 @@ mod templates;
 use rayon::prelude::*;
 
 pub use front_matter::{emit as emit_front_matter, quote as yaml_quote};
+pub use origin::{Anchor, OriginMap};
 pub use templates::Templates;
 
 use crate::config::{Config, Output};
@@ -28,6 +30,12 @@ pub struct RenderedPage {
     pub markdown: String,
     /// The HTML output, when HTML is enabled.
     pub html: Option<String>,
+    /// Where each byte of `markdown` was written.
+    pub origins: OriginMap,
+    /// The file a finding falls back to: the declaration or the page itself.
+    pub file: crate::diag::FileId,
+    /// Whether the page was written by hand (and is published as it is).
+    pub hand_written: bool,
 }
 
 /// The whole site, in memory.
@@ -117,17 +125,30 @@ fn render_job(
     templates: &Templates,
     found: &mut Vec<Diagnostic>,
 ) -> Option<RenderedPage> {
-    let (path, markdown, front_matter) = match job {
+    let mut marks = origin::Marks::default();
+    let (path, marked, front_matter, template, file) = match job {
         Job::Service(service) => {
             let path = format!("services/{}.md", service.id);
-            let markdown = service::markdown(service, model, &path, templates, found)?;
-            (path, markdown, service.front_matter.clone())
+            let marked = service::markdown(service, model, &path, templates, &mut marks, found)?;
+            (
+                path,
+                marked,
+                service.front_matter.clone(),
+                templates.file("service.md"),
+                service.file,
+            )
         }
         Job::Source(source) => {
             let path = format!("sources/{}.md", source.id);
-            let (markdown, front_matter) =
-                source::markdown(source, model, &path, templates, found)?;
-            (path, markdown, front_matter)
+            let (marked, front_matter) =
+                source::markdown(source, model, &path, templates, &mut marks, found)?;
+            (
+                path,
+                marked,
+                front_matter,
+                templates.file("source.md"),
+                source.file,
+            )
         }
         Job::Page(page) => {
             let resolver = prose::Resolver {
@@ -141,13 +162,28 @@ fn render_job(
                     verbatim_start: Some(page.body_start),
                 },
             };
-            let markdown = format!(
+            let head = Anchor {
+                file: page.file,
+                offset: 0,
+                exact: true,
+            };
+            let marked = format!(
                 "{}{}",
-                &page.text[..page.body_start],
-                resolver.prose(&body, found)
+                marks.wrap(head, &page.text[..page.body_start]),
+                resolver.prose(&body, &mut marks, found)
             );
-            (page.path.clone(), markdown, page.front_matter.clone())
+            (
+                page.path.clone(),
+                marked,
+                page.front_matter.clone(),
+                None,
+                page.file,
+            )
         }
+    };
+    let (markdown, origins) = match job {
+        Job::Page(_) => origin::unmark(&marked, &marks, None),
+        _ => finish(&marked, &marks, template),
     };
     let html = if config.writes(Output::Html) {
         html::page(&path, &markdown, &front_matter, config, templates)
@@ -160,7 +196,50 @@ fn render_job(
         path,
         markdown,
         html,
+        origins,
+        file,
+        hand_written: matches!(job, Job::Page(_)),
     })
+}
+
+/// A generated page's final Markdown: blank-line runs collapsed (outside fenced code),
+/// one newline at the end, tags stripped into the origin map. Templates can then be
+/// written for people to read.
+fn finish(
+    marked: &str,
+    marks: &origin::Marks,
+    template: Option<crate::diag::FileId>,
+) -> (String, OriginMap) {
+    let mut out = String::with_capacity(marked.len());
+    let mut fence: Option<String> = None;
+    let mut blank = true;
+    for line in marked.lines() {
+        let seen = origin::visible(line);
+        let trimmed = seen.trim_start();
+        if let Some(marker) = &fence {
+            if trimmed.starts_with(marker.as_str()) {
+                fence = None;
+            }
+        } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(trimmed[..3].to_owned());
+        } else if seen.trim().is_empty() {
+            // Dropped or kept, a blank line's tags stay: they say where the next text is from.
+            out.push_str(&origin::tags_of(line));
+            if !blank {
+                blank = true;
+                out.push('\n');
+            }
+            continue;
+        }
+        blank = false;
+        out.push_str(line);
+        out.push('\n');
+    }
+    let (mut clean, origins) = origin::unmark(&out, marks, template);
+    let end = clean.trim_end().len();
+    clean.truncate(end);
+    clean.push('\n');
+    (clean, origins)
 }
 
 /// Escapes the characters that would turn plain text into Markdown markup inline.
@@ -219,6 +298,16 @@ fn title_of(front_matter: &FrontMatter) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finish_collapses_blank_lines_outside_code() {
+        let (text, _) = finish(
+            "\n\na\n\n\n\nb\n```\nx\n\n\ny\n```\n\n\n",
+            &origin::Marks::default(),
+            None,
+        );
+        assert_eq!(text, "a\n\nb\n```\nx\n\n\ny\n```\n");
+    }
 
     #[test]
     fn lists_read_as_sentences() {

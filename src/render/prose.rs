@@ -10,6 +10,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use crate::diag::{CheckCode, Code, Diagnostic, Span, did_you_mean};
 use crate::model::{Model, Origin, Prose, ServiceId, SourceId};
 
+use super::origin::{Anchor, Marks};
 use super::paths;
 
 const INCLUDE_OPEN: &str = "{{#include ";
@@ -23,48 +24,70 @@ pub(super) struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    /// The published Markdown of `prose`, pushing problems to `found`.
-    pub(super) fn prose(&self, prose: &Prose, found: &mut Vec<Diagnostic>) -> String {
-        self.text(&prose.text, &prose.origin, 0, found)
+    /// The published Markdown of `prose`, tagged with where each piece came from (see
+    /// `origin`), pushing problems to `found`.
+    pub(super) fn prose(
+        &self,
+        prose: &Prose,
+        marks: &mut Marks,
+        found: &mut Vec<Diagnostic>,
+    ) -> String {
+        self.text(&prose.text, &prose.origin, 0, marks, found)
     }
 
+    /// The text with references rewritten and includes expanded. Unchanged runs keep an
+    /// exact origin; a rewritten link points at the reference, an include at the snippet.
     fn text(
         &self,
         text: &str,
         origin: &Origin,
         depth: usize,
+        marks: &mut Marks,
         found: &mut Vec<Diagnostic>,
     ) -> String {
-        let linked = self.references(text, origin, found);
-        if !linked.contains(INCLUDE_OPEN) {
-            return linked;
+        // Rewritten links are plain text (tagged here); included snippets come tagged.
+        let mut edits: Vec<(Range<usize>, String, bool)> = self
+            .references(text, origin, found)
+            .into_iter()
+            .map(|(range, link)| (range, link, false))
+            .collect();
+        for (range, path) in includes(text) {
+            let included = self.include(path, origin.locate(range.clone()), depth, marks, found);
+            edits.push((range, included, true));
         }
-        let mut out = String::with_capacity(linked.len());
-        let mut rest = linked.as_str();
-        // Directive positions are looked up in the original text, where origins are exact.
-        let mut directives = includes(text).into_iter();
-        while let Some(at) = rest.find(INCLUDE_OPEN) {
-            let Some(len) = rest[at..].find("}}").map(|end| end + 2) else {
-                break;
-            };
-            out.push_str(&rest[..at]);
-            let directive = &rest[at..at + len];
-            let range = directives.next().map_or(0..0, |(range, _)| range);
-            out.push_str(&self.include(directive, origin.locate(range), depth, found));
-            rest = &rest[at + len..];
+        edits.sort_by_key(|(range, _, _)| range.start);
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut at = 0;
+        for (range, replacement, tagged) in edits {
+            if range.start < at {
+                continue; // overlapping edits: keep the first
+            }
+            out.push_str(&marks.wrap(anchor(origin, at), &text[at..range.start]));
+            if tagged {
+                out.push_str(&replacement);
+            } else {
+                out.push_str(&marks.wrap(
+                    Anchor {
+                        exact: false,
+                        ..anchor(origin, range.start)
+                    },
+                    &replacement,
+                ));
+            }
+            at = range.end;
         }
-        out.push_str(rest);
+        out.push_str(&marks.wrap(anchor(origin, at), &text[at..]));
         out
     }
 
     fn include(
         &self,
-        directive: &str,
+        path: &str,
         span: Span,
         depth: usize,
+        marks: &mut Marks,
         found: &mut Vec<Diagnostic>,
     ) -> String {
-        let path = directive[INCLUDE_OPEN.len()..directive.len() - 2].trim();
         let Some(snippet) = self.model.snippets.get(path) else {
             let hint = match did_you_mean(path, self.model.snippets.keys().map(String::as_str)) {
                 Some(close) => format!("did you mean `{close}`?"),
@@ -90,16 +113,21 @@ impl Resolver<'_> {
             span: Span::file_start(snippet.file),
             verbatim_start: Some(0),
         };
-        let text = self.text(&snippet.text, &origin, depth + 1, found);
-        text.trim_end().to_owned()
+        let text = snippet.text.trim_end();
+        self.text(text, &origin, depth + 1, marks, found)
     }
 
     /// Rewrites `@kind/id` link destinations; everything else is left byte for byte.
-    fn references(&self, text: &str, origin: &Origin, found: &mut Vec<Diagnostic>) -> String {
-        if !text.contains("](@") && !text.contains("]: @") {
-            return text.to_owned();
-        }
+    fn references(
+        &self,
+        text: &str,
+        origin: &Origin,
+        found: &mut Vec<Diagnostic>,
+    ) -> Vec<(Range<usize>, String)> {
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+        if !text.contains("](@") && !text.contains("]: @") {
+            return edits;
+        }
         let mut open: Option<(Range<usize>, String, Option<Range<usize>>)> = None;
         for (event, range) in Parser::new_ext(text, crate::markdown::options()).into_offset_iter() {
             match event {
@@ -121,11 +149,7 @@ impl Resolver<'_> {
                 }
             }
         }
-        let mut out = text.to_owned();
-        for (range, replacement) in edits.into_iter().rev() {
-            out.replace_range(range, &replacement);
-        }
-        out
+        edits
     }
 
     /// The edit for one reference link spanning `range`, whose text spans `inner`.
@@ -205,6 +229,22 @@ impl Resolver<'_> {
         };
         let target = paths::relative(self.page, &format!("{kind}/{id}.md"));
         Ok((format!("{target}{fragment}"), name))
+    }
+}
+
+/// The anchor of byte `at` of prose from `origin`.
+fn anchor(origin: &Origin, at: usize) -> Anchor {
+    match origin.verbatim_start {
+        Some(start) => Anchor {
+            file: origin.span.file,
+            offset: start + at,
+            exact: true,
+        },
+        None => Anchor {
+            file: origin.span.file,
+            offset: origin.span.range.start,
+            exact: false,
+        },
     }
 }
 

@@ -9,6 +9,7 @@ use crate::model::{
     GENERATED_SECTIONS, Location, Model, RetentionRule, Service, SourceId, SourceUse,
 };
 
+use super::origin::Marks;
 use super::{Templates, emit_front_matter, prose::Resolver, sentence};
 
 #[derive(Serialize)]
@@ -79,10 +80,11 @@ pub(super) fn markdown(
     model: &Model,
     path: &str,
     templates: &Templates,
+    marks: &mut Marks,
     found: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let resolver = Resolver { model, page: path };
-    let mut prose = |p: &crate::model::Prose| resolver.prose(p, found);
+    let mut prose = |p: &crate::model::Prose| resolver.prose(p, marks, found);
     let mut context = tera::Context::new();
     context.insert("front_matter", &emit_front_matter(&service.front_matter));
     context.insert("id", &service.id.as_str());
@@ -126,11 +128,10 @@ pub(super) fn markdown(
         }),
     );
     context.insert("blocks", &blocks(service, &mut prose));
-    let markdown = templates
+    templates
         .render("service.md", &context)
         .map_err(|d| found.extend(d))
-        .ok()?;
-    Some(tidy(&markdown))
+        .ok()
 }
 
 fn names(locations: &[Location]) -> Vec<String> {
@@ -259,50 +260,4 @@ fn blocks(service: &Service, prose: &mut impl FnMut(&crate::model::Prose) -> Str
     }
     place(&mut blocks, service, None, prose);
     blocks
-}
-
-/// Collapses runs of blank lines (outside fenced code) and ends the page with one
-/// newline, so templates can be written for people to read.
-#[must_use]
-pub(super) fn tidy(markdown: &str) -> String {
-    let mut out = String::with_capacity(markdown.len());
-    let mut fence: Option<&str> = None;
-    let mut blank = true;
-    for line in markdown.lines() {
-        let trimmed = line.trim_start();
-        if let Some(marker) = fence {
-            if trimmed.starts_with(marker) {
-                fence = None;
-            }
-        } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
-        } else if line.trim().is_empty() {
-            if blank {
-                continue;
-            }
-            blank = true;
-            out.push('\n');
-            continue;
-        }
-        blank = false;
-        out.push_str(line);
-        out.push('\n');
-    }
-    let end = out.trim_end().len();
-    out.truncate(end);
-    out.push('\n');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::tidy;
-
-    #[test]
-    fn tidy_collapses_blank_lines_outside_code() {
-        assert_eq!(
-            tidy("\n\na\n\n\n\nb\n```\nx\n\n\ny\n```\n\n\n"),
-            "a\n\nb\n```\nx\n\n\ny\n```\n"
-        );
-    }
 }

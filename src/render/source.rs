@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::diag::Diagnostic;
 use crate::model::{FrontMatter, MetaValue, Model, Source};
 
+use super::origin::Marks;
 use super::{Templates, emit_front_matter, paths, prose::Resolver, sentence};
 
 #[derive(Serialize)]
@@ -20,6 +21,7 @@ pub(super) fn markdown(
     model: &Model,
     path: &str,
     templates: &Templates,
+    marks: &mut Marks,
     found: &mut Vec<Diagnostic>,
 ) -> Option<(String, FrontMatter)> {
     let resolver = Resolver { model, page: path };
@@ -32,7 +34,7 @@ pub(super) fn markdown(
             name: service.name.clone(),
             link: paths::relative(path, &format!("services/{}.md", service.id)),
             // Problems in the purpose are reported once, by the service page that owns it.
-            purpose: sentence(&resolver.prose(&entry.purpose, &mut Vec::new())),
+            purpose: sentence(&resolver.prose(&entry.purpose, marks, &mut Vec::new())),
         })
         .collect();
     let front_matter = vec![
@@ -59,7 +61,7 @@ pub(super) fn markdown(
         &source
             .description
             .as_ref()
-            .map(|d| resolver.prose(d, found)),
+            .map(|d| resolver.prose(d, marks, found)),
     );
     context.insert("collects", &source.collects);
     context.insert("used_by", &used_by);
@@ -67,5 +69,5 @@ pub(super) fn markdown(
         .render("source.md", &context)
         .map_err(|d| found.extend(d))
         .ok()?;
-    Some((super::service::tidy(&markdown), front_matter))
+    Some((markdown, front_matter))
 }

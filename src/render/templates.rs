@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use tera::{Kwargs, State, Tera};
 
+use super::origin::{annotate_template, original_offset};
 use crate::diag::{Code, Diagnostic, FileId, SourceMap, Span};
 use crate::load::TemplateFile;
 
@@ -23,6 +24,8 @@ const ASSETS: [&str; 1] = ["style.css"];
 pub struct Templates {
     tera: Tera,
     files: BTreeMap<String, FileId>,
+    /// For Markdown templates, where line tags were inserted (see `origin`).
+    tags: BTreeMap<String, Vec<(usize, usize)>>,
     assets: Vec<(String, String)>,
 }
 
@@ -77,10 +80,22 @@ impl Templates {
         let mut this = Self {
             tera,
             files,
+            tags: BTreeMap::new(),
             assets,
         };
         for (name, text) in &templates {
-            if let Err(error) = this.tera.add_raw_template(name, text) {
+            // Markdown templates carry line tags, so findings in their text find their line.
+            let source = if std::path::Path::new(name)
+                .extension()
+                .is_some_and(|ext| ext == "md")
+            {
+                let (annotated, inserted) = annotate_template(text);
+                this.tags.insert(name.clone(), inserted);
+                annotated
+            } else {
+                text.clone()
+            };
+            if let Err(error) = this.tera.add_raw_template(name, &source) {
                 diagnostics.push(this.error(name, &error));
             }
         }
@@ -102,6 +117,12 @@ impl Templates {
             .map_err(|error| Some(self.error(name, &error)))
     }
 
+    /// The file template `name` was read from.
+    #[must_use]
+    pub fn file(&self, name: &str) -> Option<FileId> {
+        self.files.get(name).copied()
+    }
+
     /// The static files for the HTML output: (file name, contents).
     #[must_use]
     pub fn assets(&self) -> &[(String, String)] {
@@ -117,11 +138,14 @@ impl Templates {
                 } else {
                     report.filename()
                 };
-                (
-                    template,
-                    report.span().range.clone(),
-                    report.message().to_owned(),
-                )
+                let range = report.span().range.clone();
+                let range = match self.tags.get(template) {
+                    Some(inserted) => {
+                        original_offset(range.start, inserted)..original_offset(range.end, inserted)
+                    }
+                    None => range,
+                };
+                (template, range, report.message().to_owned())
             }
             other => (name, 0..0, other.to_string()),
         };
