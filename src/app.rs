@@ -51,6 +51,8 @@ pub struct Outcome {
     pub site: Site,
     /// Every finding, sorted, with the project's levels applied.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the checks counted; `None` when loading failed and the checks did not run.
+    pub summary: Option<check::Summary>,
 }
 
 /// The pipeline failed before producing a site: a configuration problem (exit 2).
@@ -75,15 +77,18 @@ pub fn process(dir: &Path, overrides: &Overrides) -> Result<Outcome, Box<Unusabl
     };
     let loaded = load::load(&config, &mut sources);
     let (templates, mut diagnostics) = Templates::new(&loaded.templates, &mut sources);
-    // Whole-model checks on a partly loaded model would report noise ("unused source"
-    // because the service using it failed to parse).
-    let loaded_cleanly = Counts::of(&loaded.diagnostics).errors == 0;
     diagnostics.extend(loaded.diagnostics);
     let (site, rendered) = render::render(&loaded.model, &config, &templates);
     diagnostics.extend(rendered);
-    if loaded_cleanly {
-        diagnostics.extend(check::run(&loaded.model));
-    }
+    // Checks on a partly loaded site would report noise (a "broken link" to the page of a
+    // service that failed to parse): they run once everything loads and renders.
+    let summary = if Counts::of(&diagnostics).errors == 0 {
+        let report = check::run(&loaded.model, &site, &config);
+        diagnostics.extend(report.diagnostics);
+        Some(report.summary)
+    } else {
+        None
+    };
     check::apply_levels(&mut diagnostics, &config.checks);
     diag::sort(&mut diagnostics, &sources);
     Ok(Outcome {
@@ -91,6 +96,7 @@ pub fn process(dir: &Path, overrides: &Overrides) -> Result<Outcome, Box<Unusabl
         sources,
         site,
         diagnostics,
+        summary,
     })
 }
 

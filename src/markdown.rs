@@ -3,6 +3,7 @@
 //! what a page's anchors are.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -59,15 +60,19 @@ impl Slugger {
     }
 }
 
-/// A heading of a rendered page.
+/// A heading of a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
     /// 1 for `#`, 2 for `##`, …
     pub level: u8,
     /// Its id, explicit or from the slugger.
     pub id: String,
+    /// Whether the id was written (`{#id}`) rather than made from the text.
+    pub explicit: bool,
     /// Its text.
     pub text: String,
+    /// Where the heading is in the Markdown.
+    pub range: Range<usize>,
 }
 
 /// A page rendered to HTML.
@@ -79,68 +84,112 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
 }
 
+/// A page parsed once: its events with their byte ranges, heading ids assigned.
+pub struct Document<'a> {
+    /// Events and the ranges of the Markdown they come from.
+    pub events: Vec<(Event<'a>, Range<usize>)>,
+    /// Every heading, in order.
+    pub headings: Vec<Heading>,
+    /// The parser's link reference definitions (`[label]: dest`), for locating them.
+    pub definitions: Vec<(String, String, Range<usize>)>,
+}
+
+impl<'a> Document<'a> {
+    /// Parses `markdown` with the one configuration and gives every heading its id.
+    #[must_use]
+    pub fn parse(markdown: &'a str) -> Self {
+        let parser = Parser::new_ext(markdown, options()).into_offset_iter();
+        let definitions = parser
+            .reference_definitions()
+            .iter()
+            .map(|(label, definition)| {
+                (
+                    label.to_owned(),
+                    definition.dest.to_string(),
+                    definition.span.clone(),
+                )
+            })
+            .collect();
+        let mut slugger = Slugger::default();
+        let mut headings = Vec::new();
+        let mut events: Vec<(Event<'a>, Range<usize>)> = Vec::new();
+        let mut open_heading: Option<usize> = None;
+        for (event, range) in parser {
+            match &event {
+                Event::Start(Tag::Heading { .. }) => open_heading = Some(events.len()),
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some(start) = open_heading.take() {
+                        headings.push(assign_id(&mut events, start, &mut slugger));
+                    }
+                }
+                _ => {}
+            }
+            events.push((event, range));
+        }
+        Self {
+            events,
+            headings,
+            definitions,
+        }
+    }
+}
+
 /// Renders Markdown to HTML with heading ids, passing every link and image destination
 /// through `rewrite` (which returns `None` to keep it).
 pub fn to_html(markdown: &str, rewrite: impl Fn(&str) -> Option<String>) -> Rendered {
-    let mut slugger = Slugger::default();
-    let mut headings = Vec::new();
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut open_heading: Option<usize> = None;
-    for event in Parser::new_ext(markdown, options()) {
-        let event = match event {
+    let document = Document::parse(markdown);
+    let events = document.events.into_iter().map(|(event, _)| match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest_url = rewrite(&dest_url).map_or(dest_url, CowStr::from);
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest_url = rewrite(&dest_url).map_or(dest_url, CowStr::from);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
+            })
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest_url = rewrite(&dest_url).map_or(dest_url, CowStr::from);
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest_url = rewrite(&dest_url).map_or(dest_url, CowStr::from);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
-            other => other,
-        };
-        match &event {
-            Event::Start(Tag::Heading { .. }) => open_heading = Some(events.len()),
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some(start) = open_heading.take() {
-                    headings.push(assign_id(&mut events, start, &mut slugger));
-                }
-            }
-            _ => {}
+            })
         }
-        events.push(event);
-    }
+        other => other,
+    });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Rendered { html, headings }
+    pulldown_cmark::html::push_html(&mut html, events);
+    Rendered {
+        html,
+        headings: document.headings,
+    }
 }
 
 /// Gives the heading that starts at `events[start]` its id: the explicit `{#id}` or the
 /// slug of its text.
-fn assign_id(events: &mut [Event<'_>], start: usize, slugger: &mut Slugger) -> Heading {
-    let text = plain_text(&events[start + 1..]);
-    let Event::Start(Tag::Heading { level, id, .. }) = &mut events[start] else {
+fn assign_id(
+    events: &mut [(Event<'_>, Range<usize>)],
+    start: usize,
+    slugger: &mut Slugger,
+) -> Heading {
+    let text = plain_text(events[start + 1..].iter().map(|(event, _)| event));
+    let (event, range) = &mut events[start];
+    let Event::Start(Tag::Heading { level, id, .. }) = event else {
         unreachable!("`start` was recorded at a heading start");
     };
+    let explicit = id.is_some();
     let assigned = if let Some(explicit) = id {
         slugger.claim(explicit);
         explicit.to_string()
@@ -152,13 +201,15 @@ fn assign_id(events: &mut [Event<'_>], start: usize, slugger: &mut Slugger) -> H
     Heading {
         level: heading_level(*level),
         id: assigned,
+        explicit,
         text,
+        range: range.clone(),
     }
 }
 
 /// The text of inline events, as a reader sees it.
 #[must_use]
-pub fn plain_text(events: &[Event<'_>]) -> String {
+pub fn plain_text<'e, 'a: 'e>(events: impl IntoIterator<Item = &'e Event<'a>>) -> String {
     let mut text = String::new();
     for event in events {
         match event {
@@ -208,9 +259,52 @@ pub fn md_link_to_html(dest: &str) -> Option<String> {
     Some(format!("{path}.html{}", &dest[end..]))
 }
 
+/// The values of `id` and `name` attributes in a piece of raw HTML: the anchors it
+/// defines besides headings (`<a name='top'></a>`).
+#[must_use]
+pub fn html_anchor_ids(html: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let bytes = html.as_bytes();
+    for attribute in ["id", "name"] {
+        let mut from = 0;
+        while let Some(found) = html[from..].find(attribute) {
+            let at = from + found;
+            from = at + attribute.len();
+            let preceded = at > 0 && bytes[at - 1].is_ascii_whitespace();
+            let rest = html[from..].trim_start();
+            if !preceded || !rest.starts_with('=') {
+                continue;
+            }
+            let value = rest[1..].trim_start();
+            let parsed = match value.chars().next() {
+                Some(quote @ ('"' | '\'')) => value[1..].split(quote).next(),
+                Some(_) => value.split(|c: char| c.is_whitespace() || c == '>').next(),
+                None => None,
+            };
+            if let Some(id) = parsed.filter(|id| !id.is_empty()) {
+                ids.push(id.to_owned());
+            }
+        }
+    }
+    ids
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_ids_and_names_in_raw_html() {
+        assert_eq!(
+            html_anchor_ids("<a name='top'></a><div id=\"main\" class=x>"),
+            ["main", "top"]
+        );
+        assert_eq!(
+            html_anchor_ids("<p data-id=\"x\" hidden>"),
+            Vec::<String>::new()
+        );
+        assert_eq!(html_anchor_ids("<span id=bare>"), ["bare"]);
+    }
 
     #[test]
     fn slugs_follow_github() {

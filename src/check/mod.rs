@@ -1,18 +1,145 @@
 //! Checks: pure functions over the model and the rendered site that return diagnostics.
-//! One file per check. Nothing here reads files or prints.
+//! One file per check. Pages are analysed once, in parallel, and every finding is located
+//! through the page's origin map at the line the writer must edit. Nothing here reads
+//! files or prints.
 
 mod declaration;
+mod duplicates;
+mod front_matter;
+mod headings;
+mod links;
+mod mismatch;
+mod near;
+mod page;
+mod text;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+
+use rayon::prelude::*;
 
 pub use crate::diag::{CheckCode, Level};
+pub use links::LinkCounts;
+pub use near::THRESHOLD as NEAR_DUPLICATE_THRESHOLD;
+
+use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::model::Model;
+use crate::render::Site;
+use page::Facts;
 
-/// Runs the checks that need the whole model.
+/// What a check run counted, for the closing summary.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// Pages checked.
+    pub pages: usize,
+    /// Links checked and not checked.
+    pub links: LinkCounts,
+}
+
+/// The findings of a run and its counts.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Findings, unsorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+/// Runs every check over the model and the rendered site.
 #[must_use]
-pub fn run(model: &Model) -> Vec<Diagnostic> {
-    declaration::unused_sources(model)
+pub fn run(model: &Model, site: &Site, config: &Config) -> Report {
+    let pages = &site.pages;
+    let facts: Vec<Facts> = pages
+        .par_iter()
+        .map(|page| {
+            let body =
+                crate::load::split_front_matter(&page.markdown).map_or(0, |(_, start)| start);
+            Facts::gather(&page.markdown, body)
+        })
+        .collect();
+    let assets: HashSet<String> = model.assets.iter().cloned().collect();
+    let layout_ids: HashSet<String> = site.layout_ids.iter().cloned().collect();
+    let index = links::Index {
+        pages: pages
+            .iter()
+            .enumerate()
+            .map(|(at, page)| (page.path.as_str(), at))
+            .collect(),
+        assets: &assets,
+        layout_ids: &layout_ids,
+    };
+    let targets = mismatch::Targets::new(model, config.site_url.as_deref());
+    let per_page: Vec<_> = (0..pages.len())
+        .into_par_iter()
+        .map(|at| {
+            let (mut found, counts) = links::check(at, pages, &facts, &index);
+            found.extend(headings::check(&pages[at], &facts[at]));
+            found.extend(mismatch::check(at, pages, &facts, &targets));
+            let occurrences = duplicates::occurrences(at, &pages[at], &facts[at]);
+            let near = near::items(at, &pages[at], &facts[at]);
+            (found, counts, occurrences, near)
+        })
+        .collect();
+    let mut report = Report {
+        summary: Summary {
+            pages: pages.len(),
+            ..Summary::default()
+        },
+        ..Report::default()
+    };
+    let (mut sentences, mut paragraphs, mut near_sentences, mut near_paragraphs) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (
+        found,
+        counts,
+        (page_sentences, page_paragraphs),
+        (page_near_sentences, page_near_paragraphs),
+    ) in per_page
+    {
+        report.diagnostics.extend(found);
+        report.summary.links.checked += counts.checked;
+        report.summary.links.unchecked += counts.unchecked;
+        sentences.extend(page_sentences);
+        paragraphs.extend(page_paragraphs);
+        near_sentences.extend(page_near_sentences);
+        near_paragraphs.extend(page_near_paragraphs);
+    }
+    let (found, repeated) = duplicates::find(
+        paragraphs,
+        CheckCode::DuplicateParagraph,
+        "paragraph",
+        pages,
+        &HashSet::new(),
+    );
+    report.diagnostics.extend(found);
+    let (found, _) = duplicates::find(
+        sentences,
+        CheckCode::DuplicateSentence,
+        "sentence",
+        pages,
+        &repeated,
+    );
+    report.diagnostics.extend(found);
+    let (found, near_blocks) = near::find(near_paragraphs, "paragraph", pages, &HashSet::new());
+    report.diagnostics.extend(found);
+    report
+        .diagnostics
+        .extend(near::find(near_sentences, "sentence", pages, &near_blocks).0);
+    for service in &model.services {
+        report.diagnostics.extend(front_matter::service(
+            service,
+            &config.required_front_matter,
+        ));
+    }
+    for page in &model.pages {
+        report
+            .diagnostics
+            .extend(front_matter::page(page, &config.required_front_matter));
+    }
+    report
+        .diagnostics
+        .extend(declaration::unused_sources(model));
+    report
 }
 
 /// Applies the project's levels (`[preprocessor.privdoc.checks]`): drops findings of checks

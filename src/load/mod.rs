@@ -52,6 +52,7 @@ enum Kind {
     Snippet(String),
     Locations,
     Page(String),
+    Asset(String),
 }
 
 /// Loads the project described by `config`, registering every file it reads in `sources`.
@@ -61,7 +62,23 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
     let skip = [config.build_path(), root.join("templates")];
     let content = walk::files(root, &config.src, &skip, &mut diagnostics, sources);
     let templates = walk::files(root, Path::new("templates"), &[], &mut diagnostics, sources);
-    let files = read_all(root, content, sources, &mut diagnostics);
+    // Classified before reading: only declarations and pages are read; other files are
+    // recorded as link targets.
+    let src_prefix = walk::display(&config.src);
+    let mut assets = Vec::new();
+    let mut kinds = std::collections::HashMap::new();
+    let mut to_read = Vec::new();
+    for path in content {
+        match strip_dir(&path, &src_prefix).and_then(classify) {
+            Some(Kind::Asset(relative)) => assets.push(relative),
+            Some(kind) => {
+                kinds.insert(path.clone(), kind);
+                to_read.push(path);
+            }
+            None => {}
+        }
+    }
+    let files = read_all(root, to_read, sources, &mut diagnostics);
     let templates = read_all(root, templates, sources, &mut diagnostics)
         .into_iter()
         .filter_map(|(relative, file, text)| {
@@ -69,15 +86,12 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
             Some(TemplateFile { name, file, text })
         })
         .collect();
-    let src_prefix = walk::display(&config.src);
     let classified = files
         .into_iter()
-        .filter_map(|(path, file, text)| {
-            let relative = strip_dir(&path, &src_prefix)?;
-            Some((classify(relative)?, file, text))
-        })
+        .filter_map(|(path, file, text)| Some((kinds.remove(&path)?, file, text)))
         .collect();
-    let model = resolve::model(&classified, sources, &mut diagnostics);
+    let mut model = resolve::model(&classified, sources, &mut diagnostics);
+    model.assets = assets;
     Loaded {
         model,
         templates,
@@ -149,7 +163,9 @@ fn classify(relative: &str) -> Option<Kind> {
             Some(Kind::Snippet(relative.to_owned()))
         }
         _ if is_markdown => Some(Kind::Page(relative.to_owned())),
-        _ => None,
+        // A stray TOML file beside the declarations is not something to link to.
+        _ if toml_stem.is_some() => None,
+        _ => Some(Kind::Asset(relative.to_owned())),
     }
 }
 
@@ -218,7 +234,10 @@ mod tests {
             classify("guide/faq.md"),
             Some(Kind::Page("guide/faq.md".into()))
         );
-        assert_eq!(classify("img/logo.png"), None);
+        assert_eq!(
+            classify("img/logo.png"),
+            Some(Kind::Asset("img/logo.png".into()))
+        );
         assert_eq!(classify("other.toml"), None);
     }
 }

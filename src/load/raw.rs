@@ -14,7 +14,7 @@ use crate::model::{Material, MetaValue};
 pub(super) struct Service {
     pub name: String,
     pub summary: Spanned<String>,
-    pub page: Option<Page>,
+    pub page: Option<Spanned<Page>>,
     #[serde(default)]
     pub sources: Vec<SourceUse>,
     pub processing: Option<Spanned<String>>,
@@ -32,11 +32,10 @@ pub(super) struct Service {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct Page {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    #[serde(default)]
-    pub keywords: Vec<String>,
-    pub author: Option<String>,
+    pub title: Option<Spanned<String>>,
+    pub description: Option<Spanned<String>>,
+    pub keywords: Option<Spanned<Vec<String>>>,
+    pub author: Option<Spanned<String>>,
     pub meta: Option<Spanned<Ordered<MetaValue>>>,
 }
 

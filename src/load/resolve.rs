@@ -43,7 +43,7 @@ pub(super) fn model(
                         .extend(raw.map(|raw| source(SourceId(id), *file, text, raw)));
                 }
             }
-            Kind::Service(_) | Kind::Locations => {}
+            Kind::Service(_) | Kind::Locations | Kind::Asset(_) => {}
         }
     }
     model.sources.sort_by(|a, b| a.id.cmp(&b.id));

@@ -33,13 +33,15 @@ impl Context<'_> {
     }
 
     pub(super) fn service(&mut self, id: ServiceId, raw: raw::Service) -> Service {
-        let front_matter = self.front_matter(&raw.name, raw.page);
+        let (front_matter, front_matter_spans, page_span) = self.front_matter(&raw.name, raw.page);
         let sources = self.sources(raw.sources);
         Service {
             id,
             file: self.file,
             summary: self.prose(raw.summary),
             front_matter,
+            front_matter_spans,
+            page_span,
             processing: raw.processing.map(|p| self.prose(p)),
             storage: raw.storage.map(|s| self.storage(s)),
             retention: self.retention(raw.retention, &sources),
@@ -51,44 +53,75 @@ impl Context<'_> {
         }
     }
 
-    fn front_matter(&mut self, name: &str, page: Option<raw::Page>) -> FrontMatter {
+    /// The page's front matter, where each key was declared, and the `[page]` table.
+    fn front_matter(
+        &mut self,
+        name: &str,
+        page: Option<Spanned<raw::Page>>,
+    ) -> (FrontMatter, BTreeMap<String, Span>, Span) {
+        let file = self.file;
+        let mut entries = Vec::new();
+        let mut spans = BTreeMap::new();
+        let mut add = |key: &str, value: MetaValue, range: std::ops::Range<usize>| {
+            spans.insert(key.to_owned(), Span::new(file, range));
+            entries.push((key.to_owned(), value));
+        };
         let Some(page) = page else {
-            return vec![("title".to_owned(), MetaValue::Text(name.to_owned()))];
+            add("title", MetaValue::Text(name.to_owned()), 0..0);
+            return (entries, spans, Span::file_start(file));
         };
-        let mut entries = vec![(
-            "title".to_owned(),
-            MetaValue::Text(page.title.unwrap_or_else(|| name.to_owned())),
-        )];
-        entries.extend(
-            page.description
-                .map(|d| ("description".to_owned(), MetaValue::Text(d))),
-        );
-        if !page.keywords.is_empty() {
-            entries.push(("keywords".to_owned(), MetaValue::List(page.keywords)));
+        let table = page.span();
+        let page = page.into_inner();
+        match page.title {
+            Some(title) => add(
+                "title",
+                MetaValue::Text(title.get_ref().clone()),
+                title.span(),
+            ),
+            None => add("title", MetaValue::Text(name.to_owned()), table.clone()),
         }
-        entries.extend(
-            page.author
-                .map(|a| ("author".to_owned(), MetaValue::Text(a))),
-        );
-        let Some(meta) = page.meta else {
-            return entries;
-        };
-        let meta_span = self.span(&meta);
-        for (key, value) in meta.into_inner().0 {
-            if matches!(
-                key.as_str(),
-                "title" | "description" | "keywords" | "author"
-            ) {
-                let message = format!("`page.meta` repeats `{key}`, which is a key of `[page]`");
-                self.found.push(
-                    declaration(meta_span.clone(), message)
-                        .with_hint(format!("set `{key}` in `[page]`")),
-                );
-            } else {
-                entries.push((key, value));
+        if let Some(description) = page.description {
+            add(
+                "description",
+                MetaValue::Text(description.get_ref().clone()),
+                description.span(),
+            );
+        }
+        if let Some(keywords) = page.keywords {
+            add(
+                "keywords",
+                MetaValue::List(keywords.get_ref().clone()),
+                keywords.span(),
+            );
+        }
+        if let Some(author) = page.author {
+            add(
+                "author",
+                MetaValue::Text(author.get_ref().clone()),
+                author.span(),
+            );
+        }
+        let mut repeated = Vec::new();
+        if let Some(meta) = page.meta {
+            let meta_span = meta.span();
+            for (key, value) in meta.into_inner().0 {
+                if matches!(
+                    key.as_str(),
+                    "title" | "description" | "keywords" | "author"
+                ) {
+                    repeated.push((key, meta_span.clone()));
+                } else {
+                    add(&key, value, meta_span.clone());
+                }
             }
         }
-        entries
+        for (key, range) in repeated {
+            let message = format!("`page.meta` repeats `{key}`, which is a key of `[page]`");
+            let hint = format!("set `{key}` in `[page]`");
+            self.found
+                .push(declaration(Span::new(file, range), message).with_hint(hint));
+        }
+        (entries, spans, Span::new(file, table))
     }
 
     fn source_id(&mut self, value: &Spanned<String>) -> Option<SourceId> {

@@ -58,6 +58,9 @@ pub struct Model {
     pub snippets: BTreeMap<String, Snippet>,
     /// Hand-written pages, sorted by path.
     pub pages: Vec<Page>,
+    /// Every other file of the content directory (images, downloads), by path relative to
+    /// it: what links may point at besides pages.
+    pub assets: Vec<String>,
 }
 
 impl Model {
@@ -176,6 +179,10 @@ pub struct Service {
     pub summary: Prose,
     /// The front matter of the generated page.
     pub front_matter: FrontMatter,
+    /// Where each front-matter key was declared (`page.meta` keys at their table).
+    pub front_matter_spans: BTreeMap<String, Span>,
+    /// The `[page]` table (or the file start): where a missing key belongs.
+    pub page_span: Span,
     /// Data sources and purpose, in page order.
     pub sources: Vec<SourceUse>,
     /// The "data process and storage" section.

@@ -36,6 +36,8 @@ pub struct RenderedPage {
     pub file: crate::diag::FileId,
     /// Whether the page was written by hand (and is published as it is).
     pub hand_written: bool,
+    /// What a generated page is about: the service's or source's name.
+    pub subject: Option<String>,
 }
 
 /// The whole site, in memory.
@@ -45,6 +47,8 @@ pub struct Site {
     pub pages: Vec<RenderedPage>,
     /// Files written as they are: (path under the build directory, contents).
     pub assets: Vec<(String, String)>,
+    /// Ids the layout gives every HTML page, besides the page's own anchors.
+    pub layout_ids: Vec<String>,
 }
 
 impl Site {
@@ -108,6 +112,7 @@ pub fn render(model: &Model, config: &Config, templates: &Templates) -> (Site, V
         diagnostics.extend(found);
     }
     site.pages.sort_by(|a, b| a.path.cmp(&b.path));
+    site.layout_ids = templates.layout_ids();
     if config.writes(Output::Html) {
         site.assets = templates
             .assets()
@@ -199,6 +204,11 @@ fn render_job(
         origins,
         file,
         hand_written: matches!(job, Job::Page(_)),
+        subject: match job {
+            Job::Service(service) => Some(service.name.clone()),
+            Job::Source(source) => Some(source.name.clone()),
+            Job::Page(_) => None,
+        },
     })
 }
 

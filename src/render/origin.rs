@@ -74,20 +74,36 @@ impl OriginMap {
         }
     }
 
-    /// The source place of output byte `at`, as a comparable key: two pieces of output
-    /// with the same key were written once, in one place (a snippet, a template line).
+    /// Where output `range` was written, as a comparable key: the source place of the piece
+    /// that contributes most of it. Two ranges with the same key were written once, in one
+    /// place (a snippet, a TOML value, a template line), and shown twice.
     #[must_use]
-    pub fn source_key(&self, at: usize) -> Option<(FileId, usize)> {
-        self.anchor(at).map(|(anchor, delta)| {
-            (
-                anchor.file,
-                if anchor.exact {
-                    anchor.offset + delta
-                } else {
-                    anchor.offset
-                },
-            )
-        })
+    pub fn source_key(&self, range: std::ops::Range<usize>) -> Option<(FileId, usize)> {
+        let first = self
+            .entries
+            .partition_point(|(start, _)| *start <= range.start)
+            .checked_sub(1)?;
+        let mut best: Option<(usize, (FileId, usize))> = None;
+        for (index, &(start, anchor)) in self.entries.iter().enumerate().skip(first) {
+            if start >= range.end && index > first {
+                break;
+            }
+            let end = self
+                .entries
+                .get(index + 1)
+                .map_or(usize::MAX, |(next, _)| *next);
+            let overlap_start = start.max(range.start);
+            let overlap = end.min(range.end).saturating_sub(overlap_start);
+            let offset = if anchor.exact {
+                anchor.offset + (overlap_start - start)
+            } else {
+                anchor.offset
+            };
+            if best.is_none_or(|(most, _)| overlap > most) {
+                best = Some((overlap, (anchor.file, offset)));
+            }
+        }
+        best.map(|(_, key)| key)
     }
 }
 
@@ -202,7 +218,9 @@ fn track_delimiters<'a>(line: &str, mut open: Option<&'a str>) -> Option<&'a str
     loop {
         if let Some(close) = open {
             // Still open at the end of the line: the tag spans lines.
-            let Some(at) = rest.find(close) else { return open };
+            let Some(at) = rest.find(close) else {
+                return open;
+            };
             rest = &rest[at + close.len()..];
             open = None;
         } else {
@@ -380,6 +398,9 @@ mod tests {
         assert_eq!(clean, "ab SNIP cd");
         assert_eq!(map.locate(4..5, toml), Span::new(snippet, 1..2));
         assert_eq!(map.locate(8..9, toml), Span::new(toml, 31..32));
-        assert_eq!(map.source_key(3), Some((snippet, 0)));
+        assert_eq!(map.source_key(3..7), Some((snippet, 0)));
+        // "P SNIP" is mostly snippet; "ab " alone is the TOML value at its place.
+        assert_eq!(map.source_key(2..7), Some((snippet, 0)));
+        assert_eq!(map.source_key(1..3), Some((toml, 11)));
     }
 }

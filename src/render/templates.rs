@@ -27,6 +27,7 @@ pub struct Templates {
     /// For Markdown templates, where line tags were inserted (see `origin`).
     tags: BTreeMap<String, Vec<(usize, usize)>>,
     assets: Vec<(String, String)>,
+    layout_source: Option<String>,
 }
 
 impl Templates {
@@ -82,6 +83,10 @@ impl Templates {
             files,
             tags: BTreeMap::new(),
             assets,
+            layout_source: templates
+                .iter()
+                .find(|(name, _)| name == "layout.html")
+                .map(|(_, text)| text.clone()),
         };
         for (name, text) in &templates {
             // Markdown templates carry line tags, so findings in their text find their line.
@@ -121,6 +126,15 @@ impl Templates {
     #[must_use]
     pub fn file(&self, name: &str) -> Option<FileId> {
         self.files.get(name).copied()
+    }
+
+    /// The ids `layout.html` gives every page (`content` for the skip link's target).
+    #[must_use]
+    pub fn layout_ids(&self) -> Vec<String> {
+        self.layout_source
+            .as_deref()
+            .map(crate::markdown::html_anchor_ids)
+            .unwrap_or_default()
     }
 
     /// The static files for the HTML output: (file name, contents).

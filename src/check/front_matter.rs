@@ -1,0 +1,102 @@
+//! `front-matter`: required keys (`required-front-matter`, by default `title` and
+//! `description`), empty values, and the same value twice in a list (`keywords: …,
+//! retention, …, retention`). Generated pages are checked at their declarations (`[page]`);
+//! hand-written pages at their YAML. A hand-written page with no front matter at all is
+//! left alone: front matter is optional for pages that are not published on their own.
+
+use std::collections::BTreeSet;
+
+use crate::diag::{CheckCode, Code, Diagnostic, Span};
+use crate::load::split_front_matter;
+use crate::model::{FrontMatter, MetaValue, Page, Service};
+
+fn finding(span: Span, message: String, hint: &str) -> Diagnostic {
+    Diagnostic::error(Code::Check(CheckCode::FrontMatter), span, message).with_hint(hint)
+}
+
+/// Checks `entries` against `required`; `at(key)` says where a key's value was written and
+/// `missing` where a missing key should go.
+fn check_entries(
+    entries: &FrontMatter,
+    required: &[String],
+    at: impl Fn(&str) -> Span,
+    missing: &Span,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for key in required {
+        if !entries.iter().any(|(k, _)| k == key) {
+            found.push(finding(
+                missing.clone(),
+                format!("front matter has no `{key}`"),
+                "every page needs it (`required-front-matter` in book.toml)",
+            ));
+        }
+    }
+    for (key, value) in entries {
+        let items: Vec<&str> = match value {
+            MetaValue::Text(text) if key == "keywords" => text.split(',').map(str::trim).collect(),
+            MetaValue::Text(text) => vec![text.as_str()],
+            MetaValue::List(items) => items.iter().map(|i| i.trim()).collect(),
+        };
+        if items.iter().all(|item| item.is_empty()) {
+            found.push(finding(
+                at(key),
+                format!("front matter `{key}` is empty"),
+                "give it a value or remove the key",
+            ));
+            continue;
+        }
+        let mut seen = BTreeSet::new();
+        for item in &items {
+            if !item.is_empty() && !seen.insert(item.to_lowercase()) {
+                found.push(finding(
+                    at(key),
+                    format!("front matter `{key}` lists `{item}` twice"),
+                    "remove the second one",
+                ));
+            }
+        }
+    }
+    found
+}
+
+/// Checks the front matter a service declares for its page.
+pub(super) fn service(service: &Service, required: &[String]) -> Vec<Diagnostic> {
+    let at = |key: &str| {
+        service
+            .front_matter_spans
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| service.page_span.clone())
+    };
+    check_entries(&service.front_matter, required, at, &service.page_span)
+}
+
+/// Checks the front matter of a hand-written page that has one.
+pub(super) fn page(page: &Page, required: &[String]) -> Vec<Diagnostic> {
+    let Some((yaml, _)) = split_front_matter(&page.text) else {
+        return Vec::new();
+    };
+    let at = |key: &str| {
+        let offset =
+            key_line(&page.text[yaml.clone()], key).map_or(yaml.start, |line| yaml.start + line);
+        Span::new(page.file, offset..offset + key.len())
+    };
+    let opening = Span::new(page.file, 0..3);
+    check_entries(&page.front_matter, required, at, &opening)
+}
+
+/// The offset of the line that sets `key` in YAML text.
+fn key_line(yaml: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        if line
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
+}

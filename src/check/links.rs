@@ -1,0 +1,183 @@
+//! `broken-link` and `broken-anchor`: relative links (with or without `.md`, with `?query`
+//! and `#fragment`), same-page fragments and images, resolved against the pages and files
+//! of the site. Site-absolute, `xref:` and external links are never fetched: they are
+//! counted as unchecked.
+
+use std::collections::{HashMap, HashSet};
+
+use percent_encoding::percent_decode_str;
+
+use super::page::Facts;
+use crate::diag::{CheckCode, Code, Diagnostic, did_you_mean};
+use crate::markdown::is_relative;
+use crate::render::RenderedPage;
+
+/// What the link check resolves against.
+pub(super) struct Index<'a> {
+    /// Page path → page number.
+    pub pages: HashMap<&'a str, usize>,
+    /// Every other file of the content directory.
+    pub assets: &'a HashSet<String>,
+    /// Ids every HTML page has from the layout (`content`, …).
+    pub layout_ids: &'a HashSet<String>,
+}
+
+/// How many links were checked and how many could not be checked offline.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LinkCounts {
+    /// Relative links and fragments, resolved.
+    pub checked: usize,
+    /// External, site-absolute and `xref:` links, and links leaving the site.
+    pub unchecked: usize,
+}
+
+enum Target<'a> {
+    Unchecked,
+    Page(usize, Option<&'a str>),
+    Asset,
+    Missing(String),
+}
+
+/// Checks the links of page `at`.
+pub(super) fn check(
+    at: usize,
+    pages: &[RenderedPage],
+    facts: &[Facts],
+    index: &Index<'_>,
+) -> (Vec<Diagnostic>, LinkCounts) {
+    let page = &pages[at];
+    let mut found = Vec::new();
+    let mut counts = LinkCounts::default();
+    for link in &facts[at].links {
+        let target = resolve(&page.path, &link.dest, at, index);
+        if matches!(target, Target::Unchecked) {
+            counts.unchecked += 1;
+            continue;
+        }
+        counts.checked += 1;
+        let span = page.origins.locate(link.at.clone(), page.file);
+        match target {
+            Target::Missing(path) => {
+                let hint = did_you_mean(&path, index.pages.keys().copied())
+                    .map(|close| format!("did you mean `{close}`?"));
+                let message = format!("link to `{}`, which does not exist", link.dest);
+                found.push(error(CheckCode::BrokenLink, span, message).with_hint_opt(hint));
+            }
+            Target::Page(target, Some(fragment)) => {
+                let fragment = percent_decode_str(fragment).decode_utf8_lossy();
+                let anchors = &facts[target].anchors;
+                let known = anchors.contains(fragment.as_ref())
+                    || index.layout_ids.contains(fragment.as_ref())
+                    || anchors.iter().any(|a| a.eq_ignore_ascii_case(&fragment));
+                if !known {
+                    let hint = did_you_mean(&fragment, anchors.iter().map(String::as_str))
+                        .map(|close| format!("did you mean `#{close}`?"));
+                    let hint = hint.or_else(|| {
+                        Some(format!(
+                            "`{}` has no heading, `{{#id}}` or HTML id `{fragment}`",
+                            pages[target].path
+                        ))
+                    });
+                    let message =
+                        format!("`#{fragment}` is not an anchor of `{}`", pages[target].path);
+                    found.push(error(CheckCode::BrokenAnchor, span, message).with_hint_opt(hint));
+                }
+            }
+            Target::Page(_, None) | Target::Asset | Target::Unchecked => {}
+        }
+    }
+    (found, counts)
+}
+
+fn error(code: CheckCode, span: crate::diag::Span, message: String) -> Diagnostic {
+    Diagnostic::error(Code::Check(code), span, message).with_label("linked here")
+}
+
+/// Where `dest`, written on the page at `from`, leads.
+fn resolve<'d>(from: &str, dest: &'d str, this_page: usize, index: &Index<'_>) -> Target<'d> {
+    if let Some(fragment) = dest.strip_prefix('#') {
+        return Target::Page(this_page, Some(fragment).filter(|f| !f.is_empty()));
+    }
+    let rooted = dest.strip_prefix("~/");
+    if rooted.is_none() && !is_relative(dest) {
+        return Target::Unchecked;
+    }
+    let dest = rooted.unwrap_or(dest);
+    let (rest, fragment) = dest.split_once('#').map_or((dest, None), |(p, f)| {
+        (p, Some(f).filter(|f| !f.is_empty()))
+    });
+    let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+    if path.is_empty() {
+        return Target::Page(this_page, fragment);
+    }
+    let path = percent_decode_str(path).decode_utf8_lossy();
+    let base = if rooted.is_some() {
+        ""
+    } else {
+        from.rsplit_once('/').map_or("", |(dir, _)| dir)
+    };
+    let Some(joined) = join(base, &path) else {
+        return Target::Unchecked; // above the content directory: not this site's to check
+    };
+    let stem = joined
+        .strip_suffix(".md")
+        .or_else(|| joined.strip_suffix(".html"))
+        .unwrap_or(&joined);
+    let stem = stem.trim_end_matches('/');
+    for candidate in [
+        format!("{stem}.md"),
+        format!("{stem}/index.md"),
+        format!("{stem}/README.md"),
+    ] {
+        if let Some(&page) = index.pages.get(candidate.as_str()) {
+            return Target::Page(page, fragment);
+        }
+    }
+    let is_dir = |dir: &str| {
+        let prefix = format!("{dir}/");
+        index.assets.iter().any(|a| a.starts_with(&prefix))
+            || index.pages.keys().any(|p| p.starts_with(&prefix))
+    };
+    if index.assets.contains(joined.as_str())
+        || (joined.ends_with('/') || !joined.contains('.')) && is_dir(stem)
+    {
+        return Target::Asset;
+    }
+    Target::Missing(joined)
+}
+
+/// `dir` + `path` with `.` and `..` resolved; `None` when it climbs above the root.
+fn join(dir: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    let trailing = path.ends_with('/');
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    let mut joined = parts.join("/");
+    if trailing {
+        joined.push('/');
+    }
+    Some(joined)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_relative_paths() {
+        assert_eq!(
+            join("services", "../sources/x.md").as_deref(),
+            Some("sources/x.md")
+        );
+        assert_eq!(join("", "./a/./b.md").as_deref(), Some("a/b.md"));
+        assert_eq!(join("a", "../../b.md"), None);
+        assert_eq!(join("a", "media/").as_deref(), Some("a/media/"));
+    }
+}

@@ -1,0 +1,214 @@
+//! `link-target-mismatch`: a link to one declared source's page (`url` or `privacy-url`)
+//! in text about another declared source — the model page's "for more information on
+//! Microsoft 365 Apps" sentence that links to Defender's privacy page.
+//!
+//! A link to source S is reported when its text names another source and not S; a link to
+//! S's privacy page also when the rest of its sentence names another source and not S, or
+//! when its subsection's heading names another source and neither the heading nor the
+//! sentence names S.
+
+use std::collections::BTreeMap;
+
+use super::page::{Facts, Link};
+use super::text;
+use crate::diag::{CheckCode, Code, Diagnostic};
+use crate::model::{Model, Source};
+use crate::render::RenderedPage;
+
+/// A declared source as the check recognizes it in text and in links.
+pub(super) struct Known<'a> {
+    source: &'a Source,
+    /// Normalized ways prose names it: its name, and its name without "Microsoft ".
+    names: Vec<String>,
+}
+
+/// The declared sources by the links that lead to their pages.
+pub(super) struct Targets<'a> {
+    sources: Vec<Known<'a>>,
+    /// Normalized URL → (source number, whether it is the privacy page).
+    by_url: BTreeMap<String, Vec<(usize, bool)>>,
+    site_host: Option<String>,
+}
+
+impl<'a> Targets<'a> {
+    /// Indexes the sources of `model`; `site_url` makes `https://that-host/x` equal `/x`.
+    pub(super) fn new(model: &'a Model, site_url: Option<&str>) -> Self {
+        let site_host = site_url.map(|url| url.trim_end_matches('/').to_lowercase());
+        let mut targets = Self {
+            sources: Vec::new(),
+            by_url: BTreeMap::new(),
+            site_host,
+        };
+        for (index, source) in model.sources.iter().enumerate() {
+            let name = text::normalize(&source.name);
+            let mut names = vec![name.clone()];
+            if let Some(short) = name.strip_prefix("microsoft ").filter(|s| s.len() >= 4) {
+                names.push(short.to_owned());
+            }
+            targets.sources.push(Known { source, names });
+            let url = targets.normalize_url(&source.url);
+            targets.by_url.entry(url).or_default().push((index, false));
+            if let Some(privacy) = &source.privacy_url {
+                let url = targets.normalize_url(privacy);
+                targets.by_url.entry(url).or_default().push((index, true));
+            }
+        }
+        targets
+    }
+
+    /// A URL as compared: lowercase, without the site's host, query, locale or trailing
+    /// slash. The fragment is kept: a declared `…/privacystatement#storage` is a section of a
+    /// page others link to as a whole.
+    fn normalize_url(&self, url: &str) -> String {
+        let mut url = url.trim().to_lowercase();
+        if let Some(host) = &self.site_host
+            && let Some(path) = url.strip_prefix(host.as_str())
+        {
+            url = path.to_owned();
+        }
+        let (path, fragment) = url
+            .split_once('#')
+            .map_or((url.as_str(), ""), |(p, f)| (p, f));
+        let path = path.split_once('?').map_or(path, |(p, _)| p);
+        let path = path
+            .strip_prefix("/en-us")
+            .filter(|p| p.starts_with('/'))
+            .unwrap_or(path);
+        let path = path.trim_end_matches('/');
+        if fragment.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}#{fragment}")
+        }
+    }
+
+    /// The sources a link to `dest` leads to: by the exact section first, then the page.
+    fn lookup(&self, dest: &str) -> Option<&[(usize, bool)]> {
+        let url = self.normalize_url(dest);
+        let page = url.split_once('#').map_or(url.as_str(), |(page, _)| page);
+        self.by_url
+            .get(&url)
+            .or_else(|| self.by_url.get(page))
+            .map(Vec::as_slice)
+    }
+
+    /// The sources that `text` (normalized) names.
+    fn named_in(&self, text: &str) -> Vec<usize> {
+        (0..self.sources.len())
+            .filter(|&i| {
+                self.sources[i]
+                    .names
+                    .iter()
+                    .any(|name| mentions(text, name))
+            })
+            .collect()
+    }
+}
+
+/// Whether `text` contains `name` as whole words.
+fn mentions(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Checks the links of page `at`.
+pub(super) fn check(
+    at: usize,
+    pages: &[RenderedPage],
+    facts: &[Facts],
+    targets: &Targets<'_>,
+) -> Vec<Diagnostic> {
+    if targets.sources.is_empty() {
+        return Vec::new();
+    }
+    let page = &pages[at];
+    let facts = &facts[at];
+    // The page's own subject (a service that is also a source) is not "another source".
+    let subject = page.subject.as_deref().map(text::normalize);
+    let subject = subject.and_then(|name| targets.sources.iter().position(|s| s.names[0] == name));
+    facts
+        .links
+        .iter()
+        .filter_map(|link| {
+            let hits = targets.lookup(&link.dest)?;
+            let about = about_other(link, facts, hits, subject, targets)?;
+            let (linked, privacy) = hits[0];
+            let linked = targets.sources[linked].source;
+            let other = targets.sources[about.0].source;
+            let page_kind = if privacy { "privacy page" } else { "page" };
+            let span = page.origins.locate(link.at.clone(), page.file);
+            let hint = match (&other.privacy_url, privacy) {
+                (Some(url), true) => format!(
+                    "the privacy page of {} is `{url}` (its `privacy-url`)",
+                    other.name
+                ),
+                _ => format!("the page of {} is `{}` (its `url`)", other.name, other.url),
+            };
+            Some(
+                Diagnostic::error(
+                    Code::Check(CheckCode::LinkTargetMismatch),
+                    span,
+                    format!(
+                        "link to the {page_kind} of {} in {} about {}",
+                        linked.name, about.1, other.name
+                    ),
+                )
+                .with_label(format!("leads to {}", linked.name))
+                .with_hint(hint),
+            )
+        })
+        .collect()
+}
+
+/// The other source this link's surroundings are about, and which surrounding says so.
+fn about_other(
+    link: &Link,
+    facts: &Facts,
+    hits: &[(usize, bool)],
+    subject: Option<usize>,
+    targets: &Targets<'_>,
+) -> Option<(usize, &'static str)> {
+    let linked = |named: &[usize]| named.iter().any(|n| hits.iter().any(|(h, _)| h == n));
+    let other = |named: &[usize]| {
+        named
+            .iter()
+            .copied()
+            .find(|n| Some(*n) != subject && !hits.iter().any(|(h, _)| h == n))
+    };
+    let link_text = text::normalize(&link.text);
+    let in_text = targets.named_in(&link_text);
+    if !linked(&in_text)
+        && let Some(other) = other(&in_text)
+    {
+        return Some((other, "link text"));
+    }
+    if !hits.iter().any(|(_, privacy)| *privacy) {
+        return None;
+    }
+    let sentence = link
+        .sentence
+        .map(|s| text::normalize(facts.sentence_text(s)))
+        .unwrap_or_default();
+    let rest = sentence.replacen(&link_text, " ", 1);
+    let in_sentence = targets.named_in(&rest);
+    if !linked(&in_sentence)
+        && let Some(other) = other(&in_sentence)
+    {
+        return Some((other, "a sentence"));
+    }
+    let heading = link
+        .section
+        .map(|h| text::normalize(&facts.headings[h].text))
+        .unwrap_or_default();
+    let in_heading = targets.named_in(&heading);
+    if !linked(&in_heading)
+        && !linked(&in_sentence)
+        && let Some(other) = other(&in_heading)
+    {
+        return Some((other, "a subsection"));
+    }
+    None
+}

@@ -1,0 +1,233 @@
+//! `near-duplicate`: sentences and paragraphs that say nearly the same. Similarity is the
+//! Jaccard index of the sets of word bigrams of the normalized texts; at or above
+//! [`THRESHOLD`] the pair is reported. Candidates come from `MinHash` signatures bucketed by
+//! LSH bands, never from comparing all pairs, so the check stays linear in the text.
+//!
+//! The threshold was chosen on the model page: its Azure AD sentence said twice (once
+//! naming "Azure Active Directory (Azure AD)", once "Azure AD") scores 0.93; its Windows
+//! 10 and Windows 11 diagnostic-data sentences, which differ in a fact, score 0.83.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+use super::duplicates::{Occurrence, locate};
+use super::page::Facts;
+use super::text;
+use crate::diag::{CheckCode, Code, Diagnostic};
+use crate::render::RenderedPage;
+
+/// Word-bigram Jaccard similarity at which two texts are near-duplicates.
+pub const THRESHOLD: f64 = 0.85;
+/// Sentences shorter than this are too short for a similarity to mean anything.
+const MIN_WORDS: usize = 8;
+const BANDS: usize = 16;
+const ROWS: usize = 4;
+
+/// A text to compare and its shingles.
+pub(super) type Shingled = (Occurrence, Vec<u64>);
+/// Two blocks, each as (page, block), earlier first.
+pub(super) type BlockPair = ((usize, usize), (usize, usize));
+
+struct Item {
+    occurrence: Occurrence,
+    shingles: Vec<u64>,
+}
+
+/// The word-bigram hashes of `text`, sorted and unique.
+fn shingles(normalized: &str) -> Vec<u64> {
+    let words: Vec<&str> = text::words(normalized).collect();
+    let mut set: Vec<u64> = words
+        .windows(2)
+        .map(|pair| xxh3_64(format!("{} {}", pair[0], pair[1]).as_bytes()))
+        .collect();
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
+fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - common;
+    // Shingle counts are far below 2^32, where the conversion is exact.
+    let exact = |n: usize| f64::from(u32::try_from(n).unwrap_or(u32::MAX));
+    if union == 0 {
+        0.0
+    } else {
+        exact(common) / exact(union)
+    }
+}
+
+/// The texts of page `at` worth comparing: long sentences, and multi-sentence paragraphs.
+pub(super) fn items(
+    at: usize,
+    page: &RenderedPage,
+    facts: &Facts,
+) -> (Vec<Shingled>, Vec<Shingled>) {
+    let mut paragraphs = Vec::new();
+    for (index, block) in facts.blocks.iter().enumerate() {
+        if facts.sentences.iter().filter(|s| s.block == index).count() < 2 {
+            continue;
+        }
+        let normalized = text::normalize(&block.text);
+        let range = block.source_range(&(0..block.text.len()));
+        let occurrence = Occurrence {
+            hash: xxh3_64(normalized.as_bytes()),
+            page: at,
+            block: index,
+            key: page.origins.source_key(range.clone()),
+            range,
+        };
+        paragraphs.push((occurrence, shingles(&normalized)));
+    }
+    let mut items = Vec::new();
+    for (index, sentence) in facts.sentences.iter().enumerate() {
+        let normalized = text::normalize(facts.sentence_text(index));
+        if text::words(&normalized).count() < MIN_WORDS {
+            continue;
+        }
+        let range = facts.sentence_range(index);
+        let occurrence = Occurrence {
+            hash: xxh3_64(normalized.as_bytes()),
+            page: at,
+            block: sentence.block,
+            key: page.origins.source_key(range.clone()),
+            range,
+        };
+        items.push((occurrence, shingles(&normalized)));
+    }
+    (items, paragraphs)
+}
+
+/// Buckets larger than this pair each member with the next only: such a bucket holds one
+/// piece of boilerplate in many variants, and a chain still reports each variant.
+const MAX_BUCKET_PAIRS: usize = 64;
+
+/// Reports near-duplicate pairs among `items` of one kind (`what`: "sentence" or
+/// "paragraph"); exact repeats are left to `duplicates`. Pairs of blocks in `skip` (already
+/// reported as paragraphs) are not reported again. Returns the reported block pairs.
+pub(super) fn find(
+    items: Vec<Shingled>,
+    what: &str,
+    pages: &[RenderedPage],
+    skip: &HashSet<BlockPair>,
+) -> (Vec<Diagnostic>, HashSet<BlockPair>) {
+    // One item per distinct text: equal texts are exact duplicates, not near ones.
+    let mut seen = HashSet::new();
+    let items: Vec<Item> = items
+        .into_iter()
+        .filter(|(o, shingles)| shingles.len() >= 2 && seen.insert(o.hash))
+        .map(|(occurrence, shingles)| Item {
+            occurrence,
+            shingles,
+        })
+        .collect();
+    let mut buckets: BTreeMap<(usize, u64), Vec<usize>> = BTreeMap::new();
+    for (index, item) in items.iter().enumerate() {
+        let signature: Vec<u64> = (0..BANDS * ROWS)
+            .map(|seed| {
+                item.shingles
+                    .iter()
+                    .map(|&s| xxh3_64_with_seed(&s.to_le_bytes(), seed as u64))
+                    .min()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for (band, rows) in signature.chunks(ROWS).enumerate() {
+            let key = rows
+                .iter()
+                .fold(0u64, |acc, &row| acc.rotate_left(17) ^ row);
+            buckets.entry((band, key)).or_default().push(index);
+        }
+    }
+    let mut pairs = BTreeSet::new();
+    for members in buckets.values().filter(|m| m.len() > 1) {
+        if members.len() > MAX_BUCKET_PAIRS {
+            pairs.extend(members.windows(2).map(|w| (w[0].min(w[1]), w[0].max(w[1]))));
+            continue;
+        }
+        for (i, &a) in members.iter().enumerate() {
+            for &b in &members[i + 1..] {
+                pairs.insert((a.min(b), a.max(b)));
+            }
+        }
+    }
+    let mut found = Vec::new();
+    let mut reported = HashSet::new();
+    for (a, b) in pairs {
+        let (first, second) = (&items[a], &items[b]);
+        if first.occurrence.key.is_some() && first.occurrence.key == second.occurrence.key {
+            continue; // one template line with different values
+        }
+        let similarity = jaccard(&first.shingles, &second.shingles);
+        if similarity < THRESHOLD {
+            continue;
+        }
+        let order = |o: &Occurrence| (o.page, o.range.start);
+        let (earlier, later) = if order(&first.occurrence) <= order(&second.occurrence) {
+            (first, second)
+        } else {
+            (second, first)
+        };
+        let blocks = (
+            (earlier.occurrence.page, earlier.occurrence.block),
+            (later.occurrence.page, later.occurrence.block),
+        );
+        if skip.contains(&blocks) {
+            continue;
+        }
+        reported.insert(blocks);
+        let place = if earlier.occurrence.page == later.occurrence.page {
+            format!("an earlier {what} of this page")
+        } else {
+            format!("a {what} of `{}`", pages[earlier.occurrence.page].path)
+        };
+        found.push(
+            Diagnostic::warning(
+                Code::Check(CheckCode::NearDuplicate),
+                locate(pages, &later.occurrence),
+                format!("{what} nearly repeats {place} (similarity {similarity:.2})"),
+            )
+            .with_label("said again here")
+            .with_note(locate(pages, &earlier.occurrence), "said first here")
+            .with_hint("keep one of the two, or make the difference explicit"),
+        );
+    }
+    (found, reported)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_model_pages_azure_sentences_are_near_and_windows_versions_are_not() {
+        let similarity = |a: &str, b: &str| {
+            jaccard(
+                &shingles(&text::normalize(a)),
+                &shingles(&text::normalize(b)),
+            )
+        };
+        let azure = similarity(
+            "Identifying data used by Microsoft Managed Desktop is stored by Azure Active Directory (Azure AD) in a geographical location based on the location provided by the organization when subscribing to Microsoft online services, such as Microsoft Apps for enterprise and Azure.",
+            "Identifying data used by Microsoft Managed Desktop is stored by Azure AD in a geographical location based on the location provided by the organization when subscribing to Microsoft online services such as Microsoft Apps for enterprise and Azure.",
+        );
+        assert!(azure >= THRESHOLD, "{azure}");
+        let windows = similarity(
+            "Microsoft Managed Desktop uses Windows 10 Enhanced diagnostic data to keep Windows secure, up to date, troubleshoot problems, and make product improvements.",
+            "Microsoft Managed Desktop uses Windows 11 Enhanced diagnostic data to keep Windows secure, up to date, troubleshoot problems, and make product improvements.",
+        );
+        assert!(windows < THRESHOLD, "{windows}");
+    }
+}

@@ -1,0 +1,366 @@
+//! What the checks need to know about one rendered page, gathered in one walk over its
+//! events: links (and where to report them), anchors, headings, and the text of each block
+//! and sentence with its position in the page's Markdown.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
+
+use super::text;
+use crate::markdown::{Document, Heading, html_anchor_ids};
+
+/// A link or image.
+#[derive(Debug)]
+pub(super) struct Link {
+    /// The destination as written (after reference resolution).
+    pub dest: String,
+    /// Where to report it: the destination, or the reference definition that holds it.
+    pub at: Range<usize>,
+    /// The link text.
+    pub text: String,
+    /// The sentence it sits in, if any.
+    pub sentence: Option<usize>,
+    /// The heading it sits under, if any.
+    pub section: Option<usize>,
+}
+
+/// A paragraph, list item or table cell: text a reader sees as one unit.
+#[derive(Debug)]
+pub(super) struct Block {
+    /// Its text, markup reduced to text.
+    pub text: String,
+    /// `(offset in text, offset in the Markdown)` at each piece of text, to map back.
+    pieces: Vec<(usize, usize)>,
+}
+
+impl Block {
+    /// The Markdown offset of `at` in the block's text.
+    pub(super) fn source_offset(&self, at: usize) -> usize {
+        let index = self
+            .pieces
+            .partition_point(|(start, _)| *start <= at)
+            .saturating_sub(1);
+        self.pieces
+            .get(index)
+            .map_or(0, |(start, source)| source + (at - start))
+    }
+
+    /// The Markdown range of bytes `range` of the block's text: from where its first byte
+    /// was written to just after its last, markup in between included.
+    pub(super) fn source_range(&self, range: &Range<usize>) -> Range<usize> {
+        let start = self.source_offset(range.start);
+        let end = if range.is_empty() {
+            start
+        } else {
+            self.source_offset(range.end - 1) + 1
+        };
+        start..end.max(start)
+    }
+}
+
+/// A sentence of a block.
+#[derive(Debug)]
+pub(super) struct Sentence {
+    /// The block it belongs to.
+    pub block: usize,
+    /// Its range in the block's text.
+    pub range: Range<usize>,
+}
+
+/// The facts of one page.
+#[derive(Debug, Default)]
+pub(super) struct Facts {
+    pub links: Vec<Link>,
+    pub anchors: HashSet<String>,
+    pub headings: Vec<Heading>,
+    pub blocks: Vec<Block>,
+    pub sentences: Vec<Sentence>,
+}
+
+impl Facts {
+    /// Gathers the facts of `markdown`, whose body starts at `body_start`.
+    pub(super) fn gather(markdown: &str, body_start: usize) -> Self {
+        let body = &markdown[body_start..];
+        let document = Document::parse(body);
+        let mut walk = Walk::default();
+        for (event, range) in &document.events {
+            walk.event(
+                event,
+                range.start + body_start..range.end + body_start,
+                markdown,
+                &document,
+                body_start,
+            );
+        }
+        walk.flush();
+        let mut facts = Facts {
+            anchors: document.headings.iter().map(|h| h.id.clone()).collect(),
+            headings: document
+                .headings
+                .into_iter()
+                .map(|h| Heading {
+                    range: h.range.start + body_start..h.range.end + body_start,
+                    ..h
+                })
+                .collect(),
+            links: Vec::new(),
+            blocks: walk.blocks,
+            sentences: Vec::new(),
+        };
+        facts.anchors.extend(walk.html_ids);
+        for (index, block) in facts.blocks.iter().enumerate() {
+            let sentences = text::sentences(&block.text)
+                .into_iter()
+                .map(|range| Sentence {
+                    block: index,
+                    range,
+                });
+            facts.sentences.extend(sentences);
+        }
+        facts.links = walk
+            .links
+            .into_iter()
+            .map(|(link, block, offset_in_block)| {
+                let sentence = block.and_then(|b| {
+                    facts.sentences.iter().position(|s| {
+                        s.block == b
+                            && s.range.start <= offset_in_block
+                            && offset_in_block <= s.range.end
+                    })
+                });
+                let section = facts
+                    .headings
+                    .iter()
+                    .rposition(|h| h.range.start < link.at.start);
+                Link {
+                    sentence,
+                    section,
+                    ..link
+                }
+            })
+            .collect();
+        facts
+    }
+
+    /// The Markdown range of sentence `index`.
+    pub(super) fn sentence_range(&self, index: usize) -> Range<usize> {
+        let sentence = &self.sentences[index];
+        self.blocks[sentence.block].source_range(&sentence.range)
+    }
+
+    /// The text of sentence `index`.
+    pub(super) fn sentence_text(&self, index: usize) -> &str {
+        let sentence = &self.sentences[index];
+        &self.blocks[sentence.block].text[sentence.range.clone()]
+    }
+}
+
+/// A link whose text is still being read.
+struct OpenLink {
+    dest: String,
+    at: Range<usize>,
+    text: String,
+    block: Option<usize>,
+    offset: usize,
+}
+
+#[derive(Default)]
+struct Walk {
+    blocks: Vec<Block>,
+    current: Option<Block>,
+    /// Inside a heading or code block: text that is not prose.
+    skip_depth: usize,
+    open_link: Option<OpenLink>,
+    links: Vec<(Link, Option<usize>, usize)>,
+    html_ids: Vec<String>,
+}
+
+impl Walk {
+    fn event(
+        &mut self,
+        event: &Event<'_>,
+        range: Range<usize>,
+        markdown: &str,
+        document: &Document<'_>,
+        body_start: usize,
+    ) {
+        match event {
+            Event::Start(Tag::Heading { .. } | Tag::CodeBlock(_)) => {
+                self.flush();
+                self.skip_depth += 1;
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::CodeBlock) => {
+                self.skip_depth = self.skip_depth.saturating_sub(1);
+            }
+            Event::Start(
+                Tag::Paragraph
+                | Tag::Item
+                | Tag::TableCell
+                | Tag::BlockQuote(_)
+                | Tag::List(_)
+                | Tag::FootnoteDefinition(_),
+            )
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::FootnoteDefinition,
+            ) => {
+                self.flush();
+            }
+            Event::Start(
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    id,
+                    ..
+                }
+                | Tag::Image {
+                    link_type,
+                    dest_url,
+                    id,
+                    ..
+                },
+            ) => {
+                let at = report_range(
+                    *link_type, dest_url, id, &range, markdown, document, body_start,
+                );
+                let block = self.current_block_index();
+                let offset = self.current.as_ref().map_or(0, |b| b.text.len());
+                self.open_link = Some(OpenLink {
+                    dest: dest_url.to_string(),
+                    at,
+                    text: String::new(),
+                    block,
+                    offset,
+                });
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if let Some(open) = self.open_link.take() {
+                    let link = Link {
+                        dest: open.dest,
+                        at: open.at,
+                        text: open.text,
+                        sentence: None,
+                        section: None,
+                    };
+                    self.links.push((link, open.block, open.offset));
+                }
+            }
+            Event::Text(text) | Event::Code(text) => self.text(text, range.start),
+            Event::SoftBreak | Event::HardBreak => self.text(" ", range.start),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                self.html_ids.extend(html_anchor_ids(html));
+            }
+            _ => {}
+        }
+    }
+
+    fn current_block_index(&mut self) -> Option<usize> {
+        if self.skip_depth > 0 {
+            return None;
+        }
+        self.current.get_or_insert_with(|| Block {
+            text: String::new(),
+            pieces: Vec::new(),
+        });
+        Some(self.blocks.len())
+    }
+
+    fn text(&mut self, text: &str, source: usize) {
+        if let Some(open) = &mut self.open_link {
+            open.text.push_str(text);
+        }
+        if self.skip_depth > 0 {
+            return;
+        }
+        let block = self.current.get_or_insert_with(|| Block {
+            text: String::new(),
+            pieces: Vec::new(),
+        });
+        block.pieces.push((block.text.len(), source));
+        block.text.push_str(text);
+    }
+
+    fn flush(&mut self) {
+        if let Some(block) = self.current.take()
+            && !block.text.trim().is_empty()
+        {
+            self.blocks.push(block);
+        }
+    }
+}
+
+/// Where a finding about a link belongs: its destination in an inline link, or the
+/// reference definition (`[label]: dest`) the writer must edit.
+fn report_range(
+    link_type: LinkType,
+    dest: &str,
+    label: &str,
+    range: &Range<usize>,
+    markdown: &str,
+    document: &Document<'_>,
+    body_start: usize,
+) -> Range<usize> {
+    if matches!(
+        link_type,
+        LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
+    ) {
+        let definition = document
+            .definitions
+            .iter()
+            .find(|(l, _, _)| l.eq_ignore_ascii_case(label));
+        if let Some((_, _, span)) = definition {
+            let span = span.start + body_start..span.end + body_start;
+            return find_within(markdown, span, dest);
+        }
+    }
+    find_within(markdown, range.clone(), dest)
+}
+
+/// The range of `needle` inside `range` of `text`, or `range` when it is not there as written.
+fn find_within(text: &str, range: Range<usize>, needle: &str) -> Range<usize> {
+    match text
+        .get(range.clone())
+        .and_then(|slice| slice.rfind(needle))
+    {
+        Some(at) if !needle.is_empty() => range.start + at..range.start + at + needle.len(),
+        _ => range,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_know_their_sentence_section_and_definition() {
+        let markdown = "---\ntitle: x\n---\n# Top\n\n## Part\n\nFirst sentence here. See [the docs][docs] now.\n\n[docs]: other.md#x\n";
+        let facts = Facts::gather(markdown, 16);
+        let link = &facts.links[0];
+        assert_eq!(link.dest, "other.md#x");
+        assert_eq!(&markdown[link.at.clone()], "other.md#x");
+        assert_eq!(
+            markdown[link.at.start - 8..].lines().next(),
+            Some("[docs]: other.md#x")
+        );
+        assert_eq!(
+            facts.sentence_text(link.sentence.unwrap()),
+            "See the docs now."
+        );
+        assert_eq!(facts.headings[link.section.unwrap()].text, "Part");
+        let sentence = facts.sentence_range(link.sentence.unwrap());
+        assert!(markdown[sentence].starts_with("See ["));
+        assert!(facts.anchors.contains("part"));
+    }
+
+    #[test]
+    fn code_is_not_prose_and_has_no_links() {
+        let facts = Facts::gather("Text `[not](a.md)` here.\n\n```\n[no](b.md)\n```\n", 0);
+        assert!(facts.links.is_empty());
+        assert_eq!(facts.blocks.len(), 1);
+    }
+}
