@@ -109,10 +109,10 @@ fn build(args: &BuildArgs) -> Exit {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
-    print_diagnostics(&outcome, args.format);
+    print(&outcome.diagnostics, &outcome.sources, &outcome.summary.unwrap_or_default(), args.format);
     let counts = Counts::of(&outcome.diagnostics);
-    if counts.errors > 0 {
-        eprintln!("error: {}; nothing was written", summary(counts));
+    if fails(counts, args.deny_warnings) {
+        eprintln!("error: {}; nothing was written", summary(counts, outcome.summary.as_ref()));
         return Exit::Problems;
     }
     let files = outcome.site.files(&outcome.config);
@@ -122,14 +122,10 @@ fn build(args: &BuildArgs) -> Exit {
         return Exit::Failure;
     }
     eprintln!(
-        "wrote {} pages to `{}`{}",
-        outcome.site.pages.len(),
+        "wrote {} to `{}`: {}",
+        plural(outcome.site.pages.len(), "page"),
         outcome.config.build_dir.display(),
-        if counts.warnings > 0 {
-            format!(" ({})", summary(counts))
-        } else {
-            String::new()
-        }
+        summary(counts, outcome.summary.as_ref())
     );
     Exit::Success
 }
@@ -139,53 +135,54 @@ fn check_command(args: &CheckArgs) -> Exit {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
-    print_diagnostics(&outcome, args.format);
+    print(&outcome.diagnostics, &outcome.sources, &outcome.summary.unwrap_or_default(), args.format);
     let counts = Counts::of(&outcome.diagnostics);
-    eprintln!(
-        "checked {} pages: {}",
-        outcome.site.pages.len(),
-        summary(counts)
-    );
-    if counts.errors > 0 {
-        Exit::Problems
-    } else {
-        Exit::Success
-    }
+    eprintln!("checked {}", summary(counts, outcome.summary.as_ref()));
+    if fails(counts, args.deny_warnings) { Exit::Problems } else { Exit::Success }
+}
+
+/// Errors fail a run; with `--deny-warnings`, warnings do too.
+fn fails(counts: Counts, deny_warnings: bool) -> bool {
+    counts.errors > 0 || (deny_warnings && counts.warnings > 0)
 }
 
 fn report_unusable(unusable: &Unusable, format: Format) -> Exit {
-    print(&unusable.diagnostics, &unusable.sources, format);
+    print(&unusable.diagnostics, &unusable.sources, &diag::Summary::default(), format);
     eprintln!("error: could not run: the configuration is invalid");
     Exit::Failure
 }
 
-fn print_diagnostics(outcome: &Outcome, format: Format) {
-    print(&outcome.diagnostics, &outcome.sources, format);
-}
-
-fn print(diagnostics: &[Diagnostic], sources: &SourceMap, format: Format) {
-    // anstream strips the colours when stderr is not a terminal or NO_COLOR is set.
-    let text = diag::render(format, diagnostics, sources, true);
-    let mut stderr = anstream::stderr().lock();
-    let _ = stderr.write_all(text.as_bytes());
-}
-
-fn summary(counts: Counts) -> String {
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("1 {word}")
-        } else {
-            format!("{n} {word}s")
-        }
+/// Prints findings: for people on stderr (coloured on a terminal, never with `NO_COLOR`),
+/// for programs on stdout.
+fn print(diagnostics: &[Diagnostic], sources: &SourceMap, summary: &diag::Summary, format: Format) {
+    // anstream strips the colours when the stream is not a terminal or NO_COLOR is set.
+    let text = diag::render(format, diagnostics, sources, summary, true);
+    let _ = if format.is_machine_readable() {
+        anstream::stdout().lock().write_all(text.as_bytes())
+    } else {
+        anstream::stderr().lock().write_all(text.as_bytes())
     };
-    match (counts.errors, counts.warnings) {
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+/// "11 pages, 52 links (38 not checked offline): 1 error, 2 warnings".
+fn summary(counts: Counts, covered: Option<&diag::Summary>) -> String {
+    let findings = match (counts.errors, counts.warnings) {
         (0, 0) => "no problems".to_owned(),
         (errors, 0) => plural(errors, "error"),
         (0, warnings) => plural(warnings, "warning"),
-        (errors, warnings) => format!(
-            "{}, {}",
-            plural(errors, "error"),
-            plural(warnings, "warning")
+        (errors, warnings) => format!("{}, {}", plural(errors, "error"), plural(warnings, "warning")),
+    };
+    match covered {
+        Some(covered) => format!(
+            "{}, {} ({} not checked offline): {findings}",
+            plural(covered.pages, "page"),
+            plural(covered.links_checked + covered.links_unchecked, "link"),
+            covered.links_unchecked
         ),
+        None => findings,
     }
 }

@@ -43,6 +43,9 @@ pub struct BuildArgs {
     /// How findings are printed.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Count warnings as errors (exit 1, and `build` writes nothing).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 /// Options of `privdoc check`.
@@ -51,7 +54,10 @@ pub struct CheckArgs {
     /// The project directory, or any Markdown tree.
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// How findings are printed.
+    /// How findings are printed: `human` on stderr, the others on stdout.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Count warnings as errors (exit 1).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 pub use code::{CheckCode, Level};
 pub use format::{Format, render};
 
+
 /// How bad a finding is. Ordered so that `Error > Warning`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -274,6 +275,17 @@ pub fn did_you_mean<'a>(
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, candidate)| candidate)
+}
+
+/// What a run covered, for the closing line and the machine-readable reports.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// Pages checked.
+    pub pages: usize,
+    /// Relative links and fragments resolved.
+    pub links_checked: usize,
+    /// External, site-absolute and `xref:` links, not fetched.
+    pub links_unchecked: usize,
 }
 
 /// Counts of a run's findings, for the closing line.

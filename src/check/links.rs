@@ -24,11 +24,11 @@ pub(super) struct Index<'a> {
 
 /// How many links were checked and how many could not be checked offline.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct LinkCounts {
+pub(super) struct LinkCounts {
     /// Relative links and fragments, resolved.
-    pub checked: usize,
+    pub(super) checked: usize,
     /// External, site-absolute and `xref:` links, and links leaving the site.
-    pub unchecked: usize,
+    pub(super) unchecked: usize,
 }
 
 enum Target<'a> {

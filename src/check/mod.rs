@@ -17,8 +17,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use rayon::prelude::*;
 
-pub use crate::diag::{CheckCode, Level};
-pub use links::LinkCounts;
+pub use crate::diag::{CheckCode, Level, Summary};
 pub use near::THRESHOLD as NEAR_DUPLICATE_THRESHOLD;
 
 use crate::config::Config;
@@ -26,15 +25,6 @@ use crate::diag::{Code, Diagnostic, Severity};
 use crate::model::Model;
 use crate::render::Site;
 use page::Facts;
-
-/// What a check run counted, for the closing summary.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Summary {
-    /// Pages checked.
-    pub pages: usize,
-    /// Links checked and not checked.
-    pub links: LinkCounts,
-}
 
 /// The findings of a run and its counts.
 #[derive(Debug, Default)]
@@ -97,8 +87,8 @@ pub fn run(model: &Model, site: &Site, config: &Config) -> Report {
     ) in per_page
     {
         report.diagnostics.extend(found);
-        report.summary.links.checked += counts.checked;
-        report.summary.links.unchecked += counts.unchecked;
+        report.summary.links_checked += counts.checked;
+        report.summary.links_unchecked += counts.unchecked;
         sentences.extend(page_sentences);
         paragraphs.extend(page_paragraphs);
         near_sentences.extend(page_near_sentences);

@@ -165,8 +165,8 @@ fn second_project_builds_from_the_same_schema() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("templates/footer.html:1:1: warning[template]: template `footer.html` overrides no built-in template"), "{stderr}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("templates/footer.html:1:1: warning[template]: template `footer.html` overrides no built-in template"), "{stdout}");
     let tree = read_tree(&project.path().join("book"));
     let payroll = page(&tree, "markdown/services/payroll.md");
     for fact in [
@@ -295,7 +295,7 @@ fn refuses_build_dirs_that_would_destroy_input() {
             .unwrap();
         assert_eq!(output.status.code(), Some(2), "build-dir = {bad}");
         assert!(
-            String::from_utf8_lossy(&output.stderr)
+            String::from_utf8_lossy(&output.stdout)
                 .contains("book.toml:8:13: error[config]: build-dir"),
             "{bad}"
         );
@@ -334,8 +334,8 @@ proptest::proptest! {
         let code = output.status.code();
         proptest::prop_assert!(matches!(code, Some(0 | 1)), "exit {code:?}: {}", String::from_utf8_lossy(&output.stderr));
         if code == Some(1) {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            proptest::prop_assert!(stderr.lines().any(|l| l.starts_with("content/services/managed-desktop.toml:")), "{stderr}");
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            proptest::prop_assert!(stdout.lines().any(|l| l.starts_with("content/services/managed-desktop.toml:")), "{stdout}");
         }
     }
 }

@@ -19,7 +19,7 @@ fn assert_fails_with(project: &Path, expected: &[String]) {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert_eq!(findings(&output.stderr), expected);
+    assert_eq!(findings(&output.stdout), expected);
     assert!(
         !project.join("book").exists(),
         "a failed build must write nothing"
@@ -87,7 +87,7 @@ fn unreadable_file_and_non_utf8_name_are_reported_not_fatal() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    let found = findings(&output.stderr);
+    let found = findings(&output.stdout);
     assert_eq!(found.len(), 3, "{found:?}");
     assert!(found[0].starts_with("content/caf\u{fffd}.md:1:1: error[io]: `content/caf\u{fffd}.md` has a name that is not UTF-8"), "{found:?}");
     assert!(
@@ -115,7 +115,7 @@ fn bad_book_toml_exits_2_with_a_suggestion() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
-        findings(&output.stderr),
+        findings(&output.stdout),
         ["book.toml:4:1: error[schema]: unknown key `site-ur` in `preprocessor.privdoc`"]
     );
 }

@@ -70,9 +70,9 @@ pub(crate) fn bless() -> bool {
     std::env::var_os("PRIVDOC_BLESS").is_some_and(|v| v == "1")
 }
 
-/// The lines of a `--format short` run's stderr that are findings.
-pub(crate) fn findings(stderr: &[u8]) -> Vec<String> {
-    String::from_utf8_lossy(stderr)
+/// The lines of a `--format short` run's output (stdout) that are findings.
+pub(crate) fn findings(stdout: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(stdout)
         .lines()
         .filter(|line| line.contains(": error[") || line.contains(": warning["))
         .map(str::to_owned)
