@@ -81,13 +81,13 @@ pub fn process(dir: &Path, overrides: &Overrides) -> Result<Outcome, Box<Unusabl
     let (site, rendered) = render::render(&loaded.model, &config, &templates);
     diagnostics.extend(rendered);
     // Checks on a partly loaded site would report noise (a "broken link" to the page of a
-    // service that failed to parse): they run once everything loads and renders.
-    let summary = if Counts::of(&diagnostics).errors == 0 {
+    // service that failed to parse): they run once every file loads and every page renders.
+    let summary = if diagnostics.iter().any(|d| d.code.is_structural()) {
+        None
+    } else {
         let report = check::run(&loaded.model, &site, &config);
         diagnostics.extend(report.diagnostics);
         Some(report.summary)
-    } else {
-        None
     };
     check::apply_levels(&mut diagnostics, &config.checks);
     diag::sort(&mut diagnostics, &sources);
@@ -109,10 +109,18 @@ fn build(args: &BuildArgs) -> Exit {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
-    print(&outcome.diagnostics, &outcome.sources, &outcome.summary.unwrap_or_default(), args.format);
+    print(
+        &outcome.diagnostics,
+        &outcome.sources,
+        &outcome.summary.unwrap_or_default(),
+        args.format,
+    );
     let counts = Counts::of(&outcome.diagnostics);
     if fails(counts, args.deny_warnings) {
-        eprintln!("error: {}; nothing was written", summary(counts, outcome.summary.as_ref()));
+        eprintln!(
+            "error: {}; nothing was written",
+            summary(counts, outcome.summary.as_ref())
+        );
         return Exit::Problems;
     }
     let files = outcome.site.files(&outcome.config);
@@ -135,10 +143,19 @@ fn check_command(args: &CheckArgs) -> Exit {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
-    print(&outcome.diagnostics, &outcome.sources, &outcome.summary.unwrap_or_default(), args.format);
+    print(
+        &outcome.diagnostics,
+        &outcome.sources,
+        &outcome.summary.unwrap_or_default(),
+        args.format,
+    );
     let counts = Counts::of(&outcome.diagnostics);
     eprintln!("checked {}", summary(counts, outcome.summary.as_ref()));
-    if fails(counts, args.deny_warnings) { Exit::Problems } else { Exit::Success }
+    if fails(counts, args.deny_warnings) {
+        Exit::Problems
+    } else {
+        Exit::Success
+    }
 }
 
 /// Errors fail a run; with `--deny-warnings`, warnings do too.
@@ -147,7 +164,12 @@ fn fails(counts: Counts, deny_warnings: bool) -> bool {
 }
 
 fn report_unusable(unusable: &Unusable, format: Format) -> Exit {
-    print(&unusable.diagnostics, &unusable.sources, &diag::Summary::default(), format);
+    print(
+        &unusable.diagnostics,
+        &unusable.sources,
+        &diag::Summary::default(),
+        format,
+    );
     eprintln!("error: could not run: the configuration is invalid");
     Exit::Failure
 }
@@ -165,7 +187,11 @@ fn print(diagnostics: &[Diagnostic], sources: &SourceMap, summary: &diag::Summar
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// "11 pages, 52 links (38 not checked offline): 1 error, 2 warnings".
@@ -174,7 +200,11 @@ fn summary(counts: Counts, covered: Option<&diag::Summary>) -> String {
         (0, 0) => "no problems".to_owned(),
         (errors, 0) => plural(errors, "error"),
         (0, warnings) => plural(warnings, "warning"),
-        (errors, warnings) => format!("{}, {}", plural(errors, "error"), plural(warnings, "warning")),
+        (errors, warnings) => format!(
+            "{}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        ),
     };
     match covered {
         Some(covered) => format!(

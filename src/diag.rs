@@ -13,7 +13,6 @@ use std::sync::Arc;
 pub use code::{CheckCode, Level};
 pub use format::{Format, render};
 
-
 /// How bad a finding is. Ordered so that `Error > Warning`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -53,6 +52,13 @@ pub enum Code {
 }
 
 impl Code {
+    /// Whether the problem leaves the model or the site incomplete (a file that could not
+    /// be read or parsed, a template that failed): checks of such a site report noise.
+    #[must_use]
+    pub fn is_structural(self) -> bool {
+        !matches!(self, Self::Check(_))
+    }
+
     /// The code as printed and as written in `book.toml`.
     #[must_use]
     pub fn as_str(self) -> &'static str {

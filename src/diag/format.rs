@@ -36,7 +36,13 @@ impl Format {
 /// Renders `diagnostics` (already sorted) in `format`. `styled` adds ANSI colours to the
 /// human format; the caller strips them where the output is not a terminal.
 #[must_use]
-pub fn render(format: Format, diagnostics: &[Diagnostic], sources: &SourceMap, summary: &Summary, styled: bool) -> String {
+pub fn render(
+    format: Format,
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    summary: &Summary,
+    styled: bool,
+) -> String {
     let mut out = String::new();
     match format {
         Format::Human => {
@@ -141,7 +147,9 @@ fn github(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
 }
 
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(text: &str) -> String {
@@ -173,7 +181,10 @@ fn rule_description(code: &str) -> &'static str {
 const LOAD_CODES: [&str; 5] = ["io", "toml", "schema", "config", "template"];
 
 fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> Value {
-    let rule_ids: Vec<&str> = LOAD_CODES.into_iter().chain(CheckCode::ALL.iter().map(|c| c.as_str())).collect();
+    let rule_ids: Vec<&str> = LOAD_CODES
+        .into_iter()
+        .chain(CheckCode::ALL.iter().map(|c| c.as_str()))
+        .collect();
     let rules: Vec<Value> = rule_ids
         .iter()
         .map(|id| json!({ "id": id, "shortDescription": { "text": rule_description(id) } }))
@@ -238,11 +249,17 @@ fn human(diagnostic: &Diagnostic, sources: &SourceMap, styled: bool) -> String {
     if let Some(label) = &diagnostic.label {
         primary = primary.label(label.as_str());
     }
-    let mut snippet = Snippet::source(&**file.text()).path(path.as_str()).annotation(primary);
+    let mut snippet = Snippet::source(&**file.text())
+        .path(path.as_str())
+        .annotation(primary);
     // Labels in other files get snippets of their own.
     let mut others = Vec::new();
     for label in &diagnostic.labels {
-        let annotation = |text| AnnotationKind::Context.span(clamp(text, &label.span.range)).label(label.message.as_str());
+        let annotation = |text| {
+            AnnotationKind::Context
+                .span(clamp(text, &label.span.range))
+                .label(label.message.as_str())
+        };
         if label.span.file == diagnostic.span.file {
             snippet = snippet.annotation(annotation(file.text()));
         } else {
@@ -250,15 +267,28 @@ fn human(diagnostic: &Diagnostic, sources: &SourceMap, styled: bool) -> String {
             others.push((other.display_path(), other.text(), annotation(other.text())));
         }
     }
-    let mut group = level.primary_title(diagnostic.message.as_str()).id(diagnostic.code.as_str()).element(snippet);
+    let mut group = level
+        .primary_title(diagnostic.message.as_str())
+        .id(diagnostic.code.as_str())
+        .element(snippet);
     for (path, text, annotation) in &others {
-        group = group.element(Snippet::source(&***text).path(path.as_str()).annotation(annotation.clone()));
+        group = group.element(
+            Snippet::source(&***text)
+                .path(path.as_str())
+                .annotation(annotation.clone()),
+        );
     }
     let mut report = vec![group];
     if let Some(hint) = &diagnostic.hint {
-        report.push(Group::with_title(Level::HELP.secondary_title(hint.as_str())));
+        report.push(Group::with_title(
+            Level::HELP.secondary_title(hint.as_str()),
+        ));
     }
-    let renderer = if styled { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if styled {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     renderer.render(&report)
 }
 

@@ -2,6 +2,7 @@
 //! `tests/fixtures/`, golden output in `tests/golden/`; see `support::bless`.
 
 mod build;
+mod checks;
 mod diagnostics;
 mod golden;
 mod support;
