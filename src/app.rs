@@ -35,9 +35,33 @@ pub fn run(cli: &Cli) -> Exit {
         eprintln!("error: cannot start {jobs} worker threads: {error}");
         return Exit::Failure;
     }
+    let timer = Timer {
+        verbose: cli.verbose,
+    };
     match &cli.command {
-        Command::Build(args) => build(args),
-        Command::Check(args) => check_command(args),
+        Command::Build(args) => build(args, timer),
+        Command::Check(args) => check_command(args, timer),
+    }
+}
+
+/// Times stages for `-v`.
+#[derive(Debug, Clone, Copy)]
+pub struct Timer {
+    verbose: bool,
+}
+
+impl Timer {
+    /// Runs `stage`, printing its name and duration with `-v`.
+    pub fn stage<T>(self, name: &str, stage: impl FnOnce() -> T) -> T {
+        let start = std::time::Instant::now();
+        let value = stage();
+        if self.verbose {
+            eprintln!(
+                "{name:>8} {:>8.1} ms",
+                start.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        value
     }
 }
 
@@ -64,7 +88,7 @@ pub struct Unusable {
 }
 
 /// Loads, renders and checks the project in `dir`. Writes nothing.
-pub fn process(dir: &Path, overrides: &Overrides) -> Result<Outcome, Box<Unusable>> {
+pub fn process(dir: &Path, overrides: &Overrides, timer: Timer) -> Result<Outcome, Box<Unusable>> {
     let mut sources = SourceMap::default();
     let config = match Config::load(dir, overrides, &mut sources) {
         Ok(config) => config,
@@ -75,22 +99,24 @@ pub fn process(dir: &Path, overrides: &Overrides) -> Result<Outcome, Box<Unusabl
             }));
         }
     };
-    let loaded = load::load(&config, &mut sources);
+    let loaded = timer.stage("load", || load::load(&config, &mut sources));
     let (templates, mut diagnostics) = Templates::new(&loaded.templates, &mut sources);
     diagnostics.extend(loaded.diagnostics);
-    let (site, rendered) = render::render(&loaded.model, &config, &templates);
+    let (site, rendered) = timer.stage("render", || {
+        render::render(&loaded.model, &config, &templates)
+    });
     diagnostics.extend(rendered);
     // Checks on a partly loaded site would report noise (a "broken link" to the page of a
     // service that failed to parse): they run once every file loads and every page renders.
     let summary = if diagnostics.iter().any(|d| d.code.is_structural()) {
         None
     } else {
-        let report = check::run(&loaded.model, &site, &config);
+        let report = timer.stage("check", || check::run(&loaded.model, &site, &config));
         diagnostics.extend(report.diagnostics);
         Some(report.summary)
     };
     check::apply_levels(&mut diagnostics, &config.checks);
-    diag::sort(&mut diagnostics, &sources);
+    timer.stage("sort", || diag::sort(&mut diagnostics, &sources));
     Ok(Outcome {
         config,
         sources,
@@ -100,21 +126,24 @@ pub fn process(dir: &Path, overrides: &Overrides) -> Result<Outcome, Box<Unusabl
     })
 }
 
-fn build(args: &BuildArgs) -> Exit {
+fn build(args: &BuildArgs, timer: Timer) -> Exit {
     let overrides = Overrides {
         dest_dir: args.dest_dir.clone(),
         allow_external_build_dir: args.allow_external_build_dir,
     };
-    let outcome = match process(&args.dir, &overrides) {
+    let outcome = match process(&args.dir, &overrides, timer) {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
-    print(
-        &outcome.diagnostics,
-        &outcome.sources,
-        &outcome.summary.unwrap_or_default(),
-        args.format,
-    );
+    let summary_counts = outcome.summary.unwrap_or_default();
+    timer.stage("report", || {
+        print(
+            &outcome.diagnostics,
+            &outcome.sources,
+            &summary_counts,
+            args.format,
+        );
+    });
     let counts = Counts::of(&outcome.diagnostics);
     if fails(counts, args.deny_warnings) {
         eprintln!(
@@ -125,7 +154,7 @@ fn build(args: &BuildArgs) -> Exit {
     }
     let files = outcome.site.files(&outcome.config);
     let build_dir = outcome.config.build_path();
-    if let Err(error) = write::replace_dir(&build_dir, &files) {
+    if let Err(error) = timer.stage("write", || write::replace_dir(&build_dir, &files)) {
         eprintln!("error: {error:#}");
         return Exit::Failure;
     }
@@ -138,17 +167,20 @@ fn build(args: &BuildArgs) -> Exit {
     Exit::Success
 }
 
-fn check_command(args: &CheckArgs) -> Exit {
-    let outcome = match process(&args.dir, &Overrides::default()) {
+fn check_command(args: &CheckArgs, timer: Timer) -> Exit {
+    let outcome = match process(&args.dir, &Overrides::default(), timer) {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
-    print(
-        &outcome.diagnostics,
-        &outcome.sources,
-        &outcome.summary.unwrap_or_default(),
-        args.format,
-    );
+    let summary_counts = outcome.summary.unwrap_or_default();
+    timer.stage("report", || {
+        print(
+            &outcome.diagnostics,
+            &outcome.sources,
+            &summary_counts,
+            args.format,
+        );
+    });
     let counts = Counts::of(&outcome.diagnostics);
     eprintln!("checked {}", summary(counts, outcome.summary.as_ref()));
     if fails(counts, args.deny_warnings) {

@@ -17,6 +17,9 @@ pub struct Cli {
     /// Worker threads (default: one per core). Output is identical for any number.
     #[arg(short = 'j', long, global = true, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Print the time each stage took.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 /// The subcommands.

@@ -3,7 +3,7 @@
 //! Text that one snippet or one template line writes into several places has one origin
 //! and is not a duplicate: occurrences are compared by where they were written.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use xxhash_rust::xxh3::xxh3_64;
@@ -31,43 +31,73 @@ pub(super) struct Occurrence {
     pub key: Option<(FileId, usize)>,
 }
 
-/// The sentences and multi-sentence paragraphs of page `at`, long enough to compare.
-pub(super) fn occurrences(
-    at: usize,
-    page: &RenderedPage,
-    facts: &Facts,
-) -> (Vec<Occurrence>, Vec<Occurrence>) {
-    let mut sentences = Vec::new();
-    for (index, sentence) in facts.sentences.iter().enumerate() {
-        let normalized = text::normalize(facts.sentence_text(index));
-        if text::words(&normalized).count() < MIN_SENTENCE_WORDS {
-            continue;
-        }
-        let range = facts.sentence_range(index);
-        sentences.push(Occurrence {
+/// A sentence or paragraph of a page with its normalized text, computed once for both
+/// the exact and the near-duplicate checks.
+pub(super) struct Text {
+    pub occurrence: Occurrence,
+    pub normalized: String,
+    pub words: usize,
+}
+
+/// The texts of page `at`: every sentence, and every paragraph of two sentences or more.
+pub(super) fn texts(at: usize, page: &RenderedPage, facts: &Facts) -> (Vec<Text>, Vec<Text>) {
+    let text = |block: usize, range: Range<usize>, normalized: String| {
+        let words = text::words(&normalized).count();
+        let occurrence = Occurrence {
             hash: xxh3_64(normalized.as_bytes()),
             page: at,
-            block: sentence.block,
+            block,
             key: page.origins.source_key(range.clone()),
             range,
-        });
-    }
+        };
+        Text {
+            occurrence,
+            normalized,
+            words,
+        }
+    };
+    let sentences: Vec<Text> = facts
+        .sentences
+        .iter()
+        .enumerate()
+        .map(|(index, sentence)| {
+            text(
+                sentence.block,
+                facts.sentence_range(index),
+                text::normalize(facts.sentence_text(index)),
+            )
+        })
+        .collect();
+    // A paragraph is its sentences with the white space between them collapsed: its
+    // normalized form is theirs, joined.
     let mut paragraphs = Vec::new();
-    for (index, block) in facts.blocks.iter().enumerate() {
-        if facts.sentences.iter().filter(|s| s.block == index).count() < 2 {
-            continue;
-        }
-        let normalized = text::normalize(&block.text);
-        let range = block.source_range(&(0..block.text.len()));
-        paragraphs.push(Occurrence {
-            hash: xxh3_64(normalized.as_bytes()),
-            page: at,
-            block: index,
-            key: page.origins.source_key(range.clone()),
-            range,
-        });
+    for group in sentences
+        .chunk_by(|a, b| a.occurrence.block == b.occurrence.block)
+        .filter(|g| g.len() >= 2)
+    {
+        let block = group[0].occurrence.block;
+        let range = group[0].occurrence.range.start..group[group.len() - 1].occurrence.range.end;
+        let joined: Vec<&str> = group.iter().map(|t| t.normalized.as_str()).collect();
+        paragraphs.push(text(block, range, joined.join(" ")));
     }
     (sentences, paragraphs)
+}
+
+/// The occurrences worth comparing for exact repeats: sentences of at least
+/// [`MIN_SENTENCE_WORDS`] words, and paragraphs.
+pub(super) fn occurrences(
+    sentences: &[Text],
+    paragraphs: &[Text],
+) -> (Vec<Occurrence>, Vec<Occurrence>) {
+    let long = sentences
+        .iter()
+        .filter(|t| t.words >= MIN_SENTENCE_WORDS)
+        .map(|t| t.occurrence.clone())
+        .collect();
+    (
+        long,
+        paragraphs.iter().map(|t| t.occurrence.clone()).collect(),
+    )
 }
 
 /// Reports repeated text among `occurrences` (all of one kind). Returns the findings and
@@ -93,14 +123,15 @@ pub(super) fn find(
         let Some((first, rest)) = distinct.split_first() else {
             continue;
         };
-        for (index, occurrence) in rest.iter().enumerate() {
-            let same_page = distinct[..=index]
-                .iter()
-                .find(|o| o.page == occurrence.page);
+        // The first occurrence on each page, to tell a repeat within a page from one across.
+        let mut first_on_page: HashMap<usize, &Occurrence> = HashMap::from([(first.page, *first)]);
+        for occurrence in rest {
+            let same_page = first_on_page.get(&occurrence.page).copied();
+            first_on_page.entry(occurrence.page).or_insert(occurrence);
             let (severity, earlier, message) = match same_page {
                 Some(earlier) => (
                     Severity::Error,
-                    *earlier,
+                    earlier,
                     format!("{what} repeated in this page"),
                 ),
                 None => (

@@ -16,6 +16,9 @@ use crate::render::RenderedPage;
 pub(super) struct Index<'a> {
     /// Page path → page number.
     pub pages: HashMap<&'a str, usize>,
+    /// Directory → its pages, and file name → the pages with it: where a mistyped
+    /// link's target is looked for, instead of among every page of the site.
+    pub neighbours: HashMap<&'a str, Vec<&'a str>>,
     /// Every other file of the content directory.
     pub assets: &'a HashSet<String>,
     /// Ids every HTML page has from the layout (`content`, …).
@@ -58,7 +61,8 @@ pub(super) fn check(
         let span = page.origins.locate(link.at.clone(), page.file);
         match target {
             Target::Missing(path) => {
-                let hint = did_you_mean(&path, index.pages.keys().copied())
+                let hint = index
+                    .suggest(&path)
                     .map(|close| format!("did you mean `{close}`?"));
                 let message = format!("link to `{}`, which does not exist", link.dest);
                 found.push(error(CheckCode::BrokenLink, span, message).with_hint_opt(hint));
@@ -91,6 +95,39 @@ pub(super) fn check(
 
 fn error(code: CheckCode, span: crate::diag::Span, message: String) -> Diagnostic {
     Diagnostic::error(Code::Check(code), span, message).with_label("linked here")
+}
+
+impl<'a> Index<'a> {
+    /// Indexes `paths` by directory and by file name.
+    pub(super) fn new(
+        paths: impl Iterator<Item = &'a str>,
+        assets: &'a HashSet<String>,
+        layout_ids: &'a HashSet<String>,
+    ) -> Self {
+        let mut pages = HashMap::new();
+        let mut neighbours: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (at, path) in paths.enumerate() {
+            pages.insert(path, at);
+            let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+            neighbours.entry(dir).or_default().push(path);
+            neighbours.entry(name).or_default().push(path);
+        }
+        Self {
+            pages,
+            neighbours,
+            assets,
+            layout_ids,
+        }
+    }
+
+    /// The page a link to missing `path` probably meant: a near name in the same directory,
+    /// or the same name in another one.
+    fn suggest(&self, path: &str) -> Option<&'a str> {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        let same_name = self.neighbours.get(name).into_iter().flatten();
+        let same_dir = self.neighbours.get(dir).into_iter().flatten();
+        did_you_mean(path, same_name.chain(same_dir).copied())
+    }
 }
 
 /// Where `dest`, written on the page at `from`, leads.

@@ -49,15 +49,11 @@ pub fn run(model: &Model, site: &Site, config: &Config) -> Report {
         .collect();
     let assets: HashSet<String> = model.assets.iter().cloned().collect();
     let layout_ids: HashSet<String> = site.layout_ids.iter().cloned().collect();
-    let index = links::Index {
-        pages: pages
-            .iter()
-            .enumerate()
-            .map(|(at, page)| (page.path.as_str(), at))
-            .collect(),
-        assets: &assets,
-        layout_ids: &layout_ids,
-    };
+    let index = links::Index::new(
+        pages.iter().map(|page| page.path.as_str()),
+        &assets,
+        &layout_ids,
+    );
     let targets = mismatch::Targets::new(model, config.site_url.as_deref());
     let per_page: Vec<_> = (0..pages.len())
         .into_par_iter()
@@ -65,8 +61,9 @@ pub fn run(model: &Model, site: &Site, config: &Config) -> Report {
             let (mut found, counts) = links::check(at, pages, &facts, &index);
             found.extend(headings::check(&pages[at], &facts[at]));
             found.extend(mismatch::check(at, pages, &facts, &targets));
-            let occurrences = duplicates::occurrences(at, &pages[at], &facts[at]);
-            let near = near::items(at, &pages[at], &facts[at]);
+            let (sentences, paragraphs) = duplicates::texts(at, &pages[at], &facts[at]);
+            let occurrences = duplicates::occurrences(&sentences, &paragraphs);
+            let near = near::items(&sentences, &paragraphs);
             (found, counts, occurrences, near)
         })
         .collect();

@@ -9,10 +9,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use rayon::prelude::*;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
-use super::duplicates::{Occurrence, locate};
-use super::page::Facts;
+use super::duplicates::{Occurrence, Text, locate};
 use super::text;
 use crate::diag::{CheckCode, Code, Diagnostic};
 use crate::render::RenderedPage;
@@ -69,45 +69,28 @@ fn jaccard(a: &[u64], b: &[u64]) -> f64 {
     }
 }
 
-/// The texts of page `at` worth comparing: long sentences, and multi-sentence paragraphs.
-pub(super) fn items(
-    at: usize,
-    page: &RenderedPage,
-    facts: &Facts,
-) -> (Vec<Shingled>, Vec<Shingled>) {
-    let mut paragraphs = Vec::new();
-    for (index, block) in facts.blocks.iter().enumerate() {
-        if facts.sentences.iter().filter(|s| s.block == index).count() < 2 {
-            continue;
-        }
-        let normalized = text::normalize(&block.text);
-        let range = block.source_range(&(0..block.text.len()));
-        let occurrence = Occurrence {
-            hash: xxh3_64(normalized.as_bytes()),
-            page: at,
-            block: index,
-            key: page.origins.source_key(range.clone()),
-            range,
-        };
-        paragraphs.push((occurrence, shingles(&normalized)));
-    }
-    let mut items = Vec::new();
-    for (index, sentence) in facts.sentences.iter().enumerate() {
-        let normalized = text::normalize(facts.sentence_text(index));
-        if text::words(&normalized).count() < MIN_WORDS {
-            continue;
-        }
-        let range = facts.sentence_range(index);
-        let occurrence = Occurrence {
-            hash: xxh3_64(normalized.as_bytes()),
-            page: at,
-            block: sentence.block,
-            key: page.origins.source_key(range.clone()),
-            range,
-        };
-        items.push((occurrence, shingles(&normalized)));
-    }
-    (items, paragraphs)
+/// The texts worth comparing: long sentences, and paragraphs, with their shingles.
+pub(super) fn items(sentences: &[Text], paragraphs: &[Text]) -> (Vec<Shingled>, Vec<Shingled>) {
+    let shingled = |t: &Text| (t.occurrence.clone(), shingles(&t.normalized));
+    let long = sentences
+        .iter()
+        .filter(|t| t.words >= MIN_WORDS)
+        .map(shingled)
+        .collect();
+    (long, paragraphs.iter().map(shingled).collect())
+}
+
+/// The `MinHash` signature of a shingle set: per seed, the least hash of any shingle.
+fn signature(shingles: &[u64]) -> Vec<u64> {
+    (0..BANDS * ROWS)
+        .map(|seed| {
+            shingles
+                .iter()
+                .map(|&s| xxh3_64_with_seed(&s.to_le_bytes(), seed as u64))
+                .min()
+                .unwrap_or(0)
+        })
+        .collect()
 }
 
 /// Buckets larger than this pair each member with the next only: such a bucket holds one
@@ -133,17 +116,12 @@ pub(super) fn find(
             shingles,
         })
         .collect();
+    let signatures: Vec<Vec<u64>> = items
+        .par_iter()
+        .map(|item| signature(&item.shingles))
+        .collect();
     let mut buckets: BTreeMap<(usize, u64), Vec<usize>> = BTreeMap::new();
-    for (index, item) in items.iter().enumerate() {
-        let signature: Vec<u64> = (0..BANDS * ROWS)
-            .map(|seed| {
-                item.shingles
-                    .iter()
-                    .map(|&s| xxh3_64_with_seed(&s.to_le_bytes(), seed as u64))
-                    .min()
-                    .unwrap_or(0)
-            })
-            .collect();
+    for (index, signature) in signatures.iter().enumerate() {
         for (band, rows) in signature.chunks(ROWS).enumerate() {
             let key = rows
                 .iter()

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Words after which a period does not end a sentence (lowercase, without the period).
@@ -19,9 +19,19 @@ const ABBREVIATIONS: &[&str] = &[
 /// The comparable form of `text`.
 #[must_use]
 pub(super) fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // Most prose is already in NFKC (curly quotes included): skip the composition then.
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        fold(text.chars(), text.len())
+    } else {
+        fold(text.nfkc(), text.len())
+    }
+}
+
+/// Case, quotes and white space, over characters already in NFKC.
+fn fold(chars: impl Iterator<Item = char>, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
     let mut space = true;
-    for c in text.nfkc().flat_map(char::to_lowercase) {
+    for c in chars.flat_map(char::to_lowercase) {
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '`' => '\'',
             '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' => '"',

@@ -32,9 +32,6 @@ pub(super) fn model(
                 };
                 model.snippets.insert(path.clone(), snippet);
             }
-            Kind::Page(path) => model
-                .pages
-                .push(page(path, *file, text, sources, diagnostics)),
             Kind::Source(id) => {
                 if let Some(id) = valid_id(id, *file, diagnostics) {
                     let raw = parse::<raw::Source>(*file, text, diagnostics);
@@ -43,8 +40,21 @@ pub(super) fn model(
                         .extend(raw.map(|raw| source(SourceId(id), *file, text, raw)));
                 }
             }
-            Kind::Service(_) | Kind::Locations | Kind::Asset(_) => {}
+            // Services and pages are resolved in parallel below; locations came first.
+            Kind::Page(_) | Kind::Service(_) | Kind::Locations | Kind::Asset(_) => {}
         }
+    }
+    // Front matter is YAML to parse: pages are many, so they are read in parallel.
+    let pages: Vec<(Page, Option<Diagnostic>)> = files
+        .par_iter()
+        .filter_map(|(kind, file, text)| match kind {
+            Kind::Page(path) => Some(page(path, *file, text, sources)),
+            _ => None,
+        })
+        .collect();
+    for (page, problem) in pages {
+        model.pages.push(page);
+        diagnostics.extend(problem);
     }
     model.sources.sort_by(|a, b| a.id.cmp(&b.id));
     let source_ids: BTreeSet<&str> = model.sources.iter().map(|s| s.id.as_str()).collect();
@@ -161,23 +171,24 @@ fn page(
     file: FileId,
     text: &Arc<str>,
     sources: &SourceMap,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Page {
+) -> (Page, Option<Diagnostic>) {
+    let mut problem = None;
     let (front_matter, body_start) = match front_matter::split(text) {
         Some((yaml, body_start)) => match front_matter::parse(file, sources.get(file), yaml) {
             Ok(entries) => (entries, body_start),
             Err(diagnostic) => {
-                diagnostics.push(diagnostic);
+                problem = Some(diagnostic);
                 (Vec::new(), body_start)
             }
         },
         None => (Vec::new(), 0),
     };
-    Page {
+    let page = Page {
         path: path.to_owned(),
         file,
         text: text.clone(),
         front_matter,
         body_start,
-    }
+    };
+    (page, problem)
 }
