@@ -108,7 +108,10 @@ pub fn process(dir: &Path, overrides: &Overrides, timer: Timer) -> Result<Outcom
     diagnostics.extend(rendered);
     // Checks on a partly loaded site would report noise (a "broken link" to the page of a
     // service that failed to parse): they run once every file loads and every page renders.
-    let summary = if diagnostics.iter().any(|d| d.code.is_structural()) {
+    let summary = if diagnostics
+        .iter()
+        .any(|d| d.code.is_structural() && d.severity == diag::Severity::Error)
+    {
         None
     } else {
         let report = timer.stage("check", || check::run(&loaded.model, &site, &config));

@@ -77,6 +77,9 @@ pub(super) fn page(page: &Page, required: &[String]) -> Vec<Diagnostic> {
     let Some((yaml, _)) = split_front_matter(&page.text) else {
         return Vec::new();
     };
+    if page.front_matter_invalid {
+        return Vec::new(); // the YAML error says it all
+    }
     let at = |key: &str| {
         let offset =
             key_line(&page.text[yaml.clone()], key).map_or(yaml.start, |line| yaml.start + line);

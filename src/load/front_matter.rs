@@ -44,7 +44,13 @@ pub(super) fn parse(
                 offset_of(yaml, line, column) + range.start
             });
             let message = error.without_snippet().to_string();
-            let message = message.lines().next().unwrap_or("invalid YAML").to_owned();
+            let message = message.lines().next().unwrap_or("invalid YAML");
+            // The parser counts lines from the start of the YAML block; the span says where.
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(message)
+                .to_owned();
             Diagnostic::error(
                 Code::Check(CheckCode::FrontMatter),
                 Span::new(file, offset..offset),

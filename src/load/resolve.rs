@@ -188,6 +188,7 @@ fn page(
         file,
         text: text.clone(),
         front_matter,
+        front_matter_invalid: problem.is_some(),
         body_start,
     };
     (page, problem)

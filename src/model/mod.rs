@@ -374,6 +374,8 @@ pub struct Page {
     pub text: Arc<str>,
     /// Parsed front matter, in file order.
     pub front_matter: FrontMatter,
+    /// Whether the front matter failed to parse (and was reported).
+    pub front_matter_invalid: bool,
     /// Where the Markdown after the front matter starts.
     pub body_start: usize,
 }

@@ -166,6 +166,12 @@ fn second_project_builds_from_the_same_schema() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8(output.stdout).unwrap();
+    // The checks ran, and the snippet both services include is not a duplicate.
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("6 pages, 21 links"),
+        "the checks must run"
+    );
     assert!(stdout.contains("templates/footer.html:1:1: warning[template]: template `footer.html` overrides no built-in template"), "{stdout}");
     let tree = read_tree(&project.path().join("book"));
     let payroll = page(&tree, "markdown/services/payroll.md");
