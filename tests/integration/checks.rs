@@ -60,15 +60,11 @@ fn each_code_is_found_at_the_line_to_edit() {
     }
 }
 
+/// A published version of the model page (see `tests/fixtures/corpus/README.md`).
 fn corpus_page(version: &str) -> PathBuf {
-    let corpus = repo().join("../shared/corpus/mmd-privacy-history");
+    let corpus = fixture("corpus");
     let mut matches: Vec<_> = fs::read_dir(&corpus)
-        .unwrap_or_else(|e| {
-            panic!(
-                "the corpus is beside the repository at {}: {e}",
-                corpus.display()
-            )
-        })
+        .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| {
             p.file_name()
