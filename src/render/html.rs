@@ -11,6 +11,13 @@ use crate::model::{FrontMatter, MetaValue};
 use super::{Templates, paths, title_of};
 
 #[derive(Serialize)]
+struct TocEntry<'a> {
+    level: u8,
+    id: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
 struct Meta<'a> {
     name: &'a str,
     content: String,
@@ -36,6 +43,7 @@ pub(super) fn page(
     front_matter: &FrontMatter,
     config: &Config,
     templates: &Templates,
+    nav: &super::Nav,
 ) -> Result<String, Option<Diagnostic>> {
     let body_start = crate::load::split_front_matter(markdown_text).map_or(0, |(_, start)| start);
     let rendered = markdown::to_html(&markdown_text[body_start..], |dest| {
@@ -56,12 +64,40 @@ pub(super) fn page(
             },
         })
         .collect();
+    let toc: Vec<TocEntry<'_>> = rendered
+        .headings
+        .iter()
+        .filter(|h| matches!(h.level, 2 | 3))
+        .map(|h| TocEntry {
+            level: h.level,
+            id: &h.id,
+            text: &h.text,
+        })
+        .collect();
+    let view = nav.view(path);
+    let canonical = config
+        .site_url
+        .as_deref()
+        .map(|site| format!("{}/{}", site.trim_end_matches('/'), super::html_path(path)));
     let mut context = tera::Context::new();
+    context.insert("toc", &toc);
+    context.insert("nav", &view.sections);
+    context.insert("previous", &view.previous);
+    context.insert("next", &view.next);
+    context.insert("canonical", &canonical);
     context.insert("lang", &config.language);
     context.insert("title", &title);
     context.insert("book_title", &config.title);
     context.insert("meta", &meta);
     context.insert("root", &paths::to_root(path));
-    context.insert("content", &rendered.html);
+    // The page's title comes first; the on-page contents follow it.
+    let (title_html, body_html) = match rendered.html.find("</h1>\n") {
+        Some(end) if rendered.html.starts_with("<h1") => {
+            rendered.html.split_at(end + "</h1>\n".len())
+        }
+        _ => ("", rendered.html.as_str()),
+    };
+    context.insert("heading", title_html);
+    context.insert("content", body_html);
     templates.render("layout.html", &context)
 }

@@ -4,16 +4,21 @@
 
 mod front_matter;
 mod html;
+mod nav;
 mod origin;
+mod overview;
 mod paths;
 mod prose;
 mod service;
 mod source;
 mod templates;
 
+use std::fmt::Write;
+
 use rayon::prelude::*;
 
 pub use front_matter::{emit as emit_front_matter, quote as yaml_quote};
+pub use nav::Nav;
 pub use origin::{Anchor, OriginMap};
 pub use templates::Templates;
 
@@ -49,6 +54,10 @@ pub struct Site {
     pub assets: Vec<(String, String)>,
     /// Ids the layout gives every HTML page, besides the page's own anchors.
     pub layout_ids: Vec<String>,
+    /// The navigation, in reading order.
+    pub nav: Nav,
+    /// Files of the Markdown output besides the pages (`SUMMARY.md`, `toc.yml`).
+    pub markdown_files: Vec<(String, String)>,
 }
 
 impl Site {
@@ -63,6 +72,13 @@ impl Site {
             if let Some(html) = &page.html {
                 files.push((format!("html/{}", html_path(&page.path)), html.as_bytes()));
             }
+        }
+        if config.writes(Output::Markdown) {
+            let extra = self
+                .markdown_files
+                .iter()
+                .map(|(path, text)| (format!("markdown/{path}"), text.as_bytes()));
+            files.extend(extra);
         }
         files.extend(
             self.assets
@@ -85,27 +101,60 @@ pub fn html_path(markdown_path: &str) -> String {
 enum Job<'a> {
     Service(&'a crate::model::Service),
     Source(&'a crate::model::Source),
+    Overview(Overview),
     Page(&'a Page),
+}
+
+/// The pages that gather facts from every declaration.
+#[derive(Clone, Copy)]
+enum Overview {
+    Index,
+    Retention,
+    Locations,
+}
+
+impl Overview {
+    fn path(self) -> &'static str {
+        match self {
+            Self::Index => "index.md",
+            Self::Retention => "retention.md",
+            Self::Locations => "locations.md",
+        }
+    }
 }
 
 /// Renders every page of `model`.
 pub fn render(model: &Model, config: &Config, templates: &Templates) -> (Site, Vec<Diagnostic>) {
+    let overviews = if nav::has_overviews(model) {
+        &[Overview::Index, Overview::Retention, Overview::Locations][..]
+    } else {
+        &[]
+    };
     let jobs: Vec<Job<'_>> = model
         .services
         .iter()
         .map(Job::Service)
         .chain(model.sources.iter().map(Job::Source))
+        .chain(overviews.iter().copied().map(Job::Overview))
         .chain(model.pages.iter().map(Job::Page))
         .collect();
+    let nav = Nav::of(model);
     let results: Vec<_> = jobs
         .par_iter()
         .map(|job| {
             let mut found = Vec::new();
-            let page = render_job(job, model, config, templates, &mut found);
+            let page = render_job(job, model, config, templates, &nav, &mut found);
             (page, found)
         })
         .collect();
-    let mut site = Site::default();
+    let mut site = Site {
+        markdown_files: vec![
+            ("SUMMARY.md".to_owned(), nav.summary_md()),
+            ("toc.yml".to_owned(), nav.toc_yml()),
+        ],
+        nav,
+        ..Site::default()
+    };
     let mut diagnostics = Vec::new();
     for (page, found) in results {
         site.pages.extend(page);
@@ -114,11 +163,15 @@ pub fn render(model: &Model, config: &Config, templates: &Templates) -> (Site, V
     site.pages.sort_by(|a, b| a.path.cmp(&b.path));
     site.layout_ids = templates.layout_ids();
     if config.writes(Output::Html) {
-        site.assets = templates
-            .assets()
-            .iter()
-            .map(|(name, text)| (format!("html/{name}"), text.clone()))
-            .collect();
+        if let Some(sitemap) = sitemap(&site.pages, config) {
+            site.assets.push(("html/sitemap.xml".to_owned(), sitemap));
+        }
+        site.assets.extend(
+            templates
+                .assets()
+                .iter()
+                .map(|(name, text)| (format!("html/{name}"), text.clone())),
+        );
     }
     (site, diagnostics)
 }
@@ -128,6 +181,7 @@ fn render_job(
     model: &Model,
     config: &Config,
     templates: &Templates,
+    nav: &Nav,
     found: &mut Vec<Diagnostic>,
 ) -> Option<RenderedPage> {
     let mut marks = origin::Marks::default();
@@ -155,28 +209,19 @@ fn render_job(
                 source.file,
             )
         }
+        Job::Overview(overview) => {
+            let (marked, front_matter, file) =
+                overview_page(*overview, model, config, templates, found)?;
+            (
+                overview.path().to_owned(),
+                marked,
+                front_matter,
+                Some(file),
+                file,
+            )
+        }
         Job::Page(page) => {
-            let resolver = prose::Resolver {
-                model,
-                page: &page.path,
-            };
-            let body = crate::model::Prose {
-                text: page.text[page.body_start..].to_owned(),
-                origin: crate::model::Origin {
-                    span: crate::diag::Span::file_start(page.file),
-                    verbatim_start: Some(page.body_start),
-                },
-            };
-            let head = Anchor {
-                file: page.file,
-                offset: 0,
-                exact: true,
-            };
-            let marked = format!(
-                "{}{}",
-                marks.wrap(head, &page.text[..page.body_start]),
-                resolver.prose(&body, &mut marks, found)
-            );
+            let marked = hand_written(page, model, &mut marks, found);
             (
                 page.path.clone(),
                 marked,
@@ -191,7 +236,7 @@ fn render_job(
         _ => finish(&marked, &marks, template),
     };
     let html = if config.writes(Output::Html) {
-        html::page(&path, &markdown, &front_matter, config, templates)
+        html::page(&path, &markdown, &front_matter, config, templates, nav)
             .map_err(|d| found.extend(d))
             .ok()
     } else {
@@ -207,9 +252,81 @@ fn render_job(
         subject: match job {
             Job::Service(service) => Some(service.name.clone()),
             Job::Source(source) => Some(source.name.clone()),
-            Job::Page(_) => None,
+            Job::Overview(_) | Job::Page(_) => None,
         },
     })
+}
+
+/// The Markdown of an overview page, its front matter and its template.
+fn overview_page(
+    overview: Overview,
+    model: &Model,
+    config: &Config,
+    templates: &Templates,
+    found: &mut Vec<Diagnostic>,
+) -> Option<(String, crate::model::FrontMatter, crate::diag::FileId)> {
+    let book_title = config.title.as_deref().unwrap_or("Privacy documentation");
+    let (title, description, template) = match overview {
+        Overview::Index => (
+            book_title,
+            "The services, their data sources, and overviews of retention and locations",
+            "index.md",
+        ),
+        Overview::Retention => (
+            "Data retention",
+            "How long each service keeps each kind of data",
+            "retention.md",
+        ),
+        Overview::Locations => (
+            "Data and staff locations",
+            "Where each service stores data and where its staff work",
+            "locations.md",
+        ),
+    };
+    let front_matter = overview::front_matter(title, description);
+    let mut context = tera::Context::new();
+    context.insert("front_matter", &emit_front_matter(&front_matter));
+    match overview {
+        Overview::Index => overview::index(model, config.title.as_deref(), &mut context),
+        Overview::Retention => overview::retention(model, &mut context),
+        Overview::Locations => overview::locations(model, &mut context),
+    }
+    let marked = templates
+        .render(template, &context)
+        .map_err(|d| found.extend(d))
+        .ok()?;
+    let file = templates
+        .file(template)
+        .expect("built-in templates are registered");
+    Some((marked, front_matter, file))
+}
+
+/// A hand-written page as published: its front matter as written, its body with
+/// references and includes resolved, tagged with where each piece came from.
+fn hand_written(
+    page: &Page,
+    model: &Model,
+    marks: &mut origin::Marks,
+    found: &mut Vec<Diagnostic>,
+) -> String {
+    let resolver = prose::Resolver {
+        model,
+        page: &page.path,
+    };
+    let body = crate::model::Prose {
+        text: page.text[page.body_start..].to_owned(),
+        origin: crate::model::Origin {
+            span: crate::diag::Span::file_start(page.file),
+            verbatim_start: Some(page.body_start),
+        },
+    };
+    let head = Anchor {
+        file: page.file,
+        offset: 0,
+        exact: true,
+    };
+    let head = marks.wrap(head, &page.text[..page.body_start]);
+    format!("{head}{}", resolver.prose(&body, marks, found))
 }
 
 /// A generated page's final Markdown: blank-line runs collapsed (outside fenced code),
@@ -250,6 +367,25 @@ fn finish(
     clean.truncate(end);
     clean.push('\n');
     (clean, origins)
+}
+
+/// `sitemap.xml` for the HTML site, when `site-url` says where it is published. No dates:
+/// output stays byte-identical for identical input.
+fn sitemap(pages: &[RenderedPage], config: &Config) -> Option<String> {
+    let site = config.site_url.as_deref()?.trim_end_matches('/');
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for page in pages {
+        let url = format!("{site}/{}", html_path(&page.path));
+        let url = url
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        writeln!(xml, "  <url><loc>{url}</loc></url>").expect("writing to a String cannot fail");
+    }
+    xml.push_str("</urlset>\n");
+    Some(xml)
 }
 
 /// Escapes the characters that would turn plain text into Markdown markup inline.

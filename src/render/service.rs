@@ -18,6 +18,8 @@ struct SourceItem {
     id: String,
     name: String,
     url: String,
+    /// The source's own page, relative to the service page.
+    page: String,
     purpose: String,
 }
 
@@ -164,6 +166,7 @@ fn source_items(
                 id: source.id.to_string(),
                 name: source.name.clone(),
                 url: source.url.clone(),
+                page: format!("../sources/{}.md", source.id),
                 purpose: sentence(&prose(&entry.purpose)),
             });
             push(

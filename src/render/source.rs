@@ -32,7 +32,19 @@ pub(super) fn markdown(
         .filter(|(_, entry)| entry.source == source.id)
         .map(|(service, entry)| UsedBy {
             name: service.name.clone(),
-            link: paths::relative(path, &format!("services/{}.md", service.id)),
+            // The service's subsection about this source, or its list of sources.
+            link: paths::relative(
+                path,
+                &format!(
+                    "services/{}.md#{}",
+                    service.id,
+                    if entry.details.is_some() {
+                        source.id.as_str()
+                    } else {
+                        "sources"
+                    }
+                ),
+            ),
             // Problems in the purpose are reported once, by the service page that owns it.
             purpose: sentence(&resolver.prose(&entry.purpose, marks, &mut Vec::new())),
         })
@@ -65,6 +77,14 @@ pub(super) fn markdown(
     );
     context.insert("collects", &source.collects);
     context.insert("used_by", &used_by);
+    let retention: Vec<_> = model
+        .services
+        .iter()
+        .flat_map(|service| service.retention.iter().map(move |rule| (service, rule)))
+        .filter(|(_, rule)| rule.source.as_ref() == Some(&source.id))
+        .map(|(service, rule)| super::overview::rule(path, service, rule, model))
+        .collect();
+    context.insert("retention", &retention);
     let markdown = templates
         .render("source.md", &context)
         .map_err(|d| found.extend(d))

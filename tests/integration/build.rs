@@ -169,7 +169,7 @@ fn second_project_builds_from_the_same_schema() {
     // The checks ran, and the snippet both services include is not a duplicate.
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("6 pages, 21 links"),
+        String::from_utf8_lossy(&output.stderr).contains("9 pages, 41 links"),
         "the checks must run"
     );
     assert!(stdout.contains("templates/footer.html:1:1: warning[template]: template `footer.html` overrides no built-in template"), "{stdout}");
@@ -177,7 +177,7 @@ fn second_project_builds_from_the_same_schema() {
     let payroll = page(&tree, "markdown/services/payroll.md");
     for fact in [
         "Contoso Payroll pays employees on time using records from [Workday HCM](../sources/workday.md).",
-        "- [Workday HCM](https://workday.example/hcm) – for employee and salary records.\n  - [Bank transfer API](https://bank.example/api) – for salary transfers.",
+        "- [Workday HCM](https://workday.example/hcm) – for employee and salary records. ([about this source](../sources/workday.md))\n  - [Bank transfer API](https://bank.example/api) – for salary transfers. ([about this source](../sources/bank-api.md))",
         "Contoso processes personal data only as the [Data Processing Addendum](https://contoso.example/dpa) allows. Payroll runs are audited monthly.",
         "stores its data in Contoso data centers based on your data residency, in the European Union or the United States.",
         "The Payroll Operations team of Contoso Payroll is located in Ireland.",

@@ -1,8 +1,13 @@
 //! The integration tests: one binary, one module per concern. Fixtures live in
 //! `tests/fixtures/`, golden output in `tests/golden/`; see `support::bless`.
 
+// The paths compared are the ones privdoc writes, all lowercase by construction.
+#![allow(clippy::case_sensitive_file_extension_comparisons)]
+
+mod browser;
 mod build;
 mod checks;
 mod diagnostics;
 mod golden;
+mod site;
 mod support;

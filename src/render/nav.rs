@@ -1,0 +1,295 @@
+//! The site's navigation, decided once: the pages in reading order, grouped in sections.
+//! The same order makes `SUMMARY.md` (`mdBook`), `toc.yml` (`DocFX` / Microsoft Learn), the
+//! HTML sidebar and the previous/next links, so they can never disagree.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::front_matter::quote;
+use super::{html_path, paths, title_of};
+use crate::model::Model;
+
+/// A page in the navigation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Its title in the navigation.
+    pub title: String,
+    /// Its site path (`services/mmd.md`).
+    pub path: String,
+}
+
+/// A titled group of pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The group's title ("Services").
+    pub title: String,
+    /// Its pages, in order.
+    pub entries: Vec<Entry>,
+}
+
+/// The whole navigation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Nav {
+    /// The index page, outside any section.
+    pub index: Option<Entry>,
+    /// The sections, in order.
+    pub sections: Vec<Section>,
+}
+
+/// Whether the model declares anything, so that the overview pages exist.
+#[must_use]
+pub(super) fn has_overviews(model: &Model) -> bool {
+    !model.services.is_empty() || !model.sources.is_empty()
+}
+
+impl Nav {
+    /// The navigation of the site `model` makes.
+    #[must_use]
+    pub fn of(model: &Model) -> Self {
+        let mut nav = Self::default();
+        if has_overviews(model) {
+            nav.index = Some(Entry {
+                title: "Overview".into(),
+                path: "index.md".into(),
+            });
+            let mut services: Vec<Entry> = model
+                .services
+                .iter()
+                .map(|s| Entry {
+                    title: s.name.clone(),
+                    path: format!("services/{}.md", s.id),
+                })
+                .collect();
+            services.sort_by(|a, b| (&a.title, &a.path).cmp(&(&b.title, &b.path)));
+            let mut sources: Vec<Entry> = model
+                .sources
+                .iter()
+                .map(|s| Entry {
+                    title: s.name.clone(),
+                    path: format!("sources/{}.md", s.id),
+                })
+                .collect();
+            sources.sort_by(|a, b| (&a.title, &a.path).cmp(&(&b.title, &b.path)));
+            nav.push("Services", services);
+            nav.push("Data sources", sources);
+            nav.push(
+                "Overviews",
+                vec![
+                    Entry {
+                        title: "Data retention".into(),
+                        path: "retention.md".into(),
+                    },
+                    Entry {
+                        title: "Data and staff locations".into(),
+                        path: "locations.md".into(),
+                    },
+                ],
+            );
+        }
+        let pages = model
+            .pages
+            .iter()
+            .map(|page| {
+                let stem = page
+                    .path
+                    .trim_end_matches(".md")
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(&page.path);
+                let title =
+                    title_of(&page.front_matter).map_or_else(|| stem.to_owned(), str::to_owned);
+                Entry {
+                    title,
+                    path: page.path.clone(),
+                }
+            })
+            .collect();
+        nav.push("Pages", pages);
+        nav
+    }
+
+    fn push(&mut self, title: &str, entries: Vec<Entry>) {
+        if !entries.is_empty() {
+            self.sections.push(Section {
+                title: title.to_owned(),
+                entries,
+            });
+        }
+    }
+
+    /// Every page in reading order.
+    pub fn order(&self) -> impl Iterator<Item = &Entry> {
+        self.index
+            .iter()
+            .chain(self.sections.iter().flat_map(|s| &s.entries))
+    }
+
+    /// `SUMMARY.md` in mdBook's format: the index as a prefix chapter, a part title per section.
+    #[must_use]
+    pub fn summary_md(&self) -> String {
+        let mut out = String::from("# Summary\n\n");
+        if let Some(index) = &self.index {
+            writeln!(
+                out,
+                "[{}]({})\n",
+                super::escape_markdown(&index.title),
+                index.path
+            )
+            .expect("writing to a String");
+        }
+        for section in &self.sections {
+            writeln!(out, "# {}\n", section.title).expect("writing to a String");
+            for entry in &section.entries {
+                writeln!(
+                    out,
+                    "- [{}]({})",
+                    super::escape_markdown(&entry.title),
+                    super::link_destination(&entry.path)
+                )
+                .expect("writing to a String");
+            }
+            out.push('\n');
+        }
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+        out
+    }
+
+    /// `toc.yml` in the `DocFX` format Microsoft Learn uses.
+    #[must_use]
+    pub fn toc_yml(&self) -> String {
+        let mut out = String::new();
+        if let Some(index) = &self.index {
+            writeln!(
+                out,
+                "- name: {}\n  href: {}",
+                quote(&index.title),
+                quote(&index.path)
+            )
+            .expect("writing to a String");
+        }
+        for section in &self.sections {
+            writeln!(out, "- name: {}\n  items:", quote(&section.title))
+                .expect("writing to a String");
+            for entry in &section.entries {
+                writeln!(
+                    out,
+                    "    - name: {}\n      href: {}",
+                    quote(&entry.title),
+                    quote(&entry.path)
+                )
+                .expect("writing to a String");
+            }
+        }
+        out
+    }
+
+    /// The navigation as seen from the page at `page`: links relative to it, the page
+    /// itself marked current, and its neighbours in reading order.
+    #[must_use]
+    pub fn view(&self, page: &str) -> View {
+        let link = |entry: &Entry| Link {
+            title: entry.title.clone(),
+            href: html_path(&paths::relative(page, &entry.path)),
+            current: entry.path == page,
+        };
+        let mut sections = Vec::new();
+        if let Some(index) = &self.index {
+            sections.push(ViewSection {
+                title: "Start".into(),
+                items: vec![link(index)],
+            });
+        }
+        sections.extend(self.sections.iter().map(|s| ViewSection {
+            title: s.title.clone(),
+            items: s.entries.iter().map(link).collect(),
+        }));
+        let order: Vec<&Entry> = self.order().collect();
+        let at = order.iter().position(|e| e.path == page);
+        View {
+            sections,
+            previous: at.and_then(|at| at.checked_sub(1)).map(|i| link(order[i])),
+            next: at.and_then(|at| order.get(at + 1)).map(|e| link(e)),
+        }
+    }
+}
+
+/// A link in the HTML navigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// The text.
+    pub title: String,
+    /// Relative to the page showing it.
+    pub href: String,
+    /// The page showing it.
+    pub current: bool,
+}
+
+/// A section of the HTML navigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ViewSection {
+    /// The heading.
+    pub title: String,
+    /// Its links.
+    pub items: Vec<Link>,
+}
+
+/// The navigation of one HTML page.
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    /// The sidebar.
+    pub sections: Vec<ViewSection>,
+    /// The page before this one in reading order.
+    pub previous: Option<Link>,
+    /// The page after it.
+    pub next: Option<Link>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nav() -> Nav {
+        Nav {
+            index: Some(Entry {
+                title: "Overview".into(),
+                path: "index.md".into(),
+            }),
+            sections: vec![Section {
+                title: "Services".into(),
+                entries: vec![
+                    Entry {
+                        title: "A [b]".into(),
+                        path: "services/a.md".into(),
+                    },
+                    Entry {
+                        title: "C: d".into(),
+                        path: "services/c.md".into(),
+                    },
+                ],
+            }],
+        }
+    }
+
+    #[test]
+    fn summary_and_toc_follow_their_formats() {
+        assert_eq!(
+            nav().summary_md(),
+            "# Summary\n\n[Overview](index.md)\n\n# Services\n\n- [A \\[b\\]](services/a.md)\n- [C: d](services/c.md)\n"
+        );
+        assert_eq!(
+            nav().toc_yml(),
+            "- name: \"Overview\"\n  href: \"index.md\"\n- name: \"Services\"\n  items:\n    - name: \"A [b]\"\n      href: \"services/a.md\"\n    - name: \"C: d\"\n      href: \"services/c.md\"\n"
+        );
+    }
+
+    #[test]
+    fn the_view_links_relatively_and_knows_the_neighbours() {
+        let view = nav().view("services/a.md");
+        assert_eq!(view.sections[0].items[0].href, "../index.html");
+        assert!(view.sections[1].items[0].current);
+        assert_eq!(view.previous.unwrap().href, "../index.html");
+        assert_eq!(view.next.unwrap().href, "c.html");
+    }
+}

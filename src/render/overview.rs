@@ -1,0 +1,260 @@
+//! The pages that gather facts from every declaration: the index, the retention table,
+//! and the locations overview with its country × service matrix. Each row or line links
+//! to the service page section that states the fact, so a fact lives in one place.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{FrontMatter, MetaValue, Model, RetentionRule, Service, Source};
+
+use super::paths;
+
+/// The front matter of a generated overview page.
+pub(super) fn front_matter(title: &str, description: &str) -> FrontMatter {
+    vec![
+        ("title".to_owned(), MetaValue::Text(title.to_owned())),
+        (
+            "description".to_owned(),
+            MetaValue::Text(description.to_owned()),
+        ),
+    ]
+}
+
+#[derive(Serialize)]
+struct Line {
+    name: String,
+    link: String,
+    /// What the page is about, in one line.
+    about: Option<String>,
+    collects: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct PageLine {
+    title: String,
+    link: String,
+}
+
+/// The context of `index.md`.
+pub(super) fn index(model: &Model, book_title: Option<&str>, context: &mut tera::Context) {
+    let here = "index.md";
+    let services: Vec<Line> = sorted_services(model)
+        .map(|service| Line {
+            name: service.name.clone(),
+            link: paths::relative(here, &format!("services/{}.md", service.id)),
+            about: description(service),
+            collects: Vec::new(),
+        })
+        .collect();
+    let sources: Vec<Line> = sorted_sources(model)
+        .map(|source| Line {
+            name: source.name.clone(),
+            link: paths::relative(here, &format!("sources/{}.md", source.id)),
+            about: None,
+            collects: source.collects.clone(),
+        })
+        .collect();
+    let pages: Vec<PageLine> = model
+        .pages
+        .iter()
+        .map(|page| PageLine {
+            title: super::title_of(&page.front_matter)
+                .unwrap_or(&page.path)
+                .to_owned(),
+            link: paths::relative(here, &page.path),
+        })
+        .collect();
+    context.insert("title", book_title.unwrap_or("Privacy documentation"));
+    context.insert("services", &services);
+    context.insert("sources", &sources);
+    context.insert("pages", &pages);
+}
+
+fn description(service: &Service) -> Option<String> {
+    service
+        .front_matter
+        .iter()
+        .find_map(|(key, value)| match value {
+            MetaValue::Text(text) if key == "description" => Some(text.clone()),
+            _ => None,
+        })
+}
+
+fn sorted_services(model: &Model) -> impl Iterator<Item = &Service> {
+    let mut services: Vec<&Service> = model.services.iter().collect();
+    services.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    services.into_iter()
+}
+
+fn sorted_sources(model: &Model) -> impl Iterator<Item = &Source> {
+    let mut sources: Vec<&Source> = model.sources.iter().collect();
+    sources.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    sources.into_iter()
+}
+
+/// A retention rule as a table row or list line.
+#[derive(Serialize)]
+pub(super) struct Rule {
+    service: String,
+    link: String,
+    data: String,
+    source_name: Option<String>,
+    source_link: Option<String>,
+    period: String,
+    min_period: Option<String>,
+    trigger: Option<String>,
+    reason: Option<String>,
+    condition: Option<String>,
+}
+
+/// `rule` of `service` as seen from the page at `here`.
+pub(super) fn rule(here: &str, service: &Service, rule: &RetentionRule, model: &Model) -> Rule {
+    let source = rule.source.as_ref().and_then(|id| model.source(id));
+    Rule {
+        service: service.name.clone(),
+        link: paths::relative(here, &format!("services/{}.md#retention", service.id)),
+        data: rule.data.clone(),
+        source_name: source.map(|s| s.name.clone()),
+        source_link: source.map(|s| paths::relative(here, &format!("sources/{}.md", s.id))),
+        period: rule.period.to_string(),
+        min_period: rule.min_period.map(|p| p.to_string()),
+        trigger: rule.trigger.clone(),
+        reason: rule.reason.clone(),
+        condition: rule.condition.clone(),
+    }
+}
+
+/// The context of `retention.md`: every rule of every service.
+pub(super) fn retention(model: &Model, context: &mut tera::Context) {
+    let rows: Vec<Rule> = sorted_services(model)
+        .flat_map(|service| service.retention.iter().map(move |r| (service, r)))
+        .map(|(service, r)| rule("retention.md", service, r, model))
+        .collect();
+    context.insert("rows", &rows);
+}
+
+#[derive(Serialize)]
+struct StaffGroup {
+    teams: Vec<String>,
+    locations: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ServiceLocations {
+    id: String,
+    name: String,
+    link: String,
+    storage: Vec<String>,
+    facility: Option<String>,
+    follows_residency: bool,
+    staff: Vec<StaffGroup>,
+}
+
+#[derive(Serialize)]
+struct Column {
+    name: String,
+    link: String,
+}
+
+#[derive(Serialize)]
+struct Row {
+    name: String,
+    cells: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Matrix {
+    columns: Vec<Column>,
+    rows: Vec<Row>,
+}
+
+/// The link from the page at `here` to what `service`'s page says about storage and staff:
+/// its storage section when it has one (the template writes it only then), else the page.
+fn storage_link(here: &str, service: &Service) -> String {
+    let has_section =
+        service.storage.is_some() || !service.staff.is_empty() || !service.retention.is_empty();
+    let anchor = if has_section { "#storage" } else { "" };
+    paths::relative(here, &format!("services/{}.md{anchor}", service.id))
+}
+
+/// The context of `locations.md`: per service, then a location × service matrix.
+pub(super) fn locations(model: &Model, context: &mut tera::Context) {
+    let here = "locations.md";
+    let services: Vec<&Service> = sorted_services(model).collect();
+    let names = |locations: &[crate::model::Location]| {
+        locations.iter().map(|l| l.name.clone()).collect::<Vec<_>>()
+    };
+    let per_service: Vec<ServiceLocations> = services
+        .iter()
+        .map(|service| ServiceLocations {
+            id: service.id.to_string(),
+            name: service.name.clone(),
+            link: storage_link(here, service),
+            storage: service
+                .storage
+                .as_ref()
+                .map(|s| names(&s.locations))
+                .unwrap_or_default(),
+            facility: service.storage.as_ref().and_then(|s| s.facility.clone()),
+            follows_residency: service
+                .storage
+                .as_ref()
+                .is_some_and(|s| s.follows_residency),
+            staff: service
+                .staff
+                .iter()
+                .map(|g| StaffGroup {
+                    teams: g.teams.clone(),
+                    locations: names(&g.locations),
+                })
+                .collect(),
+        })
+        .collect();
+    // Location name → per service: (stores data there, staff work there).
+    let mut by_location: BTreeMap<String, Vec<(bool, bool)>> = BTreeMap::new();
+    for (column, service) in services.iter().enumerate() {
+        let mut mark = |name: &str, storage: bool| {
+            let cells = by_location
+                .entry(name.trim_start_matches("the ").to_owned())
+                .or_insert_with(|| vec![(false, false); services.len()]);
+            if storage {
+                cells[column].0 = true;
+            } else {
+                cells[column].1 = true;
+            }
+        };
+        for location in service.storage.iter().flat_map(|s| &s.locations) {
+            mark(&location.name, true);
+        }
+        for location in service.staff.iter().flat_map(|g| &g.locations) {
+            mark(&location.name, false);
+        }
+    }
+    let matrix = Matrix {
+        columns: services
+            .iter()
+            .map(|s| Column {
+                name: s.name.clone(),
+                link: storage_link(here, s),
+            })
+            .collect(),
+        rows: by_location
+            .into_iter()
+            .map(|(name, cells)| Row {
+                name,
+                cells: cells
+                    .into_iter()
+                    .map(|cell| match cell {
+                        (true, true) => "data storage, staff",
+                        (true, false) => "data storage",
+                        (false, true) => "staff",
+                        (false, false) => "–",
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    context.insert("services", &per_service);
+    context.insert("matrix", &matrix);
+}

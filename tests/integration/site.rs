@@ -1,0 +1,253 @@
+//! The cross-linked site: source pages, overviews, index and navigation exist in both
+//! outputs and link both ways; the HTML has its head, landmarks and no external resources.
+
+use std::collections::BTreeMap;
+
+use privdoc::de::Ordered;
+
+use crate::support::{copy_project, fixture, privdoc, read_tree, repo};
+
+fn build(project: &std::path::Path) -> BTreeMap<String, String> {
+    privdoc().arg("build").arg(project).assert().success();
+    read_tree(&project.join("book"))
+        .into_iter()
+        .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
+        .collect()
+}
+
+const EXAMPLE_SOURCES: [&str; 10] = [
+    "azure-ad",
+    "defender-endpoint",
+    "endpoint-analytics",
+    "endpoint-manager",
+    "intune",
+    "managed-desktop",
+    "microsoft-365-apps",
+    "windows-autopilot",
+    "windows-enterprise",
+    "windows-update-for-business",
+];
+
+#[test]
+fn every_page_exists_in_both_outputs_and_links_both_ways() {
+    let project = copy_project(&repo());
+    let site = build(project.path());
+    let mut pages = vec![
+        "index".to_owned(),
+        "retention".to_owned(),
+        "locations".to_owned(),
+        "services/managed-desktop".to_owned(),
+    ];
+    pages.extend(EXAMPLE_SOURCES.iter().map(|id| format!("sources/{id}")));
+    for page in &pages {
+        assert!(
+            site.contains_key(&format!("markdown/{page}.md")),
+            "missing markdown/{page}.md"
+        );
+        assert!(
+            site.contains_key(&format!("html/{page}.html")),
+            "missing html/{page}.html"
+        );
+    }
+    let service = &site["markdown/services/managed-desktop.md"];
+    for id in EXAMPLE_SOURCES {
+        assert!(
+            service.contains(&format!("([about this source](../sources/{id}.md))")),
+            "service page does not link {id}"
+        );
+        let source = &site[&format!("markdown/sources/{id}.md")];
+        assert!(
+            source.contains("](../services/managed-desktop.md#"),
+            "{id} does not link back to the service"
+        );
+    }
+    // A source with a subsection links to that subsection; one without, to the list.
+    assert!(
+        site["markdown/sources/intune.md"]
+            .contains("[Microsoft Managed Desktop](../services/managed-desktop.md#intune)")
+    );
+    assert!(
+        site["markdown/sources/windows-autopilot.md"]
+            .contains("[Microsoft Managed Desktop](../services/managed-desktop.md#sources)")
+    );
+    assert!(
+        site["markdown/sources/defender-endpoint.md"]
+            .contains("keeps alert data for a maximum of 180 days for security purposes")
+    );
+    let index = &site["markdown/index.md"];
+    for page in pages.iter().filter(|p| *p != "index") {
+        assert!(
+            index.contains(&format!("]({page}.md)")),
+            "the index does not list {page}"
+        );
+    }
+}
+
+#[test]
+fn overviews_show_the_examples_rules_and_countries() {
+    let project = copy_project(&repo());
+    let site = build(project.path());
+    let retention = &site["markdown/retention.md"];
+    assert!(retention.contains("| [Microsoft Managed Desktop](services/managed-desktop.md#retention) | personal data | 30 days | after a device is removed from Microsoft Managed Desktop |  |"), "{retention}");
+    assert!(retention.contains("| [Microsoft Managed Desktop](services/managed-desktop.md#retention) | alert data from [Microsoft Defender for Endpoint](sources/defender-endpoint.md) | 180 days |  | for security purposes |"), "{retention}");
+    let locations = &site["markdown/locations.md"];
+    assert!(
+        locations.contains("- Data storage: the United States (Azure data centers)."),
+        "{locations}"
+    );
+    assert!(
+        locations.contains(
+            "- Engineering Operations and Security Operations: the United States and India."
+        ),
+        "{locations}"
+    );
+    assert!(
+        locations.contains("| India | staff |")
+            && locations.contains("| United States | data storage, staff |"),
+        "{locations}"
+    );
+}
+
+#[test]
+fn summary_and_toc_list_every_page_in_reading_order() {
+    let project = copy_project(&repo());
+    let site = build(project.path());
+    let summary = &site["markdown/SUMMARY.md"];
+    let toc: Vec<serde_json::Value> = serde_saphyr::from_str(&site["markdown/toc.yml"]).unwrap();
+    let mut hrefs = Vec::new();
+    for entry in &toc {
+        if let Some(href) = entry["href"].as_str() {
+            hrefs.push(href.to_owned());
+        }
+        for item in entry["items"].as_array().into_iter().flatten() {
+            hrefs.push(item["href"].as_str().unwrap().to_owned());
+        }
+    }
+    let pages: Vec<&String> = site
+        .keys()
+        .filter(|k| k.starts_with("markdown/") && k.ends_with(".md") && !k.ends_with("SUMMARY.md"))
+        .collect();
+    assert_eq!(hrefs.len(), pages.len(), "{hrefs:?}");
+    for href in &hrefs {
+        assert!(
+            site.contains_key(&format!("markdown/{href}")),
+            "toc.yml links {href}, which was not built"
+        );
+        assert!(
+            summary.contains(&format!("]({href})")),
+            "SUMMARY.md does not list {href}"
+        );
+    }
+    assert!(
+        summary.starts_with("# Summary\n\n[Overview](index.md)\n\n# Services\n"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn html_has_head_landmarks_navigation_and_no_external_resources() {
+    let project = copy_project(&repo());
+    let site = build(project.path());
+    let page = &site["html/services/managed-desktop.html"];
+    for part in [
+        "<title>Privacy and personal data – Microsoft Managed Desktop — privacy</title>",
+        "<meta name=\"description\" content=\"Details the data collected, stored, and used by the service\">",
+        "<meta name=\"keywords\" content=\"GDPR, retention, deletion, storage, processing, security, auditing\">",
+        "<meta name=\"ms.service\" content=\"m365-md\">",
+        "<link rel=\"canonical\" href=\"https://learn.microsoft.com/services/managed-desktop.html\">",
+        "<a class=\"skip-link\" href=\"#content\">",
+        "<header class=\"site-header\">",
+        "<main id=\"content\"",
+        "<nav class=\"site-nav\" id=\"site-nav\" aria-label=\"Site\">",
+        "<nav class=\"page-toc\" aria-label=\"On this page\">",
+        "<nav class=\"pager\" aria-label=\"Previous and next pages\">",
+        "<a href=\"managed-desktop.html\" aria-current=\"page\">Microsoft Managed Desktop</a>",
+        "<a rel=\"prev\" href=\"../index.html\">",
+        "<a rel=\"next\" href=\"../sources/endpoint-analytics.html\">",
+        "<footer class=\"site-footer\">",
+    ] {
+        assert!(page.contains(part), "missing {part}");
+    }
+    for (path, html) in site.iter().filter(|(p, _)| p.ends_with(".html")) {
+        assert!(!html.contains("<script"), "{path} needs JavaScript");
+        for attribute in ["src=\"http", "href=\"//"] {
+            assert!(
+                !html.contains(attribute),
+                "{path} loads an external resource"
+            );
+        }
+        let stylesheets: Vec<_> = html
+            .match_indices("<link rel=\"stylesheet\" href=\"")
+            .collect();
+        assert_eq!(stylesheets.len(), 1, "{path}");
+        assert!(
+            !html[stylesheets[0].0..].starts_with("<link rel=\"stylesheet\" href=\"http"),
+            "{path}"
+        );
+    }
+    let sitemap = &site["html/sitemap.xml"];
+    let pages = site
+        .keys()
+        .filter(|k| k.starts_with("html/") && k.ends_with(".html"))
+        .count();
+    assert_eq!(
+        sitemap.matches("<loc>https://learn.microsoft.com/").count(),
+        pages
+    );
+    let css = &site["html/style.css"];
+    for rule in [
+        "prefers-color-scheme: dark",
+        "@media print",
+        ":focus-visible",
+        "@media (min-width: 60rem)",
+    ] {
+        assert!(css.contains(rule), "the stylesheet lacks {rule}");
+    }
+}
+
+#[test]
+fn a_second_project_gets_the_same_site() {
+    let project = copy_project(&fixture("second-project"));
+    let site = build(project.path());
+    for page in [
+        "index",
+        "retention",
+        "locations",
+        "services/payroll",
+        "services/helpdesk",
+        "sources/workday",
+        "sources/zendesk",
+        "sources/bank-api",
+        "guide/faq",
+    ] {
+        assert!(
+            site.contains_key(&format!("markdown/{page}.md"))
+                && site.contains_key(&format!("html/{page}.html")),
+            "{page}"
+        );
+    }
+    let retention = &site["markdown/retention.md"];
+    assert!(
+        retention.contains("| payslips | 3 months to 6 months | after an employee leaves |"),
+        "{retention}"
+    );
+    let locations = &site["markdown/locations.md"];
+    assert!(
+        locations.contains("| European Union | – | data storage |"),
+        "{locations}"
+    );
+    assert!(
+        site["markdown/SUMMARY.md"]
+            .contains("# Pages\n\n- [Frequently asked questions](guide/faq.md)")
+    );
+    let front: Ordered<String> = serde_saphyr::from_str(
+        privdoc::load::split_front_matter(&site["markdown/retention.md"])
+            .map(|(y, _)| &site["markdown/retention.md"][y])
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        front.0[0],
+        ("title".to_owned(), "Data retention".to_owned())
+    );
+}
