@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::check;
-use crate::cli::{BuildArgs, CheckArgs, Cli, Command};
+use crate::cli::{BuildArgs, CheckArgs, Cli, Command, DiffArgs, FailOn};
 use crate::config::{Config, Overrides};
 use crate::diag::{self, Counts, Diagnostic, Format, SourceMap};
 use crate::load;
@@ -41,6 +41,7 @@ pub fn run(cli: &Cli) -> Exit {
     match &cli.command {
         Command::Build(args) => build(args, timer),
         Command::Check(args) => check_command(args, timer),
+        Command::Diff(args) => diff_command(args, timer),
     }
 }
 
@@ -71,6 +72,8 @@ pub struct Outcome {
     pub config: Config,
     /// Every file read, for printing diagnostics.
     pub sources: SourceMap,
+    /// The declarations.
+    pub model: crate::model::Model,
     /// The rendered site.
     pub site: Site,
     /// Every finding, sorted, with the project's levels applied.
@@ -123,6 +126,7 @@ pub fn process(dir: &Path, overrides: &Overrides, timer: Timer) -> Result<Outcom
     Ok(Outcome {
         config,
         sources,
+        model: loaded.model,
         site,
         diagnostics,
         summary,
@@ -186,11 +190,106 @@ fn check_command(args: &CheckArgs, timer: Timer) -> Exit {
     });
     let counts = Counts::of(&outcome.diagnostics);
     eprintln!("checked {}", summary(counts, outcome.summary.as_ref()));
+    if args.frozen {
+        match frozen(&outcome) {
+            Ok(true) => {}
+            Ok(false) => return Exit::Problems,
+            Err(error) => {
+                eprintln!("error: {error:#}");
+                return Exit::Failure;
+            }
+        }
+    }
     if fails(counts, args.deny_warnings) {
         Exit::Problems
     } else {
         Exit::Success
     }
+}
+
+fn diff_command(args: &DiffArgs, timer: Timer) -> Exit {
+    let base_checkout;
+    let (old_dir, new_dir) = match (&args.base, args.dirs.as_slice()) {
+        (Some(revision), dirs) if dirs.len() <= 1 => {
+            let dir = dirs.first().cloned().unwrap_or_else(|| ".".into());
+            base_checkout = match crate::diff::checkout(&dir, revision) {
+                Ok(checkout) => checkout,
+                Err(error) => {
+                    eprintln!("error: {error:#}");
+                    return Exit::Failure;
+                }
+            };
+            (base_checkout.path().to_path_buf(), dir)
+        }
+        (None, [old, new]) => (old.clone(), new.clone()),
+        _ => {
+            eprintln!("error: give `--base REV [DIR]`, or two directories `OLD NEW`");
+            return Exit::Failure;
+        }
+    };
+    let mut versions = Vec::new();
+    for dir in [&old_dir, &new_dir] {
+        match process(dir, &Overrides::default(), timer) {
+            Ok(outcome) if Counts::of(&outcome.diagnostics).errors == 0 => versions.push(outcome),
+            Ok(outcome) => {
+                let which = if *dir == old_dir && args.base.is_some() {
+                    "the base revision"
+                } else {
+                    "a version"
+                };
+                print(
+                    &outcome.diagnostics,
+                    &outcome.sources,
+                    &diag::Summary::default(),
+                    Format::Human,
+                );
+                eprintln!("error: {which} of the project has errors; fix them to compare");
+                return Exit::Problems;
+            }
+            Err(unusable) => return report_unusable(&unusable, Format::Human),
+        }
+    }
+    let today = args.date.unwrap_or_else(|| {
+        jiff::tz::TimeZone::UTC
+            .to_datetime(jiff::Timestamp::now())
+            .date()
+    });
+    let report = crate::diff::Report::new(
+        (&versions[0].model, &versions[0].site),
+        (&versions[1].model, &versions[1].site),
+        today,
+    );
+    let text = crate::diff::render(&report, args.format, args.stat, true);
+    let _ = anstream::stdout().lock().write_all(text.as_bytes());
+    if args.fail_on == Some(FailOn::Material) && report.material() {
+        eprintln!("error: material changes need notice (`--fail-on material`)");
+        return Exit::Problems;
+    }
+    Exit::Success
+}
+
+/// `--frozen`: whether the build directory is exactly what a build would write now; the
+/// files that differ are listed.
+fn frozen(outcome: &Outcome) -> anyhow::Result<bool> {
+    let files = outcome.site.files(&outcome.config);
+    let drift = write::compare_dir(&outcome.config.build_path(), &files)?;
+    if drift.is_fresh() {
+        return Ok(true);
+    }
+    let dir = outcome.config.build_dir.display();
+    eprintln!(
+        "error: `{dir}` is not what the declarations produce; run `privdoc build` and commit the result"
+    );
+    for (what, paths) in [
+        ("missing", &drift.missing),
+        ("extra", &drift.extra),
+        ("changed", &drift.changed),
+    ] {
+        for path in paths {
+            eprintln!("  {what:<8} {dir}/{path}");
+        }
+    }
+    Ok(false)
 }
 
 /// Errors fail a run; with `--deny-warnings`, warnings do too.

@@ -29,6 +29,40 @@ pub enum Command {
     Build(BuildArgs),
     /// Load, render and check the project; write nothing.
     Check(CheckArgs),
+    /// What changed between two versions of the declarations: material and editorial
+    /// changes per service, then the page diffs.
+    Diff(DiffArgs),
+}
+
+/// Options of `privdoc diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Compare the project as it is with the project at this git revision.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// With `--base`: the project directory (default `.`). Without: the OLD and NEW project
+    /// directories.
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// How the report is printed.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: crate::diff::DiffFormat,
+    /// Count the lines of each page diff instead of printing it.
+    #[arg(long)]
+    pub stat: bool,
+    /// Count notice days from this date instead of today (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<jiff::civil::Date>,
+    /// Exit 1 when any change is material (a gate for CI).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub fail_on: Option<FailOn>,
+}
+
+/// What `--fail-on` fails on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Any material change.
+    Material,
 }
 
 /// Options of `privdoc build`.
@@ -63,4 +97,7 @@ pub struct CheckArgs {
     /// Count warnings as errors (exit 1).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also fail when the build directory differs from what a build would write now.
+    #[arg(long)]
+    pub frozen: bool,
 }

@@ -3,7 +3,8 @@
 //! (Markdown and HTML), and checks them.
 //!
 //! The stages, in the order data flows: [`cli`] → [`app`] → [`config`] and [`load`] →
-//! [`model`] → [`render`] → [`check`] → [`diag`] / [`write`]. [`markdown`] is the one
+//! [`model`] → [`render`] → [`check`] → [`diag`] / [`write`]; [`diff`] compares two
+//! versions of a project. [`markdown`] is the one
 //! Markdown configuration both rendering and checking use.
 
 pub mod app;
@@ -12,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod de;
 pub mod diag;
+pub mod diff;
 pub mod load;
 pub mod markdown;
 pub mod model;

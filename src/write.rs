@@ -99,6 +99,57 @@ fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
     Ok(false)
 }
 
+/// How a build directory differs from what a build would write.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Drift {
+    /// Files a build writes that are not there.
+    pub missing: Vec<String>,
+    /// Files there that a build would not write.
+    pub extra: Vec<String>,
+    /// Files whose bytes differ.
+    pub changed: Vec<String>,
+}
+
+impl Drift {
+    /// Whether the directory is exactly what a build writes.
+    #[must_use]
+    pub fn is_fresh(&self) -> bool {
+        self.missing.is_empty() && self.extra.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// Compares `build_dir` with `files` (what a build would write), without changing anything.
+pub fn compare_dir(build_dir: &Path, files: &[(String, &[u8])]) -> Result<Drift> {
+    let mut on_disk = std::collections::BTreeSet::new();
+    if build_dir.exists() {
+        for entry in walkdir::WalkDir::new(build_dir).sort_by_file_name() {
+            let entry =
+                entry.with_context(|| format!("failed to read `{}`", build_dir.display()))?;
+            if entry.file_type().is_file() {
+                let relative = entry
+                    .path()
+                    .strip_prefix(build_dir)
+                    .expect("the walk stays inside its root");
+                let parts: Vec<_> = relative.iter().map(|p| p.to_string_lossy()).collect();
+                on_disk.insert(parts.join("/"));
+            }
+        }
+    }
+    let mut drift = Drift::default();
+    for (path, bytes) in files {
+        if !on_disk.remove(path) {
+            drift.missing.push(path.clone());
+        } else if fs::read(build_dir.join(path))
+            .with_context(|| format!("failed to read `{path}`"))?
+            != *bytes
+        {
+            drift.changed.push(path.clone());
+        }
+    }
+    drift.extra = on_disk.into_iter().collect();
+    Ok(drift)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +171,50 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("book")]);
+    }
+
+    #[test]
+    fn drift_lists_missing_extra_and_changed_files() {
+        let root = tempfile::tempdir().unwrap();
+        let book = root.path().join("book");
+        replace_dir(
+            &book,
+            &[
+                ("a.md".into(), b"one"),
+                ("b.md".into(), b"two"),
+                ("c.md".into(), b"three"),
+            ],
+        )
+        .unwrap();
+        assert!(
+            compare_dir(
+                &book,
+                &[
+                    ("a.md".into(), b"one"),
+                    ("b.md".into(), b"two"),
+                    ("c.md".into(), b"three")
+                ]
+            )
+            .unwrap()
+            .is_fresh()
+        );
+        let drift = compare_dir(
+            &book,
+            &[
+                ("a.md".into(), b"one"),
+                ("b.md".into(), b"2"),
+                ("d.md".into(), b"four"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            drift,
+            Drift {
+                missing: vec!["d.md".into()],
+                extra: vec!["c.md".into()],
+                changed: vec!["b.md".into()]
+            }
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod browser;
 mod build;
 mod checks;
 mod diagnostics;
+mod diff;
 mod golden;
 mod site;
 mod support;

@@ -1,0 +1,151 @@
+//! `privdoc diff`: what changed between two versions of a project, in substance first
+//! (per service, each change material or editorial under that service's notice rules),
+//! then page by page (a unified diff of the Markdown output). The two versions are two
+//! directories, or a git revision and the working tree (read through the `git` command).
+
+mod facts;
+mod format;
+mod git;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub use facts::{Change, Kind, ServiceChanges, compare};
+pub use format::{DiffFormat, render};
+pub use git::checkout;
+
+use crate::render::Site;
+
+/// How a generated page changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Only in the new version.
+    Added,
+    /// Only in the old version.
+    Removed,
+    /// In both, with different Markdown.
+    Changed,
+}
+
+/// A generated page that changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageChange {
+    /// The page's path in the Markdown output.
+    pub path: String,
+    /// Added, removed or changed.
+    pub status: Status,
+    /// The unified diff of its Markdown.
+    #[serde(skip)]
+    pub diff: String,
+    /// Lines added and removed.
+    #[serde(skip)]
+    pub lines: (usize, usize),
+}
+
+/// Everything `privdoc diff` reports.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Per service, its changes.
+    pub services: Vec<ServiceChanges>,
+    /// Per generated page, how it changed.
+    pub pages: Vec<PageChange>,
+    /// The date notice is counted from.
+    pub today: jiff::civil::Date,
+}
+
+impl Report {
+    /// Compares the declarations and the generated pages of two versions.
+    #[must_use]
+    pub fn new(
+        old: (&crate::model::Model, &Site),
+        new: (&crate::model::Model, &Site),
+        today: jiff::civil::Date,
+    ) -> Self {
+        Self {
+            services: compare(old.0, new.0),
+            pages: pages(old.1, new.1),
+            today,
+        }
+    }
+
+    /// Whether any change is material.
+    #[must_use]
+    pub fn material(&self) -> bool {
+        self.services
+            .iter()
+            .any(|s| s.changes.iter().any(|c| c.material))
+    }
+
+    /// The earliest date a service's material changes may take effect: today plus its
+    /// notice days. `None` when it has no material change.
+    #[must_use]
+    pub fn effective_date(&self, service: &ServiceChanges) -> Option<jiff::civil::Date> {
+        if !service.changes.iter().any(|c| c.material) {
+            return None;
+        }
+        self.today
+            .checked_add(jiff::Span::new().days(i64::from(service.notice_days)))
+            .ok()
+    }
+
+    /// The earliest date all material changes may take effect (the latest of the services').
+    #[must_use]
+    pub fn overall_effective_date(&self) -> Option<jiff::civil::Date> {
+        self.services
+            .iter()
+            .filter_map(|s| self.effective_date(s))
+            .max()
+    }
+}
+
+/// The Markdown pages that differ, in path order, with their unified diffs.
+fn pages(old: &Site, new: &Site) -> Vec<PageChange> {
+    let text = |site: &Site| -> BTreeMap<String, String> {
+        site.pages
+            .iter()
+            .map(|p| (p.path.clone(), p.markdown.clone()))
+            .collect()
+    };
+    let (old, new) = (text(old), text(new));
+    let mut paths: Vec<&String> = old.keys().chain(new.keys()).collect();
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let (before, after) = (old.get(path), new.get(path));
+            let status = match (before, after) {
+                (None, Some(_)) => Status::Added,
+                (Some(_), None) => Status::Removed,
+                (Some(a), Some(b)) if a != b => Status::Changed,
+                _ => return None,
+            };
+            let (before, after) = (
+                before.map_or("", String::as_str),
+                after.map_or("", String::as_str),
+            );
+            let diff = similar::TextDiff::from_lines(before, after);
+            let mut lines = (0, 0);
+            for change in diff.iter_all_changes() {
+                match change.tag() {
+                    similar::ChangeTag::Insert => lines.0 += 1,
+                    similar::ChangeTag::Delete => lines.1 += 1,
+                    similar::ChangeTag::Equal => {}
+                }
+            }
+            let unified = diff
+                .unified_diff()
+                .context_radius(2)
+                .header(&format!("a/{path}"), &format!("b/{path}"))
+                .to_string();
+            Some(PageChange {
+                path: path.clone(),
+                status,
+                diff: unified,
+                lines,
+            })
+        })
+        .collect()
+}

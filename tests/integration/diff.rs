@@ -1,0 +1,392 @@
+//! `privdoc diff` and `privdoc check --frozen`. The cases of issue 5 on git repositories
+//! made inside the test (and the same versions as two plain directories): what is
+//! material follows each service's `change-notice.material`, and the notice date is the
+//! given date plus the service's notice days.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::{copy_dir, copy_project, privdoc, repo};
+
+const SERVICE: &str = "content/services/managed-desktop.toml";
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.test",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The example in a new git repository (in `docs/`, to show the project need not be the
+/// repository root), with `prepare` applied before the first commit.
+fn repository(prepare: impl Fn(&Path)) -> tempfile::TempDir {
+    let repository = tempfile::tempdir().unwrap();
+    let project = repository.path().join("docs");
+    fs::create_dir(&project).unwrap();
+    copy_dir(
+        &repo(),
+        &project,
+        &["book", "target", ".git", "tests", "src", "bench", ".ci"],
+    );
+    prepare(&project);
+    git(repository.path(), &["init", "-q"]);
+    git(repository.path(), &["add", "-A"]);
+    git(repository.path(), &["commit", "-q", "-m", "base"]);
+    repository
+}
+
+fn diff(args: &[&str]) -> std::process::Output {
+    privdoc()
+        .arg("diff")
+        .args(args)
+        .args(["--date", "2026-01-01"])
+        .output()
+        .unwrap()
+}
+
+fn json(output: &std::process::Output) -> Value {
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// Runs one case with git and without, in all three formats; returns the JSON report.
+fn case(prepare: impl Fn(&Path), change: impl Fn(&Path)) -> (Value, String, String) {
+    let repository = repository(&prepare);
+    let project = repository.path().join("docs");
+    let old = copy_project(&project);
+    change(&project);
+    let dir = project.to_str().unwrap();
+    let with_git = json(&diff(&["--base", "HEAD", dir, "--format", "json"]));
+    let without_git = json(&diff(&[
+        old.path().to_str().unwrap(),
+        dir,
+        "--format",
+        "json",
+    ]));
+    assert_eq!(with_git, without_git, "git and directories disagree");
+    let text = String::from_utf8(diff(&["--base", "HEAD", dir]).stdout).unwrap();
+    let markdown =
+        String::from_utf8(diff(&["--base", "HEAD", dir, "--format", "markdown"]).stdout).unwrap();
+    assert_eq!(
+        text,
+        String::from_utf8(diff(&[old.path().to_str().unwrap(), dir]).stdout).unwrap()
+    );
+    (with_git, text, markdown)
+}
+
+fn changes(report: &Value) -> Vec<(String, bool)> {
+    report["services"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap().to_owned(),
+                c["material"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn adding_a_staff_location_is_material_with_thirty_days_notice() {
+    let (report, text, markdown) = case(
+        |_| {},
+        |p| {
+            edit(
+                p,
+                SERVICE,
+                "locations = [\"US\", \"IN\"]",
+                "locations = [\"US\", \"IN\", \"RO\"]",
+            );
+        },
+    );
+    assert_eq!(
+        changes(&report),
+        [("staff-location-added".to_owned(), true)]
+    );
+    assert_eq!(report["material"], true);
+    assert_eq!(report["effective-date"], "2026-01-31");
+    assert!(
+        text.contains("material   staff-location-added     staff now work in Romania"),
+        "{text}"
+    );
+    assert!(
+        text.contains("effective no earlier than 2026-01-31"),
+        "{text}"
+    );
+    assert!(markdown.contains("| Microsoft Managed Desktop | staff now work in Romania | `staff-location-added` | 2026-01-31 |"), "{markdown}");
+    assert!(
+        markdown.contains("<details><summary><code>services/managed-desktop.md</code> changed"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn rewording_the_summary_is_editorial_only() {
+    let (report, text, markdown) = case(
+        |_| {},
+        |p| {
+            edit(
+                p,
+                SERVICE,
+                "It also provides IT service management",
+                "It also offers IT service management",
+            );
+        },
+    );
+    assert_eq!(changes(&report), [("text-changed".to_owned(), false)]);
+    assert_eq!(report["material"], false);
+    assert_eq!(report["effective-date"], Value::Null);
+    assert!(
+        text.contains("editorial  text-changed             summary reworded"),
+        "{text}"
+    );
+    assert!(
+        markdown.contains("No material changes: nothing needs notice."),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn keeping_data_longer_is_material() {
+    let (report, _, markdown) = case(
+        |_| {},
+        |p| edit(p, SERVICE, "period = \"30 days\"", "period = \"90 days\""),
+    );
+    assert_eq!(
+        changes(&report),
+        [("retention-lengthened".to_owned(), true)]
+    );
+    assert!(
+        markdown.contains("personal data kept longer: 30 days → 90 days"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn storage_no_longer_following_residency_is_material() {
+    let (report, _, _) = case(
+        |p| {
+            edit(
+                p,
+                SERVICE,
+                "follows-residency = false",
+                "follows-residency = true",
+            );
+        },
+        |p| {
+            edit(
+                p,
+                SERVICE,
+                "follows-residency = true",
+                "follows-residency = false",
+            );
+        },
+    );
+    assert_eq!(changes(&report), [("storage-changed".to_owned(), true)]);
+    assert_eq!(
+        report["services"][0]["changes"][0]["summary"],
+        "storage: based on data residency (the United States), in Azure data centers → the United States, in Azure data centers"
+    );
+}
+
+#[test]
+fn a_source_link_changing_is_editorial() {
+    let (report, _, _) = case(
+        |_| {},
+        |p| {
+            edit(
+                p,
+                "content/sources/intune.toml",
+                "url = \"/mem/intune/\"",
+                "url = \"/intune/\"",
+            );
+        },
+    );
+    assert_eq!(changes(&report), [("text-changed".to_owned(), false)]);
+    assert_eq!(
+        report["services"][0]["changes"][0]["summary"],
+        "name and links of source `intune` changed"
+    );
+}
+
+#[test]
+fn a_service_that_does_not_count_staff_locations_gets_an_editorial_change() {
+    let (report, _, _) = case(
+        |p| {
+            edit(
+                p,
+                SERVICE,
+                "\"storage-locations\", \"staff-locations\", ",
+                "\"storage-locations\", ",
+            );
+        },
+        |p| {
+            edit(
+                p,
+                SERVICE,
+                "locations = [\"US\", \"IN\"]",
+                "locations = [\"US\", \"IN\", \"RO\"]",
+            );
+        },
+    );
+    assert_eq!(
+        changes(&report),
+        [("staff-location-added".to_owned(), false)]
+    );
+    assert_eq!(report["material"], false);
+}
+
+#[test]
+fn fail_on_material_gates_ci_and_stat_counts_lines() {
+    let repository = repository(|_| {});
+    let project = repository.path().join("docs");
+    let dir = project.to_str().unwrap();
+    assert_eq!(
+        diff(&["--base", "HEAD", dir, "--fail-on", "material"])
+            .status
+            .code(),
+        Some(0)
+    );
+    edit(
+        &project,
+        SERVICE,
+        "period = \"180 days\"",
+        "period = \"1 year\"",
+    );
+    assert_eq!(
+        diff(&["--base", "HEAD", dir, "--fail-on", "material"])
+            .status
+            .code(),
+        Some(1)
+    );
+    let stat = String::from_utf8(diff(&["--base", "HEAD", dir, "--stat"]).stdout).unwrap();
+    assert!(
+        stat.contains("  changed  services/managed-desktop.md (+1 -1)"),
+        "{stat}"
+    );
+    assert!(!stat.contains("@@"), "--stat prints no diff");
+}
+
+#[test]
+fn outside_git_or_with_an_unknown_revision_diff_exits_2() {
+    let plain = copy_project(&repo());
+    let output = diff(&["--base", "HEAD", plain.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not inside a git repository"));
+    let repository = repository(|_| {});
+    let output = diff(&[
+        "--base",
+        "no-such-rev",
+        repository.path().join("docs").to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown git revision `no-such-rev`"));
+}
+
+#[test]
+fn the_2021_rewrite_shows_its_facts_not_its_lines() {
+    // Issue 5's story: a version with different facts and the same wording is material;
+    // the same facts reworded is not. Both are whole-page changes to a line diff.
+    let (report, _, _) = case(
+        |_| {},
+        |p| {
+            edit(
+                p,
+                SERVICE,
+                "locations = [\"US\"]",
+                "locations = [\"US\"]\nfollows-residency = true",
+            );
+            edit(p, SERVICE, "follows-residency = false\n", "");
+        },
+    );
+    assert_eq!(changes(&report), [("storage-changed".to_owned(), true)]);
+}
+
+#[test]
+fn frozen_fails_when_the_committed_output_is_stale() {
+    let project = copy_project(&repo());
+    let dir = project.path();
+    privdoc().arg("build").arg(dir).assert().success();
+    privdoc()
+        .args(["check", "--frozen"])
+        .arg(dir)
+        .assert()
+        .success();
+    edit(
+        dir,
+        SERVICE,
+        "It also provides IT service management",
+        "It also offers IT service management",
+    );
+    fs::remove_file(dir.join("book/html/retention.html")).unwrap();
+    fs::write(dir.join("book/markdown/stray.md"), "# Stray\n").unwrap();
+    let output = privdoc()
+        .args(["check", "--frozen"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    for line in [
+        "  missing  book/html/retention.html",
+        "  extra    book/markdown/stray.md",
+        "  changed  book/markdown/services/managed-desktop.md",
+        "  changed  book/html/services/managed-desktop.html",
+    ] {
+        assert!(stderr.contains(line), "{line:?} not in {stderr}");
+    }
+}
+
+#[test]
+fn diff_output_is_identical_across_thread_counts() {
+    let repository = repository(|_| {});
+    let project = repository.path().join("docs");
+    edit(
+        &project,
+        SERVICE,
+        "period = \"30 days\"",
+        "period = \"P6W\"",
+    );
+    let dir = project.to_str().unwrap();
+    for format in ["text", "markdown", "json"] {
+        let one = diff(&["--base", "HEAD", dir, "--format", format, "-j", "1"]);
+        let two = diff(&["--base", "HEAD", dir, "--format", format, "-j", "2"]);
+        assert_eq!(one.stdout, two.stdout, "{format}");
+        assert!(
+            !String::from_utf8_lossy(&one.stdout).contains(dir),
+            "{format} output holds an absolute path"
+        );
+    }
+}
