@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::check;
-use crate::cli::{BuildArgs, CheckArgs, Cli, Command, DiffArgs, FailOn};
+use crate::cli::{BuildArgs, CheckArgs, Cli, Command, DiffArgs, FailOn, InitArgs, SchemaArgs};
 use crate::config::{Config, Overrides};
 use crate::diag::{self, Counts, Diagnostic, Format, SourceMap};
 use crate::load;
@@ -37,21 +37,98 @@ pub fn run(cli: &Cli) -> Exit {
     }
     let timer = Timer {
         verbose: cli.verbose,
+        quiet: cli.quiet,
     };
     match &cli.command {
         Command::Build(args) => build(args, timer),
         Command::Check(args) => check_command(args, timer),
         Command::Diff(args) => diff_command(args, timer),
+        Command::Init(args) => init(args, timer),
+        Command::Schema(args) => schema(args),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "privdoc", &mut std::io::stdout());
+            Exit::Success
+        }
+        Command::Man => {
+            let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+            match man.render(&mut std::io::stdout()) {
+                Ok(()) => Exit::Success,
+                Err(error) => {
+                    eprintln!("error: failed to write the manual page: {error}");
+                    Exit::Failure
+                }
+            }
+        }
     }
 }
 
-/// Times stages for `-v`.
+fn init(args: &InitArgs, ui: Timer) -> Exit {
+    match crate::scaffold::create(&args.dir, args.force) {
+        Ok(files) => {
+            for file in files {
+                ui.status(&format!("created {}", args.dir.join(file).display()));
+            }
+            ui.status(&format!(
+                "next: `privdoc check {}`, then `privdoc build {0}`",
+                args.dir.display()
+            ));
+            Exit::Success
+        }
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            Exit::Failure
+        }
+    }
+}
+
+/// The schemas of `book.toml` and of the declarations, from the types that read them.
+fn schema(args: &SchemaArgs) -> Exit {
+    let mut schemas = vec![("book.schema.json", crate::config::schema())];
+    schemas.extend(load::schemas());
+    let Some(out) = &args.out else {
+        let all: serde_json::Map<String, serde_json::Value> = schemas
+            .into_iter()
+            .map(|(name, s)| (name.to_owned(), s))
+            .collect();
+        let text = serde_json::to_string_pretty(&all).expect("a JSON value always serializes");
+        println!("{text}");
+        return Exit::Success;
+    };
+    let written = std::fs::create_dir_all(out).and_then(|()| {
+        schemas.iter().try_for_each(|(name, schema)| {
+            let text =
+                serde_json::to_string_pretty(schema).expect("a JSON value always serializes");
+            std::fs::write(out.join(name), text + "\n")
+        })
+    });
+    match written {
+        Ok(()) => Exit::Success,
+        Err(error) => {
+            eprintln!(
+                "error: failed to write the schemas to `{}`: {error}",
+                out.display()
+            );
+            Exit::Failure
+        }
+    }
+}
+
+/// What the run says besides findings: stage times with `-v`, nothing extra with `-q`.
 #[derive(Debug, Clone, Copy)]
 pub struct Timer {
     verbose: bool,
+    quiet: bool,
 }
 
 impl Timer {
+    /// A status line on stderr, unless `-q`.
+    pub fn status(self, line: &str) {
+        if !self.quiet {
+            eprintln!("{line}");
+        }
+    }
+
     /// Runs `stage`, printing its name and duration with `-v`.
     pub fn stage<T>(self, name: &str, stage: impl FnOnce() -> T) -> T {
         let start = std::time::Instant::now();
@@ -165,12 +242,12 @@ fn build(args: &BuildArgs, timer: Timer) -> Exit {
         eprintln!("error: {error:#}");
         return Exit::Failure;
     }
-    eprintln!(
+    timer.status(&format!(
         "wrote {} to `{}`: {}",
         plural(outcome.site.pages.len(), "page"),
         outcome.config.build_dir.display(),
         summary(counts, outcome.summary.as_ref())
-    );
+    ));
     Exit::Success
 }
 
@@ -189,7 +266,10 @@ fn check_command(args: &CheckArgs, timer: Timer) -> Exit {
         );
     });
     let counts = Counts::of(&outcome.diagnostics);
-    eprintln!("checked {}", summary(counts, outcome.summary.as_ref()));
+    timer.status(&format!(
+        "checked {}",
+        summary(counts, outcome.summary.as_ref())
+    ));
     if args.frozen {
         match frozen(&outcome) {
             Ok(true) => {}

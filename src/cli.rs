@@ -18,8 +18,11 @@ pub struct Cli {
     #[arg(short = 'j', long, global = true, value_name = "N")]
     pub jobs: Option<usize>,
     /// Print the time each stage took.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
     pub verbose: bool,
+    /// Print findings and errors only, no summary.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 }
 
 /// The subcommands.
@@ -32,6 +35,43 @@ pub enum Command {
     /// What changed between two versions of the declarations: material and editorial
     /// changes per service, then the page diffs.
     Diff(DiffArgs),
+    /// Create a new project that builds and checks clean.
+    Init(InitArgs),
+    /// Write JSON Schemas of the declarations and of book.toml, for editor completion.
+    Schema(SchemaArgs),
+    /// Print a completion script for a shell.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff).
+    Man,
+}
+
+/// Options of `privdoc init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to create the project.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Write into a directory that is not empty (the new files overwrite theirs; nothing
+    /// else is touched).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Options of `privdoc schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Write `book.schema.json`, `service.schema.json`, `source.schema.json` and
+    /// `locations.schema.json` here; without it, print them as one JSON object.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// Options of `privdoc completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Options of `privdoc diff`.

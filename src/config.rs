@@ -16,7 +16,7 @@ use crate::diag::{CheckCode, Code, Diagnostic, FileId, Level, SourceMap, Span};
 pub const BOOK_TOML: &str = "book.toml";
 
 /// Which outputs a build writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Output {
     /// `book/markdown`: Markdown with YAML front matter.
@@ -61,13 +61,18 @@ pub struct Overrides {
     pub allow_external_build_dir: bool,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// `book.toml`: mdBook's settings, with privdoc's under `[preprocessor.privdoc]`.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(title = "book.toml")]
 struct RawBook {
+    /// The book, as mdBook defines it.
     #[serde(default)]
     book: RawBookTable,
+    /// The build, as mdBook defines it.
     #[serde(default)]
     build: RawBuild,
+    /// Preprocessors; privdoc reads `[preprocessor.privdoc]` and leaves the others alone.
     #[serde(default)]
     preprocessor: RawPreprocessors,
     /// mdBook's renderer settings: valid in the file, not privdoc's business.
@@ -76,36 +81,51 @@ struct RawBook {
         dead_code,
         reason = "accepted so the file stays a valid mdBook configuration"
     )]
+    #[schemars(with = "Option<std::collections::BTreeMap<String, serde_json::Value>>")]
     output: Option<IgnoredAny>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// `[book]`.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[allow(
     dead_code,
     reason = "mdBook keys accepted for compatibility are not all used"
 )]
 struct RawBookTable {
+    /// The site's title.
     title: Option<String>,
+    /// The authors.
     #[serde(default)]
     authors: Vec<String>,
+    /// A description (mdBook's; privdoc does not use it).
     description: Option<String>,
+    /// The language of the pages, for `<html lang>` (default `en`).
     language: Option<String>,
+    /// The content directory (default `.`; the example uses `content`).
     src: Option<PathBuf>,
+    /// mdBook's; privdoc does not use it.
     multilingual: Option<bool>,
+    /// mdBook's; privdoc does not use it.
     text_direction: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// `[build]`.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[allow(
     dead_code,
     reason = "mdBook keys accepted for compatibility are not all used"
 )]
 struct RawBuild {
+    /// Where the output goes (default `book`); replaced as a whole by each build.
+    #[schemars(with = "Option<PathBuf>")]
     build_dir: Option<toml::Spanned<PathBuf>>,
+    /// mdBook's; privdoc does not use it.
     create_missing: Option<bool>,
+    /// mdBook's; privdoc does not use it.
     use_default_preprocessors: Option<bool>,
+    /// mdBook's; privdoc does not use it.
     #[serde(default)]
     extra_watch_dirs: Vec<PathBuf>,
 }
@@ -114,6 +134,26 @@ struct RawBuild {
 #[derive(Debug, Default)]
 struct RawPreprocessors {
     privdoc: RawPrivdoc,
+}
+
+impl schemars::JsonSchema for RawPreprocessors {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Preprocessors".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Preprocessors; privdoc reads `privdoc` and leaves the others alone",
+            "type": "object",
+            "properties": {
+                "privdoc": {
+                    "description": "privdoc's own settings",
+                    "allOf": [generator.subschema_for::<RawPrivdoc>()]
+                }
+            },
+            "additionalProperties": { "type": "object" }
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for RawPreprocessors {
@@ -144,17 +184,59 @@ impl<'de> Deserialize<'de> for RawPreprocessors {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// `[preprocessor.privdoc]`: privdoc's own settings.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawPrivdoc {
+    /// What to write (default: both).
+    #[schemars(with = "Option<Vec<Output>>")]
     outputs: Option<toml::Spanned<Vec<Output>>>,
+    /// The host of site-absolute links such as `/windows/…`; also the canonical URL and sitemap base.
     site_url: Option<String>,
+    /// Front-matter keys every page must have (default: title and description).
     required_front_matter: Option<Vec<String>>,
+    /// The level of each check: "error", "warn" or "off".
     #[serde(default)]
+    #[schemars(with = "CheckLevels")]
     checks: BTreeMap<CheckCode, Level>,
-    /// Read by `mdbook` when privdoc runs as its preprocessor; accepted, unused.
+    /// The command mdBook runs for this preprocessor (mdBook's; privdoc does not use it).
     #[allow(dead_code, reason = "mdBook's own preprocessor key")]
     command: Option<String>,
+}
+
+/// The schema of `[preprocessor.privdoc.checks]`: one optional key per check code, so
+/// editors complete the codes and reject a misspelled one.
+struct CheckLevels;
+
+impl schemars::JsonSchema for CheckLevels {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CheckLevels".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let level = serde_json::to_value(generator.subschema_for::<Level>())
+            .expect("a schema always serializes");
+        let properties: serde_json::Map<String, serde_json::Value> = CheckCode::ALL
+            .iter()
+            .map(|code| {
+                let description = format!("The level of `{}`", code.as_str());
+                (
+                    code.as_str().to_owned(),
+                    serde_json::json!({ "description": description, "allOf": [level] }),
+                )
+            })
+            .collect();
+        schemars::json_schema!({ "type": "object", "properties": properties, "additionalProperties": false })
+    }
+}
+
+/// The JSON Schema (draft-07) of `book.toml`, from the types that read it.
+#[must_use]
+pub fn schema() -> serde_json::Value {
+    let schema = schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<RawBook>();
+    serde_json::to_value(schema).expect("a schema always serializes")
 }
 
 impl Config {

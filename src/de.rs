@@ -114,6 +114,16 @@ fn first_line(message: &str) -> &str {
         .trim_end_matches('.')
 }
 
+impl<V: schemars::JsonSchema> schemars::JsonSchema for Ordered<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Table_of_{}", V::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "object", "additionalProperties": generator.subschema_for::<V>() })
+    }
+}
+
 /// A TOML table read as a list of entries in file order (serde maps lose it).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Ordered<V>(pub Vec<(String, V)>);

@@ -18,4 +18,5 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod render;
+pub mod scaffold;
 pub mod write;

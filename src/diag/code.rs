@@ -5,7 +5,9 @@
 use serde::Deserialize;
 
 /// The stable code of a configurable check, as written in `[preprocessor.privdoc.checks]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum CheckCode {
     /// The same paragraph twice.
@@ -64,7 +66,7 @@ impl CheckCode {
 }
 
 /// The level a project sets for a check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
     /// Report as an error.

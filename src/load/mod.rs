@@ -202,6 +202,26 @@ fn prose(file: FileId, text: &str, value: Spanned<String>) -> Prose {
     }
 }
 
+/// The JSON Schemas (draft-07) of the declarations, from the types the loader reads them
+/// with: `(file name, schema)` for service files, source files and `locations.toml`.
+#[must_use]
+pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
+    fn of<T: schemars::JsonSchema>() -> serde_json::Value {
+        let schema = schemars::generate::SchemaSettings::draft07()
+            .into_generator()
+            .into_root_schema_for::<T>();
+        serde_json::to_value(schema).expect("a schema always serializes")
+    }
+    vec![
+        ("service.schema.json", of::<raw::Service>()),
+        ("source.schema.json", of::<raw::Source>()),
+        (
+            "locations.schema.json",
+            of::<crate::de::Ordered<raw::Region>>(),
+        ),
+    ]
+}
+
 /// Parses one TOML file into `T`, pushing the problem on failure.
 fn parse<T: serde::de::DeserializeOwned>(
     file: FileId,

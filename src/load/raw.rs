@@ -1,116 +1,188 @@
 //! Raw types that mirror the files on disk. Strict: every struct denies unknown keys.
 //! Values that are validated later keep their span (`Spanned`) so the error can point at
-//! them. No derived fields here; `resolve` turns these into the model.
+//! them. No derived fields here; `resolve` turns these into the model. The JSON Schemas
+//! editors use (`privdoc schema`) are generated from these same types, so completion can
+//! never disagree with the loader; their doc comments are the schemas' descriptions.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::de::Ordered;
 use crate::model::{Material, MetaValue};
 
-/// `content/services/<id>.toml`.
-#[derive(Debug, Deserialize)]
+/// A service: one privacy page (`content/services/<id>.toml`; the file name is the id).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct Service {
+    /// The service's name, as used in sentences ("Microsoft Managed Desktop").
     pub name: String,
+    /// The overview: what the service is (Markdown).
+    #[schemars(with = "String")]
     pub summary: Spanned<String>,
+    /// The front matter of the generated page.
+    #[schemars(with = "Option<Page>")]
     pub page: Option<Spanned<Page>>,
+    /// Data sources and purpose, in page order.
     #[serde(default)]
     pub sources: Vec<SourceUse>,
+    /// The "data process and storage" section (Markdown).
+    #[schemars(with = "Option<String>")]
     pub processing: Option<Spanned<String>>,
+    /// Where the service stores data.
     pub storage: Option<Storage>,
+    /// How long data is kept: one rule each; a rule without `source` or `condition` is the default.
     #[serde(default)]
+    #[schemars(with = "Vec<Retention>")]
     pub retention: Vec<Spanned<Retention>>,
+    /// Staff teams and where they work.
     #[serde(default)]
     pub staff: Vec<Staff>,
+    /// How changes are announced, and what counts as material.
     pub change_notice: Option<ChangeNotice>,
+    /// Free sections (Compliance, Legal, …), placed after a generated section.
     #[serde(default)]
     pub sections: Vec<Section>,
 }
 
 /// `[page]`: the generated page's front matter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct Page {
+    /// The page title (default: the service's name).
+    #[schemars(with = "Option<String>")]
     pub title: Option<Spanned<String>>,
+    /// One sentence for search results and `<meta name="description">`.
+    #[schemars(with = "Option<String>")]
     pub description: Option<Spanned<String>>,
+    /// Keywords, each once.
+    #[schemars(with = "Option<Vec<String>>")]
     pub keywords: Option<Spanned<Vec<String>>>,
+    /// The page's author.
+    #[schemars(with = "Option<String>")]
     pub author: Option<Spanned<String>>,
+    /// Any other front-matter keys, emitted verbatim in file order ("ms.service" = "m365-md").
+    #[schemars(with = "Option<Ordered<MetaValue>>")]
     pub meta: Option<Spanned<Ordered<MetaValue>>>,
 }
 
-/// One `[[sources]]` entry of a service.
-#[derive(Debug, Deserialize)]
+/// One data source of a service, in page order.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct SourceUse {
+    /// The source's id: the stem of `content/sources/<id>.toml`.
+    #[schemars(with = "String")]
     pub source: Spanned<String>,
+    /// List it nested under this other source of the page (one listed earlier).
+    #[schemars(with = "Option<String>")]
     pub under: Option<Spanned<String>>,
+    /// Why the service uses the source ("for device management").
+    #[schemars(with = "String")]
     pub purpose: Spanned<String>,
+    /// The service's subsection about the source (Markdown); it ends with the source's own privacy link.
+    #[schemars(with = "Option<String>")]
     pub details: Option<Spanned<String>>,
 }
 
-/// `[storage]`.
-#[derive(Debug, Deserialize)]
+/// Where a service stores data.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct Storage {
+    /// ISO 3166-1 alpha-2 country codes ("US") or regions from `content/locations.toml`.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub locations: Vec<Spanned<String>>,
+    /// The kind of facility ("Azure data centers").
     pub facility: Option<String>,
+    /// Data is stored according to the customer's data residency; `locations` are then the possible ones.
     #[serde(default)]
     pub follows_residency: bool,
+    /// More Markdown after the storage sentence.
+    #[schemars(with = "Option<String>")]
     pub details: Option<Spanned<String>>,
 }
 
-/// One `[[retention]]` rule.
-#[derive(Debug, Deserialize)]
+/// One retention rule; the most specific rule wins.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct Retention {
+    /// The data the rule is about ("personal data").
     pub data: String,
+    /// How long at most: "30 days", "6 weeks", "6 months", "2 years" or ISO 8601 ("P30D").
+    #[schemars(with = "String")]
     pub period: Spanned<String>,
+    /// How long at least, in the same form as `period`.
+    #[schemars(with = "Option<String>")]
     pub min_period: Option<Spanned<String>>,
+    /// When the clock starts ("a device is removed from …").
     pub trigger: Option<String>,
+    /// The source that collects this data (an id of this service's sources).
+    #[schemars(with = "Option<String>")]
     pub source: Option<Spanned<String>>,
+    /// Why the data is kept this long ("security purposes").
     pub reason: Option<String>,
+    /// When the rule applies ("if the customer uses …").
     pub condition: Option<String>,
 }
 
-/// One `[[staff]]` group.
-#[derive(Debug, Deserialize)]
+/// Staff teams and where they work.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct Staff {
+    /// Team names ("Security Operations").
     pub teams: Vec<String>,
+    /// Where they work: country codes or regions.
+    #[schemars(with = "Vec<String>")]
     pub locations: Vec<Spanned<String>>,
 }
 
-/// `[change-notice]`.
-#[derive(Debug, Deserialize)]
+/// `[change-notice]`: how changes are announced.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct ChangeNotice {
+    /// Days of notice before a material change takes effect.
     pub days: u32,
+    /// Where notices are published ("Microsoft 365 Message Center").
     pub channels: Vec<String>,
+    /// What counts as a material change (default: every category).
     pub material: Option<Vec<Material>>,
+    /// More Markdown after the generated sentences.
+    #[schemars(with = "Option<String>")]
     pub details: Option<Spanned<String>>,
 }
 
-/// One `[[sections]]` entry.
-#[derive(Debug, Deserialize)]
+/// A free section of the page.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct Section {
+    /// The heading; its slug is the section's id.
+    #[schemars(with = "String")]
     pub title: Spanned<String>,
+    /// The section it follows: overview, sources, processing, storage, source-details, change-notice, or an earlier free section (default: the end).
+    #[schemars(with = "Option<String>")]
     pub after: Option<Spanned<String>>,
+    /// The section's Markdown.
+    #[schemars(with = "String")]
     pub body: Spanned<String>,
 }
 
-/// `content/sources/<id>.toml`.
-#[derive(Debug, Deserialize)]
+/// A data source: a product or system that collects data (`content/sources/<id>.toml`).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct Source {
+    /// The product name ("Microsoft Intune").
     pub name: String,
+    /// Where the product is described; wherever the source is named, it links here.
     pub url: String,
+    /// Its privacy page: the "for more information" link of each service's subsection about it.
     pub privacy_url: Option<String>,
+    /// The title of its privacy page.
     pub privacy_title: Option<String>,
+    /// The data categories it collects ("device configuration").
     #[serde(default)]
     pub collects: Vec<String>,
+    /// What it is, for its own page (Markdown).
+    #[schemars(with = "Option<String>")]
     pub description: Option<Spanned<String>>,
 }
 
@@ -118,8 +190,9 @@ pub(super) struct Source {
 pub(super) type Locations = Ordered<Spanned<Region>>;
 
 /// One region.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct Region {
+    /// The region's name as used in a sentence ("the European Union").
     pub name: String,
 }

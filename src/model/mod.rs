@@ -152,6 +152,22 @@ impl<'de> Deserialize<'de> for MetaValue {
     }
 }
 
+impl schemars::JsonSchema for MetaValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MetaValue".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A front-matter value: a scalar, or a list of scalars",
+            "anyOf": [
+                { "type": ["string", "boolean", "number"] },
+                { "type": "array", "items": { "type": ["string", "boolean", "number"] } }
+            ]
+        })
+    }
+}
+
 /// Front matter in output order.
 pub type FrontMatter = Vec<(String, MetaValue)>;
 
@@ -278,7 +294,7 @@ pub struct ChangeNotice {
 }
 
 /// A category of change that needs notice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Material {
     /// Sources added or removed.
