@@ -43,6 +43,17 @@ pub fn run(cli: &Cli) -> Exit {
         Command::Build(args) => build(args, timer),
         Command::Check(args) => check_command(args, timer),
         Command::Diff(args) => diff_command(args, timer),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => {
+            let address = std::net::SocketAddr::new(args.bind, args.port);
+            match crate::serve::serve(&args.dir, address, args.open, timer) {
+                Ok(()) => Exit::Success,
+                Err(error) => {
+                    eprintln!("error: {error:#}");
+                    Exit::Failure
+                }
+            }
+        }
         Command::Init(args) => init(args, timer),
         Command::Schema(args) => schema(args),
         Command::Completions(args) => {
@@ -114,6 +125,42 @@ fn schema(args: &SchemaArgs) -> Exit {
     }
 }
 
+/// A spinner naming the current stage. It appears only on a terminal, only once the work
+/// has taken more than a second, and never with `-q`; it is gone before findings print.
+struct Progress {
+    bar: indicatif::ProgressBar,
+}
+
+impl Progress {
+    fn start(quiet: bool) -> Self {
+        let bar = indicatif::ProgressBar::hidden();
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+            bar.set_style(style);
+        }
+        if !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            let delayed = bar.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+                if !delayed.is_finished() {
+                    delayed.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                    delayed.enable_steady_tick(std::time::Duration::from_millis(100));
+                }
+            });
+        }
+        Self { bar }
+    }
+
+    fn stage(&self, name: &'static str) {
+        self.bar.set_message(name);
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
 /// What the run says besides findings: stage times with `-v`, nothing extra with `-q`.
 #[derive(Debug, Clone, Copy)]
 pub struct Timer {
@@ -179,9 +226,12 @@ pub fn process(dir: &Path, overrides: &Overrides, timer: Timer) -> Result<Outcom
             }));
         }
     };
+    let progress = Progress::start(timer.quiet);
+    progress.stage("loading");
     let loaded = timer.stage("load", || load::load(&config, &mut sources));
     let (templates, mut diagnostics) = Templates::new(&loaded.templates, &mut sources);
     diagnostics.extend(loaded.diagnostics);
+    progress.stage("rendering");
     let (site, rendered) = timer.stage("render", || {
         render::render(&loaded.model, &config, &templates)
     });
@@ -194,6 +244,7 @@ pub fn process(dir: &Path, overrides: &Overrides, timer: Timer) -> Result<Outcom
     {
         None
     } else {
+        progress.stage("checking");
         let report = timer.stage("check", || check::run(&loaded.model, &site, &config));
         diagnostics.extend(report.diagnostics);
         Some(report.summary)

@@ -35,6 +35,9 @@ pub enum Command {
     /// What changed between two versions of the declarations: material and editorial
     /// changes per service, then the page diffs.
     Diff(DiffArgs),
+    /// Preview the site on 127.0.0.1, rebuilt and reloaded as you edit.
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
     /// Create a new project that builds and checks clean.
     Init(InitArgs),
     /// Write JSON Schemas of the declarations and of book.toml, for editor completion.
@@ -43,6 +46,24 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff).
     Man,
+}
+
+/// Options of `privdoc serve`.
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The project directory.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The port (0 picks a free one).
+    #[arg(short, long, default_value_t = 3000)]
+    pub port: u16,
+    /// The address to listen on; anything but loopback exposes the preview to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in a browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// Options of `privdoc init`.

@@ -11,5 +11,6 @@ mod checks;
 mod diagnostics;
 mod diff;
 mod golden;
+mod serve;
 mod site;
 mod support;

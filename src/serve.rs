@@ -1,0 +1,377 @@
+//! `privdoc serve`: a live preview on 127.0.0.1. The site is kept in memory — a request is
+//! answered from the files the last good build produced, so a path outside the site
+//! (`..`, `%2e%2e`, an absolute path) can only be a 404. The inputs (`content/`,
+//! `templates/`, `book.toml`; never the build directory) are watched, changes are
+//! debounced (editors that save by rename included), and each rebuild tells open pages to
+//! reload over server-sent events. A build that fails keeps the last good site and shows
+//! its diagnostics in the terminal and as an overlay on every page until it is fixed.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use notify::RecursiveMode;
+use tokio::sync::broadcast;
+
+use crate::app::{Timer, process};
+use crate::config::{BOOK_TOML, Overrides};
+use crate::diag::{self, Counts, Format};
+
+/// Where events for open pages are served.
+const EVENTS: &str = "/__privdoc/events";
+
+/// What the server answers with: the last good site and the last build's problems.
+#[derive(Default)]
+struct Site {
+    /// Path under the HTML output (`services/mmd.html`) → bytes.
+    files: BTreeMap<String, Vec<u8>>,
+    /// The diagnostics of the last build, when it failed.
+    error: Option<String>,
+}
+
+struct Shared {
+    site: RwLock<Site>,
+    events: broadcast::Sender<Message>,
+}
+
+#[derive(Clone, Debug)]
+enum Message {
+    Reload,
+    Error(String),
+}
+
+/// Serves the project in `dir` on `address` until Ctrl-C.
+pub fn serve(dir: &Path, address: SocketAddr, open: bool, ui: Timer) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("failed to start the server's runtime")?;
+    runtime.block_on(run(dir.to_path_buf(), address, open, ui))
+}
+
+async fn run(dir: PathBuf, address: SocketAddr, open: bool, ui: Timer) -> Result<()> {
+    let (sender, _) = broadcast::channel(16);
+    let shared = Arc::new(Shared {
+        site: RwLock::new(Site::default()),
+        events: sender,
+    });
+    let inputs = rebuild(&dir, &shared, ui).context("cannot serve")?;
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("failed to listen on {address}"))?;
+    // Ctrl-C is handled from before the URL is announced: a signal that came in between
+    // would otherwise stop the process without a clean shutdown.
+    let stop = interrupt()?;
+    let url = format!(
+        "http://{}/",
+        listener.local_addr().context("no local address")?
+    );
+    ui.status(&format!("serving {url} (Ctrl-C stops)"));
+    if open {
+        let _ = std::process::Command::new(if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        })
+        .arg(&url)
+        .spawn();
+    }
+    let (notify_tx, mut notify_rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut debouncer =
+        notify_debouncer_full::new_debouncer(Duration::from_millis(150), None, move |result| {
+            let _ = notify_tx.send(result);
+        })
+        .context("failed to watch the project")?;
+    for (path, mode) in &inputs.watch {
+        debouncer
+            .watch(path, *mode)
+            .with_context(|| format!("failed to watch `{}`", path.display()))?;
+    }
+    let watcher_shared = shared.clone();
+    let build_dir = inputs.build_dir.clone();
+    tokio::spawn(async move {
+        while let Some(result) = notify_rx.recv().await {
+            let Ok(changes) = result else { continue };
+            // Reading a file is an event too (every build reads the inputs); and the build
+            // directory is written by builds, never an input.
+            let relevant = changes
+                .iter()
+                .filter(|change| !change.kind.is_access() && !change.kind.is_other())
+                .flat_map(|change| &change.paths)
+                .any(|path| !path.starts_with(&build_dir));
+            if !relevant {
+                continue;
+            }
+            let (dir, shared) = (dir.clone(), watcher_shared.clone());
+            let _ = tokio::task::spawn_blocking(move || rebuild(&dir, &shared, ui)).await;
+        }
+    });
+    let app = Router::new()
+        .route(EVENTS, get(events))
+        .fallback(get(file))
+        .with_state(shared);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(stop)
+        .await
+        .context("the server failed")?;
+    drop(debouncer);
+    ui.status("stopped");
+    Ok(())
+}
+
+/// A future that completes on Ctrl-C, listening from the moment it is made.
+#[cfg(unix)]
+fn interrupt() -> Result<impl Future<Output = ()>> {
+    let mut signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .context("failed to handle Ctrl-C")?;
+    Ok(async move {
+        signal.recv().await;
+    })
+}
+
+#[cfg(not(unix))]
+fn interrupt() -> Result<impl Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+}
+
+/// What to watch, found by the first build.
+struct Inputs {
+    watch: Vec<(PathBuf, RecursiveMode)>,
+    build_dir: PathBuf,
+}
+
+/// Builds the site into memory. A failed build keeps the last good site and records its
+/// diagnostics; either way open pages are told. Errors here mean the project cannot be
+/// served at all (its `book.toml` is unreadable at the first build).
+fn rebuild(dir: &Path, shared: &Shared, ui: Timer) -> Result<Inputs> {
+    let start = Instant::now();
+    let outcome = match process(dir, &Overrides::default(), ui) {
+        Ok(outcome) => outcome,
+        Err(unusable) => {
+            let text = diag::render(
+                Format::Human,
+                &unusable.diagnostics,
+                &unusable.sources,
+                &diag::Summary::default(),
+                false,
+            );
+            eprint!("{text}");
+            record_error(shared, text);
+            anyhow::bail!("`{BOOK_TOML}` is invalid");
+        }
+    };
+    let config = &outcome.config;
+    let build_dir = config
+        .build_path()
+        .canonicalize()
+        .unwrap_or_else(|_| config.build_path());
+    let mut watch = vec![(dir.join(BOOK_TOML), RecursiveMode::NonRecursive)];
+    for input in [config.src_dir(), dir.join("templates")] {
+        if input.is_dir() {
+            watch.push((input, RecursiveMode::Recursive));
+        }
+    }
+    let counts = Counts::of(&outcome.diagnostics);
+    if counts.errors > 0 {
+        let text = diag::render(
+            Format::Human,
+            &outcome.diagnostics,
+            &outcome.sources,
+            &diag::Summary::default(),
+            false,
+        );
+        eprint!("{text}");
+        ui.status(&format!(
+            "build failed ({} errors); still serving the last good build",
+            counts.errors
+        ));
+        record_error(shared, text);
+    } else {
+        let files = outcome
+            .site
+            .files(config)
+            .into_iter()
+            .filter_map(|(path, bytes)| {
+                Some((path.strip_prefix("html/")?.to_owned(), bytes.to_vec()))
+            })
+            .collect();
+        *shared
+            .site
+            .write()
+            .expect("no thread panics holding the lock") = Site { files, error: None };
+        ui.status(&format!(
+            "rebuilt {} pages in {} ms",
+            outcome.site.pages.len(),
+            start.elapsed().as_millis()
+        ));
+        let _ = shared.events.send(Message::Reload);
+    }
+    Ok(Inputs { watch, build_dir })
+}
+
+fn record_error(shared: &Shared, text: String) {
+    shared
+        .site
+        .write()
+        .expect("no thread panics holding the lock")
+        .error = Some(text.clone());
+    let _ = shared.events.send(Message::Error(text));
+}
+
+/// Server-sent events: `reload` after a good build, `failed` with the diagnostics after a
+/// bad one.
+async fn events(
+    State(shared): State<Arc<Shared>>,
+) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
+    let receiver = shared.events.subscribe();
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(Message::Reload) => {
+                    return Some((Ok(Event::default().event("reload").data("")), receiver));
+                }
+                Ok(Message::Error(text)) => {
+                    return Some((Ok(Event::default().event("failed").data(text)), receiver));
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// A file of the site, or 404. Paths are looked up in memory, never on disk.
+async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    let Some(path) = site_path(uri.path()) else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let site = shared
+        .site
+        .read()
+        .expect("no thread panics holding the lock");
+    let Some(bytes) = site.files.get(&path) else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let kind = content_type(&path);
+    let body = if kind.starts_with("text/html") {
+        inject(bytes, site.error.as_deref())
+    } else {
+        bytes.clone()
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The site path a request path names: percent-decoded, `/` → `index.html`, a directory →
+/// its `index.html`. `None` for anything that leaves the site (`..`, empty segments).
+fn site_path(request: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(request)
+        .decode_utf8()
+        .ok()?;
+    let trimmed = decoded.strip_prefix('/')?;
+    let mut parts = Vec::new();
+    for part in trimmed.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            part if part.contains('\\') || part.contains('\0') => return None,
+            part => parts.push(part),
+        }
+    }
+    if decoded.contains("//") {
+        return None;
+    }
+    let path = parts.join("/");
+    Some(if path.is_empty() || decoded.ends_with('/') {
+        format!("{path}{}index.html", if path.is_empty() { "" } else { "/" })
+    } else {
+        path
+    })
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("xml") => "application/xml",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("js") => "text/javascript",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The live-reload script, and the error overlay when the last build failed, before
+/// `</body>`. Served pages only: the built files never contain them.
+fn inject(html: &[u8], error: Option<&str>) -> Vec<u8> {
+    let html = String::from_utf8_lossy(html);
+    let overlay = error.map_or_else(String::new, |text| {
+        format!(
+            "<div id=\"privdoc-error\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1rem;background:#2b0b0b;color:#fde8e8;font:13px/1.4 monospace;white-space:pre-wrap;z-index:9999\"><strong>privdoc: the last build failed; this is the last good page.</strong>\n{}</div>",
+            escape(text)
+        )
+    });
+    let script = format!(
+        "<script>(()=>{{const s=new EventSource('{EVENTS}');s.addEventListener('reload',()=>location.reload());s.addEventListener('failed',e=>{{let d=document.getElementById('privdoc-error');if(!d){{d=document.createElement('div');d.id='privdoc-error';d.setAttribute('role','alert');d.style.cssText='position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;padding:1rem;background:#2b0b0b;color:#fde8e8;font:13px/1.4 monospace;white-space:pre-wrap;z-index:9999';document.body.appendChild(d);}}d.textContent='privdoc: the last build failed; this is the last good page.\\n'+e.data;}});}})();</script>"
+    );
+    let tail = format!("{overlay}{script}</body>");
+    match html.rfind("</body>") {
+        Some(at) => format!("{}{tail}{}", &html[..at], &html[at + "</body>".len()..]).into_bytes(),
+        None => format!("{html}{overlay}{script}").into_bytes(),
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site_path;
+
+    #[test]
+    fn paths_outside_the_site_are_refused() {
+        assert_eq!(site_path("/").as_deref(), Some("index.html"));
+        assert_eq!(
+            site_path("/services/mmd.html").as_deref(),
+            Some("services/mmd.html")
+        );
+        assert_eq!(
+            site_path("/services/").as_deref(),
+            Some("services/index.html")
+        );
+        for bad in [
+            "/../Cargo.toml",
+            "/%2e%2e/Cargo.toml",
+            "/services/%2E%2E/%2e%2e/x",
+            "//etc/passwd",
+            "/a\\..\\b",
+            "relative",
+        ] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+}

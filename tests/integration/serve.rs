@@ -1,0 +1,182 @@
+//! `privdoc serve`: started on a free port, it serves the example; an edited declaration
+//! is served within 2 seconds; a broken one keeps the last good page with the error
+//! overlay until it is fixed; paths outside the site are 404; Ctrl-C stops it cleanly.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{copy_project, repo};
+
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn start(project: &Path) -> Server {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("privdoc"))
+        .args(["serve", "--port", "0"])
+        .arg(project)
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let address = loop {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "serve exited before listening"
+        );
+        if let Some(url) = line.trim().strip_prefix("serving http://") {
+            break url.split('/').next().unwrap().to_owned();
+        }
+    };
+    // Keep draining stderr so the server never blocks on a full pipe.
+    std::thread::spawn(move || {
+        let mut sink = String::new();
+        let _ = stderr.read_to_string(&mut sink);
+    });
+    Server { child, address }
+}
+
+/// A GET with the path sent as it is: (status, body).
+fn get(server: &Server, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.address
+    )
+    .unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, body)| body.to_owned());
+    (status, body)
+}
+
+/// Polls `path` until `condition` holds, for at most `limit`.
+fn eventually(
+    server: &Server,
+    path: &str,
+    limit: Duration,
+    condition: impl Fn(&str) -> bool,
+) -> String {
+    let start = Instant::now();
+    loop {
+        let (status, body) = get(server, path);
+        if status == 200 && condition(&body) {
+            return body;
+        }
+        assert!(start.elapsed() < limit, "not within {limit:?}: {body}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+const PAGE: &str = "/services/managed-desktop.html";
+const OVERLAY: &str = "<div id=\"privdoc-error\"";
+
+#[test]
+fn serve_rebuilds_keeps_the_last_good_site_and_refuses_traversal() {
+    let project = copy_project(&repo());
+    let service = project.path().join("content/services/managed-desktop.toml");
+    let original = std::fs::read_to_string(&service).unwrap();
+    let server = start(project.path());
+
+    let (status, body) = get(&server, PAGE);
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("It also provides IT service management") && body.contains("EventSource")
+    );
+    assert_eq!(get(&server, "/").0, 200);
+
+    let edited = original.replace(
+        "It also provides IT service management",
+        "It also offers IT service management",
+    );
+    std::fs::write(&service, &edited).unwrap();
+    eventually(&server, PAGE, Duration::from_secs(2), |b| {
+        b.contains("It also offers IT service management")
+    });
+
+    std::fs::write(
+        &service,
+        edited.replace(
+            "name = \"Microsoft Managed Desktop\"",
+            "name = \"Microsoft Managed Desktop",
+        ),
+    )
+    .unwrap();
+    let broken = eventually(&server, PAGE, Duration::from_secs(2), |b| {
+        b.contains(OVERLAY)
+    });
+    assert!(
+        broken.contains("It also offers IT service management"),
+        "the last good page stays served"
+    );
+    assert!(
+        broken.contains("content/services/managed-desktop.toml:1:34"),
+        "the overlay shows the located error"
+    );
+
+    std::fs::write(&service, &edited).unwrap();
+    eventually(&server, PAGE, Duration::from_secs(2), |b| {
+        !b.contains(OVERLAY)
+    });
+
+    for path in [
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/services/%2E%2E/%2e%2e/book.toml",
+        "//etc/passwd",
+        "/content/services/managed-desktop.toml",
+    ] {
+        assert_eq!(get(&server, path).0, 404, "{path}");
+    }
+    assert!(
+        !project.path().join("book").exists(),
+        "serve builds in memory and writes nothing"
+    );
+}
+
+#[test]
+fn ctrl_c_stops_serve_cleanly() {
+    let project = copy_project(&repo());
+    let mut server = start(project.path());
+    let status = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let start = Instant::now();
+    let exit = loop {
+        if let Some(exit) = server.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "serve did not stop on Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(exit.code(), Some(0));
+}
