@@ -180,3 +180,52 @@ fn ctrl_c_stops_serve_cleanly() {
     };
     assert_eq!(exit.code(), Some(0));
 }
+
+#[test]
+fn saves_by_rename_rebuild_and_open_pages_are_told_to_reload() {
+    let project = copy_project(&repo());
+    let service = project.path().join("content/services/managed-desktop.toml");
+    let server = start(project.path());
+    // An open page listens on the event stream.
+    let mut events = TcpStream::connect(&server.address).unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        events,
+        "GET /__privdoc/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.address
+    )
+    .unwrap();
+    let mut reader = BufReader::new(events);
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+    // Save the way editors do: write a temporary file, rename it over the original.
+    let text = std::fs::read_to_string(&service).unwrap().replace(
+        "It also provides IT service management",
+        "It also runs IT service management",
+    );
+    let temporary = project
+        .path()
+        .join("content/services/.managed-desktop.toml.swp");
+    std::fs::write(&temporary, text).unwrap();
+    std::fs::rename(&temporary, &service).unwrap();
+    let start = Instant::now();
+    loop {
+        line.clear();
+        reader
+            .read_line(&mut line)
+            .expect("the reload event arrives within the read timeout");
+        if line.trim() == "event: reload" {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "no reload event within 2 seconds"
+        );
+    }
+    eventually(&server, PAGE, Duration::from_secs(2), |b| {
+        b.contains("It also runs IT service management")
+    });
+}
