@@ -270,16 +270,7 @@ fn build(args: &BuildArgs, timer: Timer) -> Exit {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
-    let summary_counts = outcome.summary.unwrap_or_default();
-    timer.stage("report", || {
-        print(
-            &outcome.diagnostics,
-            &outcome.sources,
-            &summary_counts,
-            args.format,
-        );
-    });
-    let counts = Counts::of(&outcome.diagnostics);
+    let counts = report(&outcome, args.format, timer);
     if fails(counts, args.deny_warnings) {
         eprintln!(
             "error: {}; nothing was written",
@@ -287,7 +278,17 @@ fn build(args: &BuildArgs, timer: Timer) -> Exit {
         );
         return Exit::Problems;
     }
-    let files = outcome.site.files(&outcome.config);
+    let files = match output_files(&outcome) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            return Exit::Failure;
+        }
+    };
+    let files: Vec<(String, &[u8])> = files
+        .iter()
+        .map(|(path, bytes)| (path.clone(), bytes.as_slice()))
+        .collect();
     let build_dir = outcome.config.build_path();
     if let Err(error) = timer.stage("write", || write::replace_dir(&build_dir, &files)) {
         eprintln!("error: {error:#}");
@@ -307,16 +308,7 @@ fn check_command(args: &CheckArgs, timer: Timer) -> Exit {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
-    let summary_counts = outcome.summary.unwrap_or_default();
-    timer.stage("report", || {
-        print(
-            &outcome.diagnostics,
-            &outcome.sources,
-            &summary_counts,
-            args.format,
-        );
-    });
-    let counts = Counts::of(&outcome.diagnostics);
+    let counts = report(&outcome, args.format, timer);
     timer.status(&format!(
         "checked {}",
         summary(counts, outcome.summary.as_ref())
@@ -402,7 +394,11 @@ fn diff_command(args: &DiffArgs, timer: Timer) -> Exit {
 /// `--frozen`: whether the build directory is exactly what a build would write now; the
 /// files that differ are listed.
 fn frozen(outcome: &Outcome) -> anyhow::Result<bool> {
-    let files = outcome.site.files(&outcome.config);
+    let files = output_files(outcome)?;
+    let files: Vec<(String, &[u8])> = files
+        .iter()
+        .map(|(path, bytes)| (path.clone(), bytes.as_slice()))
+        .collect();
     let drift = write::compare_dir(&outcome.config.build_path(), &files)?;
     if drift.is_fresh() {
         return Ok(true);
@@ -421,6 +417,40 @@ fn frozen(outcome: &Outcome) -> anyhow::Result<bool> {
         }
     }
     Ok(false)
+}
+
+/// Every file of the build directory, sorted: the rendered site, and the content
+/// directory's other files (images) copied beside the pages in each output.
+pub fn output_files(outcome: &Outcome) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let assets = load::read_assets(&outcome.config, &outcome.model.assets)?;
+    let mut files: Vec<(String, Vec<u8>)> = outcome
+        .site
+        .files(&outcome.config)
+        .into_iter()
+        .map(|(path, bytes)| (path, bytes.to_vec()))
+        .collect();
+    for output in &outcome.config.outputs {
+        let dir = match output {
+            crate::config::Output::Markdown => "markdown",
+            crate::config::Output::Html => "html",
+        };
+        files.extend(
+            assets
+                .iter()
+                .map(|(path, bytes)| (format!("{dir}/{path}"), bytes.clone())),
+        );
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
+/// Prints a run's findings and returns their counts.
+fn report(outcome: &Outcome, format: Format, timer: Timer) -> Counts {
+    let covered = outcome.summary.unwrap_or_default();
+    timer.stage("report", || {
+        print(&outcome.diagnostics, &outcome.sources, &covered, format);
+    });
+    Counts::of(&outcome.diagnostics)
 }
 
 /// Errors fail a run; with `--deny-warnings`, warnings do too.

@@ -136,37 +136,32 @@ impl<'a> Document<'a> {
 
 /// Renders Markdown to HTML with heading ids, passing every link and image destination
 /// through `rewrite` (which returns `None` to keep it).
-pub fn to_html(markdown: &str, rewrite: impl Fn(&str) -> Option<String>) -> Rendered {
+pub fn to_html<'a>(markdown: &'a str, rewrite: impl Fn(&str) -> Option<String>) -> Rendered {
     let document = Document::parse(markdown);
+    let rewritten = |dest: CowStr<'a>| -> CowStr<'a> { rewrite(&dest).map_or(dest, CowStr::from) };
     let events = document.events.into_iter().map(|(event, _)| match event {
         Event::Start(Tag::Link {
             link_type,
             dest_url,
             title,
             id,
-        }) => {
-            let dest_url = rewrite(&dest_url).map_or(dest_url, CowStr::from);
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            })
-        }
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: rewritten(dest_url),
+            title,
+            id,
+        }),
         Event::Start(Tag::Image {
             link_type,
             dest_url,
             title,
             id,
-        }) => {
-            let dest_url = rewrite(&dest_url).map_or(dest_url, CowStr::from);
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            })
-        }
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: rewritten(dest_url),
+            title,
+            id,
+        }),
         other => other,
     });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);

@@ -200,14 +200,18 @@ fn rebuild(dir: &Path, shared: &Shared, ui: Timer) -> Result<Inputs> {
         ));
         record_error(shared, text);
     } else {
-        let files = outcome
-            .site
-            .files(config)
-            .into_iter()
-            .filter_map(|(path, bytes)| {
-                Some((path.strip_prefix("html/")?.to_owned(), bytes.to_vec()))
-            })
-            .collect();
+        let files = match crate::app::output_files(&outcome) {
+            Ok(files) => files
+                .into_iter()
+                .filter_map(|(path, bytes)| Some((path.strip_prefix("html/")?.to_owned(), bytes)))
+                .collect(),
+            Err(error) => {
+                let text = format!("error: {error:#}\n");
+                eprint!("{text}");
+                record_error(shared, text);
+                return Ok(Inputs { watch, build_dir });
+            }
+        };
         *shared
             .site
             .write()

@@ -169,7 +169,7 @@ fn second_project_builds_from_the_same_schema() {
     // The checks ran, and the snippet both services include is not a duplicate.
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("9 pages, 41 links"),
+        String::from_utf8_lossy(&output.stderr).contains("9 pages, 42 links"),
         "the checks must run"
     );
     assert!(stdout.contains("templates/footer.html:1:1: warning[template]: template `footer.html` overrides no built-in template"), "{stdout}");

@@ -11,7 +11,7 @@ fn build(project: &std::path::Path) -> BTreeMap<String, String> {
     privdoc().arg("build").arg(project).assert().success();
     read_tree(&project.join("book"))
         .into_iter()
-        .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
+        .map(|(path, bytes)| (path, String::from_utf8_lossy(&bytes).into_owned()))
         .collect()
 }
 
