@@ -23,7 +23,7 @@ use axum::routing::get;
 use notify::RecursiveMode;
 use tokio::sync::broadcast;
 
-use crate::app::{Timer, process};
+use crate::app::{Ui, process};
 use crate::config::{BOOK_TOML, Overrides};
 use crate::diag::{self, Counts, Format};
 
@@ -51,7 +51,7 @@ enum Message {
 }
 
 /// Serves the project in `dir` on `address` until Ctrl-C.
-pub fn serve(dir: &Path, address: SocketAddr, open: bool, ui: Timer) -> Result<()> {
+pub fn serve(dir: &Path, address: SocketAddr, open: bool, ui: Ui) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -60,7 +60,7 @@ pub fn serve(dir: &Path, address: SocketAddr, open: bool, ui: Timer) -> Result<(
     runtime.block_on(run(dir.to_path_buf(), address, open, ui))
 }
 
-async fn run(dir: PathBuf, address: SocketAddr, open: bool, ui: Timer) -> Result<()> {
+async fn run(dir: PathBuf, address: SocketAddr, open: bool, ui: Ui) -> Result<()> {
     let (sender, _) = broadcast::channel(16);
     let shared = Arc::new(Shared {
         site: RwLock::new(Site::default()),
@@ -156,7 +156,7 @@ struct Inputs {
 /// Builds the site into memory. A failed build keeps the last good site and records its
 /// diagnostics; either way open pages are told. Errors here mean the project cannot be
 /// served at all (its `book.toml` is unreadable at the first build).
-fn rebuild(dir: &Path, shared: &Shared, ui: Timer) -> Result<Inputs> {
+fn rebuild(dir: &Path, shared: &Shared, ui: Ui) -> Result<Inputs> {
     let start = Instant::now();
     let outcome = match process(dir, &Overrides::default(), ui) {
         Ok(outcome) => outcome,

@@ -4,8 +4,11 @@
 use std::io::Write;
 use std::path::Path;
 
+mod authoring;
+mod review;
+
 use crate::check;
-use crate::cli::{BuildArgs, CheckArgs, Cli, Command, DiffArgs, FailOn, InitArgs, SchemaArgs};
+use crate::cli::{BuildArgs, CheckArgs, Cli, Command};
 use crate::config::{Config, Overrides};
 use crate::diag::{self, Counts, Diagnostic, Format, SourceMap};
 use crate::load;
@@ -35,27 +38,21 @@ pub fn run(cli: &Cli) -> Exit {
         eprintln!("error: cannot start {jobs} worker threads: {error}");
         return Exit::Failure;
     }
-    let timer = Timer {
+    let ui = Ui {
         verbose: cli.verbose,
         quiet: cli.quiet,
     };
     match &cli.command {
-        Command::Build(args) => build(args, timer),
-        Command::Check(args) => check_command(args, timer),
-        Command::Diff(args) => diff_command(args, timer),
+        Command::Build(args) => build(args, ui),
+        Command::Check(args) => check_command(args, ui),
+        Command::Diff(args) => review::diff_command(args, ui),
         #[cfg(feature = "serve")]
         Command::Serve(args) => {
             let address = std::net::SocketAddr::new(args.bind, args.port);
-            match crate::serve::serve(&args.dir, address, args.open, timer) {
-                Ok(()) => Exit::Success,
-                Err(error) => {
-                    eprintln!("error: {error:#}");
-                    Exit::Failure
-                }
-            }
+            exit(crate::serve::serve(&args.dir, address, args.open, ui))
         }
-        Command::Init(args) => init(args, timer),
-        Command::Schema(args) => schema(args),
+        Command::Init(args) => authoring::init(args, ui),
+        Command::Schema(args) => authoring::schema(args),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut command, "privdoc", &mut std::io::stdout());
@@ -63,63 +60,20 @@ pub fn run(cli: &Cli) -> Exit {
         }
         Command::Man => {
             let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
-            match man.render(&mut std::io::stdout()) {
-                Ok(()) => Exit::Success,
-                Err(error) => {
-                    eprintln!("error: failed to write the manual page: {error}");
-                    Exit::Failure
-                }
-            }
+            exit(
+                man.render(&mut std::io::stdout())
+                    .map_err(|e| anyhow::Error::new(e).context("failed to write the manual page")),
+            )
         }
     }
 }
 
-fn init(args: &InitArgs, ui: Timer) -> Exit {
-    match crate::scaffold::create(&args.dir, args.force) {
-        Ok(files) => {
-            for file in files {
-                ui.status(&format!("created {}", args.dir.join(file).display()));
-            }
-            ui.status(&format!(
-                "next: `privdoc check {}`, then `privdoc build {0}`",
-                args.dir.display()
-            ));
-            Exit::Success
-        }
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            Exit::Failure
-        }
-    }
-}
-
-/// The schemas of `book.toml` and of the declarations, from the types that read them.
-fn schema(args: &SchemaArgs) -> Exit {
-    let mut schemas = vec![("book.schema.json", crate::config::schema())];
-    schemas.extend(load::schemas());
-    let Some(out) = &args.out else {
-        let all: serde_json::Map<String, serde_json::Value> = schemas
-            .into_iter()
-            .map(|(name, s)| (name.to_owned(), s))
-            .collect();
-        let text = serde_json::to_string_pretty(&all).expect("a JSON value always serializes");
-        println!("{text}");
-        return Exit::Success;
-    };
-    let written = std::fs::create_dir_all(out).and_then(|()| {
-        schemas.iter().try_for_each(|(name, schema)| {
-            let text =
-                serde_json::to_string_pretty(schema).expect("a JSON value always serializes");
-            std::fs::write(out.join(name), text + "\n")
-        })
-    });
-    match written {
+/// Success, or the error with its causes and exit 2 (could not run).
+fn exit(result: anyhow::Result<()>) -> Exit {
+    match result {
         Ok(()) => Exit::Success,
         Err(error) => {
-            eprintln!(
-                "error: failed to write the schemas to `{}`: {error}",
-                out.display()
-            );
+            eprintln!("error: {error:#}");
             Exit::Failure
         }
     }
@@ -163,12 +117,12 @@ impl Drop for Progress {
 
 /// What the run says besides findings: stage times with `-v`, nothing extra with `-q`.
 #[derive(Debug, Clone, Copy)]
-pub struct Timer {
+pub struct Ui {
     verbose: bool,
     quiet: bool,
 }
 
-impl Timer {
+impl Ui {
     /// A status line on stderr, unless `-q`.
     pub fn status(self, line: &str) {
         if !self.quiet {
@@ -215,7 +169,7 @@ pub struct Unusable {
 }
 
 /// Loads, renders and checks the project in `dir`. Writes nothing.
-pub fn process(dir: &Path, overrides: &Overrides, timer: Timer) -> Result<Outcome, Box<Unusable>> {
+pub fn process(dir: &Path, overrides: &Overrides, ui: Ui) -> Result<Outcome, Box<Unusable>> {
     let mut sources = SourceMap::default();
     let config = match Config::load(dir, overrides, &mut sources) {
         Ok(config) => config,
@@ -226,13 +180,13 @@ pub fn process(dir: &Path, overrides: &Overrides, timer: Timer) -> Result<Outcom
             }));
         }
     };
-    let progress = Progress::start(timer.quiet);
+    let progress = Progress::start(ui.quiet);
     progress.stage("loading");
-    let loaded = timer.stage("load", || load::load(&config, &mut sources));
+    let loaded = ui.stage("load", || load::load(&config, &mut sources));
     let (templates, mut diagnostics) = Templates::new(&loaded.templates, &mut sources);
     diagnostics.extend(loaded.diagnostics);
     progress.stage("rendering");
-    let (site, rendered) = timer.stage("render", || {
+    let (site, rendered) = ui.stage("render", || {
         render::render(&loaded.model, &config, &templates)
     });
     diagnostics.extend(rendered);
@@ -245,12 +199,12 @@ pub fn process(dir: &Path, overrides: &Overrides, timer: Timer) -> Result<Outcom
         None
     } else {
         progress.stage("checking");
-        let report = timer.stage("check", || check::run(&loaded.model, &site, &config));
+        let report = ui.stage("check", || check::run(&loaded.model, &site, &config));
         diagnostics.extend(report.diagnostics);
         Some(report.summary)
     };
     check::apply_levels(&mut diagnostics, &config.checks);
-    timer.stage("sort", || diag::sort(&mut diagnostics, &sources));
+    ui.stage("sort", || diag::sort(&mut diagnostics, &sources));
     Ok(Outcome {
         config,
         sources,
@@ -261,16 +215,16 @@ pub fn process(dir: &Path, overrides: &Overrides, timer: Timer) -> Result<Outcom
     })
 }
 
-fn build(args: &BuildArgs, timer: Timer) -> Exit {
+fn build(args: &BuildArgs, ui: Ui) -> Exit {
     let overrides = Overrides {
         dest_dir: args.dest_dir.clone(),
         allow_external_build_dir: args.allow_external_build_dir,
     };
-    let outcome = match process(&args.dir, &overrides, timer) {
+    let outcome = match process(&args.dir, &overrides, ui) {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
-    let counts = report(&outcome, args.format, timer);
+    let counts = report(&outcome, args.format, ui);
     if fails(counts, args.deny_warnings) {
         eprintln!(
             "error: {}; nothing was written",
@@ -290,11 +244,11 @@ fn build(args: &BuildArgs, timer: Timer) -> Exit {
         .map(|(path, bytes)| (path.clone(), bytes.as_slice()))
         .collect();
     let build_dir = outcome.config.build_path();
-    if let Err(error) = timer.stage("write", || write::replace_dir(&build_dir, &files)) {
+    if let Err(error) = ui.stage("write", || write::replace_dir(&build_dir, &files)) {
         eprintln!("error: {error:#}");
         return Exit::Failure;
     }
-    timer.status(&format!(
+    ui.status(&format!(
         "wrote {} to `{}`: {}",
         plural(outcome.site.pages.len(), "page"),
         outcome.config.build_dir.display(),
@@ -303,18 +257,18 @@ fn build(args: &BuildArgs, timer: Timer) -> Exit {
     Exit::Success
 }
 
-fn check_command(args: &CheckArgs, timer: Timer) -> Exit {
-    let outcome = match process(&args.dir, &Overrides::default(), timer) {
+fn check_command(args: &CheckArgs, ui: Ui) -> Exit {
+    let outcome = match process(&args.dir, &Overrides::default(), ui) {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
-    let counts = report(&outcome, args.format, timer);
-    timer.status(&format!(
+    let counts = report(&outcome, args.format, ui);
+    ui.status(&format!(
         "checked {}",
         summary(counts, outcome.summary.as_ref())
     ));
     if args.frozen {
-        match frozen(&outcome) {
+        match review::frozen(&outcome) {
             Ok(true) => {}
             Ok(false) => return Exit::Problems,
             Err(error) => {
@@ -328,95 +282,6 @@ fn check_command(args: &CheckArgs, timer: Timer) -> Exit {
     } else {
         Exit::Success
     }
-}
-
-fn diff_command(args: &DiffArgs, timer: Timer) -> Exit {
-    let base_checkout;
-    let (old_dir, new_dir) = match (&args.base, args.dirs.as_slice()) {
-        (Some(revision), dirs) if dirs.len() <= 1 => {
-            let dir = dirs.first().cloned().unwrap_or_else(|| ".".into());
-            base_checkout = match crate::diff::checkout(&dir, revision) {
-                Ok(checkout) => checkout,
-                Err(error) => {
-                    eprintln!("error: {error:#}");
-                    return Exit::Failure;
-                }
-            };
-            (base_checkout.path().to_path_buf(), dir)
-        }
-        (None, [old, new]) => (old.clone(), new.clone()),
-        _ => {
-            eprintln!("error: give `--base REV [DIR]`, or two directories `OLD NEW`");
-            return Exit::Failure;
-        }
-    };
-    let mut versions = Vec::new();
-    for dir in [&old_dir, &new_dir] {
-        match process(dir, &Overrides::default(), timer) {
-            Ok(outcome) if Counts::of(&outcome.diagnostics).errors == 0 => versions.push(outcome),
-            Ok(outcome) => {
-                let which = if *dir == old_dir && args.base.is_some() {
-                    "the base revision"
-                } else {
-                    "a version"
-                };
-                print(
-                    &outcome.diagnostics,
-                    &outcome.sources,
-                    &diag::Summary::default(),
-                    Format::Human,
-                );
-                eprintln!("error: {which} of the project has errors; fix them to compare");
-                return Exit::Problems;
-            }
-            Err(unusable) => return report_unusable(&unusable, Format::Human),
-        }
-    }
-    let today = args.date.unwrap_or_else(|| {
-        jiff::tz::TimeZone::UTC
-            .to_datetime(jiff::Timestamp::now())
-            .date()
-    });
-    let report = crate::diff::Report::new(
-        (&versions[0].model, &versions[0].site),
-        (&versions[1].model, &versions[1].site),
-        today,
-    );
-    let text = crate::diff::render(&report, args.format, args.stat, true);
-    let _ = anstream::stdout().lock().write_all(text.as_bytes());
-    if args.fail_on == Some(FailOn::Material) && report.material() {
-        eprintln!("error: material changes need notice (`--fail-on material`)");
-        return Exit::Problems;
-    }
-    Exit::Success
-}
-
-/// `--frozen`: whether the build directory is exactly what a build would write now; the
-/// files that differ are listed.
-fn frozen(outcome: &Outcome) -> anyhow::Result<bool> {
-    let files = output_files(outcome)?;
-    let files: Vec<(String, &[u8])> = files
-        .iter()
-        .map(|(path, bytes)| (path.clone(), bytes.as_slice()))
-        .collect();
-    let drift = write::compare_dir(&outcome.config.build_path(), &files)?;
-    if drift.is_fresh() {
-        return Ok(true);
-    }
-    let dir = outcome.config.build_dir.display();
-    eprintln!(
-        "error: `{dir}` is not what the declarations produce; run `privdoc build` and commit the result"
-    );
-    for (what, paths) in [
-        ("missing", &drift.missing),
-        ("extra", &drift.extra),
-        ("changed", &drift.changed),
-    ] {
-        for path in paths {
-            eprintln!("  {what:<8} {dir}/{path}");
-        }
-    }
-    Ok(false)
 }
 
 /// Every file of the build directory, sorted: the rendered site, and the content
@@ -445,9 +310,9 @@ pub fn output_files(outcome: &Outcome) -> anyhow::Result<Vec<(String, Vec<u8>)>>
 }
 
 /// Prints a run's findings and returns their counts.
-fn report(outcome: &Outcome, format: Format, timer: Timer) -> Counts {
+fn report(outcome: &Outcome, format: Format, ui: Ui) -> Counts {
     let covered = outcome.summary.unwrap_or_default();
-    timer.stage("report", || {
+    ui.stage("report", || {
         print(&outcome.diagnostics, &outcome.sources, &covered, format);
     });
     Counts::of(&outcome.diagnostics)
