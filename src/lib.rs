@@ -19,6 +19,4 @@ pub mod markdown;
 pub mod model;
 pub mod render;
 pub mod scaffold;
-#[cfg(feature = "serve")]
-pub mod serve;
 pub mod write;

@@ -6,6 +6,8 @@ use std::path::Path;
 
 mod authoring;
 mod review;
+#[cfg(feature = "serve")]
+mod serve;
 
 use crate::check;
 use crate::cli::{BuildArgs, CheckArgs, Cli, Command};
@@ -49,7 +51,7 @@ pub fn run(cli: &Cli) -> Exit {
         #[cfg(feature = "serve")]
         Command::Serve(args) => {
             let address = std::net::SocketAddr::new(args.bind, args.port);
-            exit(crate::serve::serve(&args.dir, address, args.open, ui))
+            exit(serve::serve(&args.dir, address, args.open, ui))
         }
         Command::Init(args) => authoring::init(args, ui),
         Command::Schema(args) => authoring::schema(args),

@@ -23,7 +23,7 @@ use axum::routing::get;
 use notify::RecursiveMode;
 use tokio::sync::broadcast;
 
-use crate::app::{Ui, process};
+use super::{Ui, output_files, process};
 use crate::config::{BOOK_TOML, Overrides};
 use crate::diag::{self, Counts, Format};
 
@@ -51,7 +51,7 @@ enum Message {
 }
 
 /// Serves the project in `dir` on `address` until Ctrl-C.
-pub fn serve(dir: &Path, address: SocketAddr, open: bool, ui: Ui) -> Result<()> {
+pub(super) fn serve(dir: &Path, address: SocketAddr, open: bool, ui: Ui) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -200,7 +200,7 @@ fn rebuild(dir: &Path, shared: &Shared, ui: Ui) -> Result<Inputs> {
         ));
         record_error(shared, text);
     } else {
-        let files = match crate::app::output_files(&outcome) {
+        let files = match output_files(&outcome) {
             Ok(files) => files
                 .into_iter()
                 .filter_map(|(path, bytes)| Some((path.strip_prefix("html/")?.to_owned(), bytes)))
