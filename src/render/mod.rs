@@ -39,8 +39,6 @@ pub struct RenderedPage {
     pub origins: OriginMap,
     /// The file a finding falls back to: the declaration or the page itself.
     pub file: crate::diag::FileId,
-    /// Whether the page was written by hand (and is published as it is).
-    pub hand_written: bool,
     /// What a generated page is about: the service's or source's name.
     pub subject: Option<String>,
 }
@@ -54,8 +52,6 @@ pub struct Site {
     pub assets: Vec<(String, String)>,
     /// Ids the layout gives every HTML page, besides the page's own anchors.
     pub layout_ids: Vec<String>,
-    /// The navigation, in reading order.
-    pub nav: Nav,
     /// Files of the Markdown output besides the pages (`SUMMARY.md`, `toc.yml`).
     pub markdown_files: Vec<(String, String)>,
 }
@@ -152,7 +148,6 @@ pub fn render(model: &Model, config: &Config, templates: &Templates) -> (Site, V
             ("SUMMARY.md".to_owned(), nav.summary_md()),
             ("toc.yml".to_owned(), nav.toc_yml()),
         ],
-        nav,
         ..Site::default()
     };
     let mut diagnostics = Vec::new();
@@ -248,7 +243,6 @@ fn render_job(
         html,
         origins,
         file,
-        hand_written: matches!(job, Job::Page(_)),
         subject: match job {
             Job::Service(service) => Some(service.name.clone()),
             Job::Source(source) => Some(source.name.clone()),
