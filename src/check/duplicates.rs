@@ -39,7 +39,8 @@ pub(super) struct Text {
     pub words: usize,
 }
 
-/// The texts of page `at`: every sentence, and every paragraph of two sentences or more.
+/// The texts of page `at`: every sentence, and every paragraph of two sentences or more;
+/// table cells are data, not prose, and are left out.
 pub(super) fn texts(at: usize, page: &RenderedPage, facts: &Facts) -> (Vec<Text>, Vec<Text>) {
     let text = |block: usize, range: Range<usize>, normalized: String| {
         let words = text::words(&normalized).count();
@@ -60,6 +61,7 @@ pub(super) fn texts(at: usize, page: &RenderedPage, facts: &Facts) -> (Vec<Text>
         .sentences
         .iter()
         .enumerate()
+        .filter(|(_, sentence)| !facts.blocks[sentence.block].cell)
         .map(|(index, sentence)| {
             text(
                 sentence.block,

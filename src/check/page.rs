@@ -32,9 +32,19 @@ pub(super) struct Block {
     pub text: String,
     /// `(offset in text, offset in the Markdown)` at each piece of text, to map back.
     pieces: Vec<(usize, usize)>,
+    /// A table cell: data, whose values repeat from row to row, not prose.
+    pub cell: bool,
 }
 
 impl Block {
+    fn new(cell: bool) -> Self {
+        Self {
+            text: String::new(),
+            pieces: Vec::new(),
+            cell,
+        }
+    }
+
     /// The Markdown offset of `at` in the block's text.
     pub(super) fn source_offset(&self, at: usize) -> usize {
         let index = self
@@ -174,6 +184,8 @@ struct Walk {
     open_link: Option<OpenLink>,
     links: Vec<(Link, Option<usize>, usize)>,
     html_ids: Vec<String>,
+    /// Inside a table cell.
+    in_cell: bool,
 }
 
 impl Walk {
@@ -210,6 +222,7 @@ impl Walk {
                 | TagEnd::FootnoteDefinition,
             ) => {
                 self.flush();
+                self.in_cell = matches!(event, Event::Start(Tag::TableCell));
             }
             Event::Start(
                 Tag::Link {
@@ -263,10 +276,8 @@ impl Walk {
         if self.skip_depth > 0 {
             return None;
         }
-        self.current.get_or_insert_with(|| Block {
-            text: String::new(),
-            pieces: Vec::new(),
-        });
+        let cell = self.in_cell;
+        self.current.get_or_insert_with(|| Block::new(cell));
         Some(self.blocks.len())
     }
 
@@ -277,10 +288,8 @@ impl Walk {
         if self.skip_depth > 0 {
             return;
         }
-        let block = self.current.get_or_insert_with(|| Block {
-            text: String::new(),
-            pieces: Vec::new(),
-        });
+        let cell = self.in_cell;
+        let block = self.current.get_or_insert_with(|| Block::new(cell));
         block.pieces.push((block.text.len(), source));
         block.text.push_str(text);
     }
