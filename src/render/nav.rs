@@ -2,6 +2,7 @@
 //! The same order makes `SUMMARY.md` (`mdBook`), `toc.yml` (`DocFX` / Microsoft Learn), the
 //! HTML sidebar and the previous/next links, so they can never disagree.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use serde::Serialize;
@@ -35,7 +36,25 @@ pub struct Nav {
     pub index: Option<Entry>,
     /// The sections, in order.
     pub sections: Vec<Section>,
+    /// Each page's place, so that a page's view costs the same in a site of any size.
+    places: HashMap<String, Place>,
 }
+
+/// Where a page sits in the navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Place {
+    /// Its section (`None`: the index) and its index there.
+    section: Option<usize>,
+    within: usize,
+    /// Its position in reading order.
+    order: usize,
+}
+
+/// A sidebar section longer than this shows [`WINDOW`] pages on each side of the current
+/// one and a link to the rest, so each HTML page stays the same size however large the
+/// site is (listing every page on every page would make the site quadratic in pages).
+const SIDEBAR_FULL: usize = 25;
+const WINDOW: usize = 10;
 
 /// Whether the model declares anything, so that the overview pages exist.
 #[must_use]
@@ -106,7 +125,61 @@ impl Nav {
             })
             .collect();
         nav.push("Pages", pages);
+        nav.place();
         nav
+    }
+
+    /// A navigation of `index` and `sections`.
+    #[must_use]
+    pub fn new(index: Option<Entry>, sections: Vec<Section>) -> Self {
+        let mut nav = Self {
+            index,
+            sections,
+            places: HashMap::new(),
+        };
+        nav.place();
+        nav
+    }
+
+    fn place(&mut self) {
+        let mut order = 0;
+        if let Some(index) = &self.index {
+            let place = Place {
+                section: None,
+                within: 0,
+                order,
+            };
+            self.places.insert(index.path.clone(), place);
+            order += 1;
+        }
+        for (s, section) in self.sections.iter().enumerate() {
+            for (within, entry) in section.entries.iter().enumerate() {
+                let place = Place {
+                    section: Some(s),
+                    within,
+                    order,
+                };
+                self.places.entry(entry.path.clone()).or_insert(place);
+                order += 1;
+            }
+        }
+    }
+
+    /// The entry at position `order` in reading order.
+    fn at(&self, mut order: usize) -> Option<&Entry> {
+        if let Some(index) = &self.index {
+            if order == 0 {
+                return Some(index);
+            }
+            order -= 1;
+        }
+        for section in &self.sections {
+            match section.entries.get(order) {
+                Some(entry) => return Some(entry),
+                None => order -= section.entries.len(),
+            }
+        }
+        None
     }
 
     fn push(&mut self, title: &str, entries: Vec<Entry>) {
@@ -186,7 +259,8 @@ impl Nav {
     }
 
     /// The navigation as seen from the page at `page`: links relative to it, the page
-    /// itself marked current, and its neighbours in reading order.
+    /// itself marked current, and its neighbours in reading order. A long section shows
+    /// the pages around this one (or its first pages) and links to the rest in the index.
     #[must_use]
     pub fn view(&self, page: &str) -> View {
         let link = |entry: &Entry| Link {
@@ -194,23 +268,56 @@ impl Nav {
             href: html_path(&paths::relative(page, &entry.path)),
             current: entry.path == page,
         };
+        let place = self.places.get(page).copied();
         let mut sections = Vec::new();
         if let Some(index) = &self.index {
             sections.push(ViewSection {
                 title: "Start".into(),
                 items: vec![link(index)],
+                more: None,
             });
         }
-        sections.extend(self.sections.iter().map(|s| ViewSection {
-            title: s.title.clone(),
-            items: s.entries.iter().map(link).collect(),
-        }));
-        let order: Vec<&Entry> = self.order().collect();
-        let at = order.iter().position(|e| e.path == page);
+        for (s, section) in self.sections.iter().enumerate() {
+            let count = section.entries.len();
+            if count <= SIDEBAR_FULL {
+                sections.push(ViewSection {
+                    title: section.title.clone(),
+                    items: section.entries.iter().map(link).collect(),
+                    more: None,
+                });
+                continue;
+            }
+            let here = place
+                .filter(|p| p.section == Some(s))
+                .map_or(0, |p| p.within);
+            let start = here.saturating_sub(WINDOW).min(count - (2 * WINDOW + 1));
+            let items = section.entries[start..start + 2 * WINDOW + 1]
+                .iter()
+                .map(link)
+                .collect();
+            let more = self.index.as_ref().map(|index| Link {
+                title: format!("All {count} pages"),
+                href: format!(
+                    "{}#{}",
+                    html_path(&paths::relative(page, &index.path)),
+                    crate::markdown::slug(&section.title)
+                ),
+                current: false,
+            });
+            sections.push(ViewSection {
+                title: section.title.clone(),
+                items,
+                more,
+            });
+        }
+        let order = place.map(|p| p.order);
         View {
             sections,
-            previous: at.and_then(|at| at.checked_sub(1)).map(|i| link(order[i])),
-            next: at.and_then(|at| order.get(at + 1)).map(|e| link(e)),
+            previous: order
+                .and_then(|at| at.checked_sub(1))
+                .and_then(|at| self.at(at))
+                .map(link),
+            next: order.and_then(|at| self.at(at + 1)).map(link),
         }
     }
 }
@@ -233,6 +340,8 @@ pub struct ViewSection {
     pub title: String,
     /// Its links.
     pub items: Vec<Link>,
+    /// Where the rest of a long section is listed.
+    pub more: Option<Link>,
 }
 
 /// The navigation of one HTML page.
@@ -251,12 +360,12 @@ mod tests {
     use super::*;
 
     fn nav() -> Nav {
-        Nav {
-            index: Some(Entry {
+        Nav::new(
+            Some(Entry {
                 title: "Overview".into(),
                 path: "index.md".into(),
             }),
-            sections: vec![Section {
+            vec![Section {
                 title: "Services".into(),
                 entries: vec![
                     Entry {
@@ -269,7 +378,7 @@ mod tests {
                     },
                 ],
             }],
-        }
+        )
     }
 
     #[test]
@@ -291,5 +400,48 @@ mod tests {
         assert!(view.sections[1].items[0].current);
         assert_eq!(view.previous.unwrap().href, "../index.html");
         assert_eq!(view.next.unwrap().href, "c.html");
+    }
+
+    #[test]
+    fn a_long_section_shows_a_window_and_links_to_the_rest() {
+        let entries = (0..100)
+            .map(|i| Entry {
+                title: format!("S{i:03}"),
+                path: format!("services/s{i:03}.md"),
+            })
+            .collect();
+        let index = Entry {
+            title: "Overview".into(),
+            path: "index.md".into(),
+        };
+        let section = Section {
+            title: "Services".into(),
+            entries,
+        };
+        let nav = Nav::new(Some(index), vec![section]);
+
+        let view = nav.view("services/s050.md");
+        let shown: Vec<&str> = view.sections[1]
+            .items
+            .iter()
+            .map(|l| l.title.as_str())
+            .collect();
+        assert_eq!(shown.len(), 2 * WINDOW + 1);
+        assert_eq!((shown[0], shown[20]), ("S040", "S060"));
+        assert!(view.sections[1].items[WINDOW].current);
+        let more = view.sections[1].more.as_ref().unwrap();
+        assert_eq!(
+            (more.title.as_str(), more.href.as_str()),
+            ("All 100 pages", "../index.html#services")
+        );
+        assert_eq!(view.previous.unwrap().title, "S049");
+        assert_eq!(view.next.unwrap().title, "S051");
+
+        let last = nav.view("services/s099.md");
+        assert_eq!(last.sections[1].items[0].title, "S079");
+        assert!(last.next.is_none());
+        let from_index = nav.view("index.md");
+        assert_eq!(from_index.sections[1].items[0].title, "S000");
+        assert_eq!(from_index.next.unwrap().title, "S000");
     }
 }
