@@ -16,13 +16,43 @@ use crate::render::RenderedPage;
 pub(super) struct Index<'a> {
     /// Page path → page number.
     pub pages: HashMap<&'a str, usize>,
-    /// Directory → its pages, and file name → the pages with it: where a mistyped
-    /// link's target is looked for, instead of among every page of the site.
-    pub neighbours: HashMap<&'a str, Vec<&'a str>>,
+    /// Where a mistyped link's target is looked for, instead of among every page of the
+    /// site: the pages with the same file name, and the pages of the same directory — in a
+    /// large directory only those whose name starts or ends the same way, so that a
+    /// broken link costs the same in a site of any size.
+    pub neighbours: HashMap<Neighbours<'a>, Vec<&'a str>>,
     /// Every other file of the content directory.
     pub assets: &'a HashSet<String>,
     /// Ids every HTML page has from the layout (`content`, …).
     pub layout_ids: &'a HashSet<String>,
+}
+
+/// A group of pages that a mistyped link may have meant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Neighbours<'a> {
+    Name(&'a str),
+    Dir(&'a str),
+    Start(&'a str, &'a str),
+    End(&'a str, &'a str),
+}
+
+/// A directory with more pages than this is searched by name start and end only.
+const SEARCH_WHOLE_DIR: usize = 200;
+/// How many characters of a name's start and end (before `.md`) group it.
+const AFFIX: usize = 3;
+
+fn affixes(name: &str) -> (&str, &str) {
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    let start = stem
+        .char_indices()
+        .nth(AFFIX)
+        .map_or(stem, |(at, _)| &stem[..at]);
+    let end = stem
+        .char_indices()
+        .rev()
+        .nth(AFFIX - 1)
+        .map_or(stem, |(at, _)| &stem[at..]);
+    (start, end)
 }
 
 /// How many links were checked and how many could not be checked offline.
@@ -105,12 +135,19 @@ impl<'a> Index<'a> {
         layout_ids: &'a HashSet<String>,
     ) -> Self {
         let mut pages = HashMap::new();
-        let mut neighbours: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut neighbours: HashMap<Neighbours<'a>, Vec<&'a str>> = HashMap::new();
         for (at, path) in paths.enumerate() {
             pages.insert(path, at);
             let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-            neighbours.entry(dir).or_default().push(path);
-            neighbours.entry(name).or_default().push(path);
+            let (start, end) = affixes(name);
+            for group in [
+                Neighbours::Name(name),
+                Neighbours::Dir(dir),
+                Neighbours::Start(dir, start),
+                Neighbours::End(dir, end),
+            ] {
+                neighbours.entry(group).or_default().push(path);
+            }
         }
         Self {
             pages,
@@ -124,9 +161,17 @@ impl<'a> Index<'a> {
     /// or the same name in another one.
     fn suggest(&self, path: &str) -> Option<&'a str> {
         let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-        let same_name = self.neighbours.get(name).into_iter().flatten();
-        let same_dir = self.neighbours.get(dir).into_iter().flatten();
-        did_you_mean(path, same_name.chain(same_dir).copied())
+        let group = |key| self.neighbours.get(&key).into_iter().flatten().copied();
+        let same_dir = self.neighbours.get(&Neighbours::Dir(dir));
+        let near: Vec<&'a str> = if same_dir.is_some_and(|d| d.len() <= SEARCH_WHOLE_DIR) {
+            group(Neighbours::Dir(dir)).collect()
+        } else {
+            let (start, end) = affixes(name);
+            group(Neighbours::Start(dir, start))
+                .chain(group(Neighbours::End(dir, end)))
+                .collect()
+        };
+        did_you_mean(path, group(Neighbours::Name(name)).chain(near))
     }
 }
 

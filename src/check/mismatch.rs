@@ -7,7 +7,7 @@
 //! when its subsection's heading names another source and neither the heading nor the
 //! sentence names S.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::page::{Facts, Link};
 use super::text;
@@ -27,6 +27,9 @@ pub(super) struct Targets<'a> {
     sources: Vec<Known<'a>>,
     /// Normalized URL → (source number, whether it is the privacy page).
     by_url: BTreeMap<String, Vec<(usize, bool)>>,
+    /// First word of a name → the sources so named, so finding the names in a text costs
+    /// its words, not the number of sources.
+    by_first_word: HashMap<String, Vec<usize>>,
     site_host: Option<String>,
 }
 
@@ -37,6 +40,7 @@ impl<'a> Targets<'a> {
         let mut targets = Self {
             sources: Vec::new(),
             by_url: BTreeMap::new(),
+            by_first_word: HashMap::new(),
             site_host,
         };
         for (index, source) in model.sources.iter().enumerate() {
@@ -44,6 +48,14 @@ impl<'a> Targets<'a> {
             let mut names = vec![name.clone()];
             if let Some(short) = name.strip_prefix("microsoft ").filter(|s| s.len() >= 4) {
                 names.push(short.to_owned());
+            }
+            for name in &names {
+                if let Some(first) = text::words(name).next() {
+                    let named = targets.by_first_word.entry(first.to_owned()).or_default();
+                    if named.last() != Some(&index) {
+                        named.push(index);
+                    }
+                }
             }
             targets.sources.push(Known { source, names });
             let url = targets.normalize_url(&source.url);
@@ -94,14 +106,20 @@ impl<'a> Targets<'a> {
 
     /// The sources that `text` (normalized) names.
     fn named_in(&self, text: &str) -> Vec<usize> {
-        (0..self.sources.len())
+        let mut named: Vec<usize> = text::words(text)
+            .filter_map(|word| self.by_first_word.get(word))
+            .flatten()
+            .copied()
             .filter(|&i| {
                 self.sources[i]
                     .names
                     .iter()
                     .any(|name| mentions(text, name))
             })
-            .collect()
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        named
     }
 }
 

@@ -7,10 +7,10 @@
 //! naming "Azure Active Directory (Azure AD)", once "Azure AD") scores 0.93; its Windows
 //! 10 and Windows 11 diagnostic-data sentences, which differ in a fact, score 0.83.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::HashSet;
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+use xxhash_rust::xxh3::xxh3_64;
 
 use super::duplicates::{Occurrence, Text, locate};
 use super::text;
@@ -80,22 +80,66 @@ pub(super) fn items(sentences: &[Text], paragraphs: &[Text]) -> (Vec<Shingled>, 
     (long, paragraphs.iter().map(shingled).collect())
 }
 
-/// The `MinHash` signature of a shingle set: per seed, the least hash of any shingle.
-fn signature(shingles: &[u64]) -> Vec<u64> {
-    (0..BANDS * ROWS)
-        .map(|seed| {
-            shingles
+/// A cheap independent hash of shingle `s` per `seed` (the `SplitMix64` finalizer): the
+/// `MinHash` permutations.
+fn permute(s: u64, seed: u64) -> u64 {
+    let mut z = s ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The LSH band keys of a shingle set: its `MinHash` signature (per seed, the least
+/// permuted shingle), folded `ROWS` at a time.
+fn band_keys(shingles: &[u64]) -> [u64; BANDS] {
+    let mut keys = [0u64; BANDS];
+    for (band, key) in keys.iter_mut().enumerate() {
+        for row in 0..ROWS {
+            let seed = (band * ROWS + row) as u64;
+            let least = shingles
                 .iter()
-                .map(|&s| xxh3_64_with_seed(&s.to_le_bytes(), seed as u64))
+                .map(|&s| permute(s, seed))
                 .min()
-                .unwrap_or(0)
-        })
-        .collect()
+                .unwrap_or(0);
+            *key = key.rotate_left(17) ^ least;
+        }
+    }
+    keys
 }
 
 /// Buckets larger than this pair each member with the next only: such a bucket holds one
 /// piece of boilerplate in many variants, and a chain still reports each variant.
 const MAX_BUCKET_PAIRS: usize = 64;
+
+/// The candidate pairs: items that share a band key in some band, each pair once, sorted.
+fn candidates(keys: &[[u64; BANDS]]) -> Vec<(u32, u32)> {
+    let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 texts");
+    let mut pairs: Vec<(u32, u32)> = (0..BANDS)
+        .into_par_iter()
+        .flat_map_iter(|band| {
+            let mut bucketed: Vec<(u64, u32)> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (k[band], index(i)))
+                .collect();
+            bucketed.sort_unstable();
+            let mut pairs = Vec::new();
+            for bucket in bucketed.chunk_by(|a, b| a.0 == b.0).filter(|b| b.len() > 1) {
+                if bucket.len() > MAX_BUCKET_PAIRS {
+                    pairs.extend(bucket.windows(2).map(|w| (w[0].1, w[1].1)));
+                    continue;
+                }
+                for (i, a) in bucket.iter().enumerate() {
+                    pairs.extend(bucket[i + 1..].iter().map(|b| (a.1, b.1)));
+                }
+            }
+            pairs
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
 
 /// Reports near-duplicate pairs among `items` of one kind (`what`: "sentence" or
 /// "paragraph"); exact repeats are left to `duplicates`. Pairs of blocks in `skip` (already
@@ -106,52 +150,39 @@ pub(super) fn find(
     pages: &[RenderedPage],
     skip: &HashSet<BlockPair>,
 ) -> (Vec<Diagnostic>, HashSet<BlockPair>) {
-    // One item per distinct text: equal texts are exact duplicates, not near ones.
+    // One item per distinct text (equal texts are exact duplicates, not near ones), and
+    // one per piece of source text: a template line shown with different values on every
+    // page is one text, compared once.
     let mut seen = HashSet::new();
+    let mut seen_keys = HashSet::new();
     let items: Vec<Item> = items
         .into_iter()
-        .filter(|(o, shingles)| shingles.len() >= 2 && seen.insert(o.hash))
+        .filter(|(o, shingles)| {
+            shingles.len() >= 2
+                && seen.insert(o.hash)
+                && o.key.is_none_or(|key| seen_keys.insert(key))
+        })
         .map(|(occurrence, shingles)| Item {
             occurrence,
             shingles,
         })
         .collect();
-    let signatures: Vec<Vec<u64>> = items
+    let keys: Vec<[u64; BANDS]> = items
         .par_iter()
-        .map(|item| signature(&item.shingles))
+        .map(|item| band_keys(&item.shingles))
         .collect();
-    let mut buckets: BTreeMap<(usize, u64), Vec<usize>> = BTreeMap::new();
-    for (index, signature) in signatures.iter().enumerate() {
-        for (band, rows) in signature.chunks(ROWS).enumerate() {
-            let key = rows
-                .iter()
-                .fold(0u64, |acc, &row| acc.rotate_left(17) ^ row);
-            buckets.entry((band, key)).or_default().push(index);
-        }
-    }
-    let mut pairs = BTreeSet::new();
-    for members in buckets.values().filter(|m| m.len() > 1) {
-        if members.len() > MAX_BUCKET_PAIRS {
-            pairs.extend(members.windows(2).map(|w| (w[0].min(w[1]), w[0].max(w[1]))));
-            continue;
-        }
-        for (i, &a) in members.iter().enumerate() {
-            for &b in &members[i + 1..] {
-                pairs.insert((a.min(b), a.max(b)));
-            }
-        }
-    }
+    let similar: Vec<(usize, usize, f64)> = candidates(&keys)
+        .into_par_iter()
+        .filter_map(|(a, b)| {
+            let (a, b) = (a as usize, b as usize);
+            let similarity = jaccard(&items[a].shingles, &items[b].shingles);
+            (similarity >= THRESHOLD).then_some((a, b, similarity))
+        })
+        .collect();
     let mut found = Vec::new();
     let mut reported = HashSet::new();
-    for (a, b) in pairs {
+    for (a, b, similarity) in similar {
         let (first, second) = (&items[a], &items[b]);
-        if first.occurrence.key.is_some() && first.occurrence.key == second.occurrence.key {
-            continue; // one template line with different values
-        }
-        let similarity = jaccard(&first.shingles, &second.shingles);
-        if similarity < THRESHOLD {
-            continue;
-        }
         let order = |o: &Occurrence| (o.page, o.range.start);
         let (earlier, later) = if order(&first.occurrence) <= order(&second.occurrence) {
             (first, second)
