@@ -46,9 +46,22 @@ fn shingles(normalized: &str) -> Vec<u64> {
     set
 }
 
-fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+/// The Jaccard index of `a` and `b` when it is at least `at_least`, else `None` — decided
+/// early: sets whose sizes differ too much cannot be that similar (`J ≤ min / max`), and the
+/// merge stops once too few elements remain to share enough.
+fn similar(a: &[u64], b: &[u64], at_least: f64) -> Option<f64> {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let exact = |n: usize| f64::from(u32::try_from(n).unwrap_or(u32::MAX));
+    if small.is_empty() || exact(small.len()) < at_least * exact(large.len()) {
+        return None;
+    }
+    // J = c / (|a| + |b| - c) ≥ t  ⇔  c ≥ t (|a| + |b|) / (1 + t)
+    let needed = at_least * exact(a.len() + b.len()) / (1.0 + at_least);
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
+        if exact(common + (a.len() - i).min(b.len() - j)) < needed {
+            return None;
+        }
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
@@ -59,14 +72,8 @@ fn jaccard(a: &[u64], b: &[u64]) -> f64 {
             }
         }
     }
-    let union = a.len() + b.len() - common;
-    // Shingle counts are far below 2^32, where the conversion is exact.
-    let exact = |n: usize| f64::from(u32::try_from(n).unwrap_or(u32::MAX));
-    if union == 0 {
-        0.0
-    } else {
-        exact(common) / exact(union)
-    }
+    let similarity = exact(common) / exact(a.len() + b.len() - common);
+    (similarity >= at_least).then_some(similarity)
 }
 
 /// The texts worth comparing: long sentences, and paragraphs, with their shingles.
@@ -80,29 +87,39 @@ pub(super) fn items(sentences: &[Text], paragraphs: &[Text]) -> (Vec<Shingled>, 
     (long, paragraphs.iter().map(shingled).collect())
 }
 
-/// A cheap independent hash of shingle `s` per `seed` (the `SplitMix64` finalizer): the
-/// `MinHash` permutations.
-fn permute(s: u64, seed: u64) -> u64 {
-    let mut z = s ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+/// The `MinHash` permutations: `(s ^ A[i]) * B[i]` with `B[i]` odd, a multiply-shift hash
+/// of the (already well-mixed) shingle hash `s`. One multiply per shingle and permutation,
+/// in a loop the compiler unrolls.
+const PERMUTATIONS: [(u64, u64); BANDS * ROWS] = {
+    const fn splitmix(state: u64) -> u64 {
+        let mut z = state.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    let mut table = [(0u64, 0u64); BANDS * ROWS];
+    let mut i = 0;
+    while i < table.len() {
+        table[i] = (splitmix(2 * i as u64 + 1), splitmix(2 * i as u64 + 2) | 1);
+        i += 1;
+    }
+    table
+};
 
-/// The LSH band keys of a shingle set: its `MinHash` signature (per seed, the least
+/// The LSH band keys of a shingle set: its `MinHash` signature (per permutation, the least
 /// permuted shingle), folded `ROWS` at a time.
 fn band_keys(shingles: &[u64]) -> [u64; BANDS] {
-    let mut keys = [0u64; BANDS];
-    for (band, key) in keys.iter_mut().enumerate() {
-        for row in 0..ROWS {
-            let seed = (band * ROWS + row) as u64;
-            let least = shingles
-                .iter()
-                .map(|&s| permute(s, seed))
-                .min()
-                .unwrap_or(0);
-            *key = key.rotate_left(17) ^ least;
+    let mut least = [u64::MAX; BANDS * ROWS];
+    for &s in shingles {
+        for (min, &(a, b)) in least.iter_mut().zip(&PERMUTATIONS) {
+            *min = (*min).min((s ^ a).wrapping_mul(b));
         }
+    }
+    let mut keys = [0u64; BANDS];
+    for (key, rows) in keys.iter_mut().zip(least.chunks_exact(ROWS)) {
+        *key = rows
+            .iter()
+            .fold(0u64, |acc, &row| acc.rotate_left(17) ^ row);
     }
     keys
 }
@@ -175,8 +192,8 @@ pub(super) fn find(
         .into_par_iter()
         .filter_map(|(a, b)| {
             let (a, b) = (a as usize, b as usize);
-            let similarity = jaccard(&items[a].shingles, &items[b].shingles);
-            (similarity >= THRESHOLD).then_some((a, b, similarity))
+            similar(&items[a].shingles, &items[b].shingles, THRESHOLD)
+                .map(|similarity| (a, b, similarity))
         })
         .collect();
     let mut found = Vec::new();
@@ -223,10 +240,12 @@ mod tests {
     #[test]
     fn the_model_pages_azure_sentences_are_near_and_windows_versions_are_not() {
         let similarity = |a: &str, b: &str| {
-            jaccard(
+            similar(
                 &shingles(&text::normalize(a)),
                 &shingles(&text::normalize(b)),
+                0.0,
             )
+            .unwrap_or(0.0)
         };
         let azure = similarity(
             "Identifying data used by Microsoft Managed Desktop is stored by Azure Active Directory (Azure AD) in a geographical location based on the location provided by the organization when subscribing to Microsoft online services, such as Microsoft Apps for enterprise and Azure.",
