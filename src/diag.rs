@@ -217,6 +217,25 @@ impl SourceFile {
         &self.text
     }
 
+    /// The whole lines that byte `range` touches: the first one's number (1-based) and
+    /// their byte range, line ends included. A snippet needs only these, not the file.
+    #[must_use]
+    pub fn lines_around(&self, range: &std::ops::Range<usize>) -> (usize, std::ops::Range<usize>) {
+        let line_of = |offset: usize| {
+            self.line_starts
+                .partition_point(|&start| start <= offset.min(self.text.len()))
+                - 1
+        };
+        let first = line_of(range.start);
+        let last = line_of(range.end.saturating_sub(1).max(range.start));
+        let end = self
+            .line_starts
+            .get(last + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        (first + 1, self.line_starts[first]..end)
+    }
+
     /// The 1-based line and column (in characters) of byte `offset`.
     #[must_use]
     pub fn line_col(&self, offset: usize) -> (usize, usize) {

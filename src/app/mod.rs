@@ -339,13 +339,21 @@ fn report_unusable(unusable: &Unusable, format: Format) -> Exit {
 /// Prints findings: for people on stderr (coloured on a terminal, never with `NO_COLOR`),
 /// for programs on stdout.
 fn print(diagnostics: &[Diagnostic], sources: &SourceMap, summary: &diag::Summary, format: Format) {
-    // anstream strips the colours when the stream is not a terminal or NO_COLOR is set.
-    let text = diag::render(format, diagnostics, sources, summary, true);
-    let _ = if format.is_machine_readable() {
-        anstream::stdout().lock().write_all(text.as_bytes())
-    } else {
-        anstream::stderr().lock().write_all(text.as_bytes())
+    // Colours only when the stream shows them (a terminal, no NO_COLOR): rendering plain
+    // text is cheaper than stripping the colours of thousands of findings afterwards.
+    let write = |stream: &mut dyn Write, styled: bool| {
+        let text = diag::render(format, diagnostics, sources, summary, styled);
+        let _ = stream.write_all(text.as_bytes());
     };
+    if format.is_machine_readable() {
+        let mut out = anstream::stdout().lock();
+        let styled = out.current_choice() != anstream::ColorChoice::Never;
+        write(&mut out, styled);
+    } else {
+        let mut out = anstream::stderr().lock();
+        let styled = out.current_choice() != anstream::ColorChoice::Never;
+        write(&mut out, styled);
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -33,6 +33,11 @@ impl Format {
     }
 }
 
+/// The human format shows this many findings with their snippets, and the rest one line
+/// each: a hundred snippets are already more than anyone reads, and rendering tens of
+/// thousands took longer than the build.
+const HUMAN_SNIPPETS: usize = 100;
+
 /// Renders `diagnostics` (already sorted) in `format`. `styled` adds ANSI colours to the
 /// human format; the caller strips them where the output is not a terminal.
 #[must_use]
@@ -46,9 +51,26 @@ pub fn render(
     let mut out = String::new();
     match format {
         Format::Human => {
-            for diagnostic in diagnostics {
+            let (full, rest) = diagnostics.split_at(diagnostics.len().min(HUMAN_SNIPPETS));
+            for diagnostic in full {
                 out.push_str(&human(diagnostic, sources, styled));
                 out.push_str("\n\n");
+            }
+            if !rest.is_empty() {
+                let more = if rest.len() == 1 {
+                    "finding"
+                } else {
+                    "findings"
+                };
+                out.push_str(&format!(
+                    "note: {} more {more}, one line each (`--format short` lists every finding this way)\n",
+                    rest.len()
+                ));
+                for diagnostic in rest {
+                    out.push_str(&short(diagnostic, sources));
+                    out.push('\n');
+                }
+                out.push('\n');
             }
         }
         Format::Short => {
@@ -245,37 +267,68 @@ fn human(diagnostic: &Diagnostic, sources: &SourceMap, styled: bool) -> String {
     };
     let file = sources.get(diagnostic.span.file);
     let path = file.display_path();
-    let mut primary = AnnotationKind::Primary.span(clamp(file.text(), &diagnostic.span.range));
+    // Each snippet gets the lines its annotations touch, not the whole file: a large
+    // file with many findings would otherwise be walked once per finding.
+    let primary_range = clamp(file.text(), &diagnostic.span.range);
+    let same_file: Vec<_> = diagnostic
+        .labels
+        .iter()
+        .filter(|label| label.span.file == diagnostic.span.file)
+        .map(|label| {
+            (
+                clamp(file.text(), &label.span.range),
+                label.message.as_str(),
+            )
+        })
+        .collect();
+    let covered = same_file
+        .iter()
+        .fold(primary_range.clone(), |all, (range, _)| {
+            all.start.min(range.start)..all.end.max(range.end)
+        });
+    let (first_line, lines) = file.lines_around(&covered);
+    let shift = |range: &std::ops::Range<usize>| range.start - lines.start..range.end - lines.start;
+    let mut primary = AnnotationKind::Primary.span(shift(&primary_range));
     if let Some(label) = &diagnostic.label {
         primary = primary.label(label.as_str());
     }
-    let mut snippet = Snippet::source(&**file.text())
+    let mut snippet = Snippet::source(&file.text()[lines.clone()])
+        .line_start(first_line)
         .path(path.as_str())
         .annotation(primary);
-    // Labels in other files get snippets of their own.
-    let mut others = Vec::new();
-    for label in &diagnostic.labels {
-        let annotation = |text| {
-            AnnotationKind::Context
-                .span(clamp(text, &label.span.range))
-                .label(label.message.as_str())
-        };
-        if label.span.file == diagnostic.span.file {
-            snippet = snippet.annotation(annotation(file.text()));
-        } else {
-            let other = sources.get(label.span.file);
-            others.push((other.display_path(), other.text(), annotation(other.text())));
-        }
+    for (range, message) in &same_file {
+        snippet = snippet.annotation(AnnotationKind::Context.span(shift(range)).label(*message));
     }
     let mut group = level
         .primary_title(diagnostic.message.as_str())
         .id(diagnostic.code.as_str())
         .element(snippet);
-    for (path, text, annotation) in &others {
+    // Labels in other files get snippets of their own.
+    let others: Vec<_> = diagnostic
+        .labels
+        .iter()
+        .filter(|label| label.span.file != diagnostic.span.file)
+        .map(|label| {
+            let other = sources.get(label.span.file);
+            let range = clamp(other.text(), &label.span.range);
+            let (first_line, lines) = other.lines_around(&range);
+            (
+                other,
+                other.display_path(),
+                first_line,
+                lines,
+                range,
+                label.message.as_str(),
+            )
+        })
+        .collect();
+    for (other, path, first_line, lines, range, message) in &others {
+        let span = range.start - lines.start..range.end - lines.start;
         group = group.element(
-            Snippet::source(&***text)
+            Snippet::source(&other.text()[lines.clone()])
+                .line_start(*first_line)
                 .path(path.as_str())
-                .annotation(annotation.clone()),
+                .annotation(AnnotationKind::Context.span(span).label(*message)),
         );
     }
     let mut report = vec![group];
@@ -309,10 +362,45 @@ fn clamp(text: &str, range: &std::ops::Range<usize>) -> std::ops::Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::{Code, Span};
 
     #[test]
     fn github_commands_escape_what_github_parses() {
         assert_eq!(escape_data("50% done\nnext"), "50%25 done%0Anext");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+
+    #[test]
+    fn the_human_format_shows_a_hundred_snippets_then_one_line_each() {
+        let mut sources = SourceMap::default();
+        let text: String = (0..120).map(|i| format!("line {i:03}\n")).collect();
+        let file = sources.add("page.md".into(), text.into());
+        let diagnostics: Vec<Diagnostic> = (0..HUMAN_SNIPPETS + 2)
+            .map(|i| {
+                let span = Span {
+                    file,
+                    range: 9 * i..9 * i + 4,
+                };
+                Diagnostic::warning(
+                    Code::Check(CheckCode::BrokenLink),
+                    span,
+                    format!("finding {i}"),
+                )
+            })
+            .collect();
+        let out = render(
+            Format::Human,
+            &diagnostics,
+            &sources,
+            &Summary::default(),
+            false,
+        );
+        assert_eq!(out.matches("--> page.md").count(), HUMAN_SNIPPETS);
+        assert!(
+            out.contains("note: 2 more findings, one line each"),
+            "{out}"
+        );
+        assert!(out.contains("page.md:101:1: warning[broken-link]: finding 100\n"));
+        assert!(out.contains("page.md:102:1: warning[broken-link]: finding 101\n"));
     }
 }
