@@ -36,10 +36,17 @@ struct Item {
 
 /// The word-bigram hashes of `text`, sorted and unique.
 fn shingles(normalized: &str) -> Vec<u64> {
-    let words: Vec<&str> = text::words(normalized).collect();
+    let words: Vec<u64> = text::words(normalized)
+        .map(|word| xxh3_64(word.as_bytes()))
+        .collect();
+    // A bigram's hash from its words' hashes (ordered: "a b" is not "b a"), without
+    // building the bigram's text.
     let mut set: Vec<u64> = words
         .windows(2)
-        .map(|pair| xxh3_64(format!("{} {}", pair[0], pair[1]).as_bytes()))
+        .map(|pair| {
+            let z = (pair[0].rotate_left(29) ^ pair[1]).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            z ^ (z >> 32)
+        })
         .collect();
     set.sort_unstable();
     set.dedup();

@@ -66,8 +66,15 @@ pub(super) fn words(normalized: &str) -> impl Iterator<Item = &str> {
 pub(super) fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
     let mut joining = false;
-    for (start, piece) in text.split_sentence_bound_indices() {
-        let range = start..start + piece.len();
+    let pieces: Vec<Range<usize>> = if text.is_ascii() {
+        ascii_sentence_bounds(text.as_bytes())
+    } else {
+        text.split_sentence_bound_indices()
+            .map(|(start, piece)| start..start + piece.len())
+            .collect()
+    };
+    for range in pieces {
+        let piece = &text[range.clone()];
         match ranges.last_mut() {
             Some(last) if joining => last.end = range.end,
             _ => ranges.push(range),
@@ -83,6 +90,100 @@ pub(super) fn sentences(text: &str) -> Vec<Range<usize>> {
             (start < end).then_some(start..end)
         })
         .collect()
+}
+
+/// UAX #29 sentence boundaries of ASCII text, as `split_sentence_bound_indices` finds them
+/// (the property test below holds the two to each other) — without a table lookup per
+/// character, since only a terminator or a line break can end a sentence.
+fn ascii_sentence_bounds(text: &[u8]) -> Vec<Range<usize>> {
+    let is_close = |b: u8| matches!(b, b'"' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}');
+    let is_sp = |b: u8| matches!(b, b' ' | b'\t' | 0x0B | 0x0C);
+    let is_para = |b: u8| matches!(b, b'\n' | b'\r');
+    let is_term = |b: u8| matches!(b, b'.' | b'!' | b'?');
+    let mut bounds = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < text.len() {
+        let b = text[i];
+        let end = if is_para(b) {
+            // SB3, SB4: after a line break (CR LF as one).
+            Some(if b == b'\r' && text.get(i + 1) == Some(&b'\n') {
+                i + 2
+            } else {
+                i + 1
+            })
+        } else if is_term(b) {
+            sentence_end(text, i, is_close, is_sp, is_para, is_term)
+        } else {
+            None
+        };
+        match end {
+            Some(end) if end < text.len() => {
+                bounds.push(start..end);
+                start = end;
+                i = end;
+            }
+            Some(_) => break,
+            None => i += 1,
+        }
+    }
+    if start < text.len() {
+        bounds.push(start..text.len());
+    }
+    bounds
+}
+
+/// Where the sentence ends if the terminator at `at` ends it (SB6–SB11), else `None`.
+fn sentence_end(
+    text: &[u8],
+    at: usize,
+    is_close: impl Fn(u8) -> bool,
+    is_sp: impl Fn(u8) -> bool,
+    is_para: impl Fn(u8) -> bool,
+    is_term: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    let full_stop = text[at] == b'.';
+    let next = text.get(at + 1).copied();
+    if full_stop {
+        // SB6: "3.5"; SB7: "U.S" (a letter, the stop, then an upper-case letter).
+        if next.is_some_and(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let letter_before = at > 0 && text[at - 1].is_ascii_alphabetic();
+        if letter_before && next.is_some_and(|b| b.is_ascii_uppercase()) {
+            return None;
+        }
+    }
+    let mut j = at + 1;
+    while j < text.len() && is_close(text[j]) {
+        j += 1;
+    }
+    while j < text.len() && is_sp(text[j]) {
+        j += 1;
+    }
+    if full_stop {
+        // SB8: no break when the next letter, past anything that is not a letter, a
+        // terminator or a line break, is lower case.
+        let next_letter = text[j..]
+            .iter()
+            .find(|&&b| b.is_ascii_alphabetic() || is_para(b) || is_term(b));
+        if next_letter.is_some_and(u8::is_ascii_lowercase) {
+            return None;
+        }
+    }
+    // SB8a: a comma, a dash, a colon or another terminator continues the sentence.
+    if text
+        .get(j)
+        .is_some_and(|&b| matches!(b, b',' | b'-' | b':' | b';') || is_term(b))
+    {
+        return None;
+    }
+    // SB9–SB11: the break comes after the closing marks, the spaces and one line break.
+    match text.get(j) {
+        Some(b'\r') if text.get(j + 1) == Some(&b'\n') => Some(j + 2),
+        Some(&b) if is_para(b) => Some(j + 1),
+        _ => Some(j),
+    }
 }
 
 fn ends_with_abbreviation(piece: &str) -> bool {
@@ -123,5 +224,17 @@ mod tests {
                 "Done!"
             ]
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_bounds_agree_with_uax29(text in "[aZ1.!?'\"()\\[\\]{},;:\\- \n\r\t\x0b#]{0,40}") {
+            let ours = ascii_sentence_bounds(text.as_bytes());
+            let theirs: Vec<Range<usize>> = text
+                .split_sentence_bound_indices()
+                .map(|(start, piece)| start..start + piece.len())
+                .collect();
+            proptest::prop_assert_eq!(ours, theirs);
+        }
     }
 }
