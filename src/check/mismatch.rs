@@ -51,9 +51,9 @@ impl<'a> Targets<'a> {
             }
             for name in &names {
                 if let Some(first) = text::words(name).next() {
-                    let named = targets.by_first_word.entry(first.to_owned()).or_default();
-                    if named.last() != Some(&index) {
-                        named.push(index);
+                    let sources = targets.by_first_word.entry(first.to_owned()).or_default();
+                    if sources.last() != Some(&index) {
+                        sources.push(index);
                     }
                 }
             }

@@ -4,6 +4,8 @@
 //! `sarif` (SARIF 2.1.0 for code-scanning tools). All are deterministic: no absolute
 //! paths, no timestamps.
 
+use std::fmt::Write as _;
+
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde_json::{Value, json};
 
@@ -62,10 +64,11 @@ pub fn render(
                 } else {
                     "findings"
                 };
-                out.push_str(&format!(
-                    "note: {} more {more}, one line each (`--format short` lists every finding this way)\n",
+                let _ = writeln!(
+                    out,
+                    "note: {} more {more}, one line each (`--format short` lists every finding this way)",
                     rest.len()
-                ));
+                );
                 for diagnostic in rest {
                     out.push_str(&short(diagnostic, sources));
                     out.push('\n');
@@ -373,7 +376,10 @@ mod tests {
     #[test]
     fn the_human_format_shows_a_hundred_snippets_then_one_line_each() {
         let mut sources = SourceMap::default();
-        let text: String = (0..120).map(|i| format!("line {i:03}\n")).collect();
+        let text: String = (0..120).fold(String::new(), |mut text, i| {
+            let _ = writeln!(text, "line {i:03}");
+            text
+        });
         let file = sources.add("page.md".into(), text.into());
         let diagnostics: Vec<Diagnostic> = (0..HUMAN_SNIPPETS + 2)
             .map(|i| {

@@ -291,7 +291,7 @@ impl Nav {
                 .filter(|p| p.section == Some(s))
                 .map_or(0, |p| p.within);
             let start = here.saturating_sub(WINDOW).min(count - (2 * WINDOW + 1));
-            let items = section.entries[start..start + 2 * WINDOW + 1]
+            let items = section.entries[start..=start + 2 * WINDOW]
                 .iter()
                 .map(link)
                 .collect();
