@@ -132,18 +132,11 @@ fn mentions(text: &str, name: &str) -> bool {
     })
 }
 
-/// Checks the links of page `at`.
-pub(super) fn check(
-    at: usize,
-    pages: &[RenderedPage],
-    facts: &[Facts],
-    targets: &Targets<'_>,
-) -> Vec<Diagnostic> {
+/// Checks the links of `page`.
+pub(super) fn check(page: &RenderedPage, facts: &Facts, targets: &Targets<'_>) -> Vec<Diagnostic> {
     if targets.sources.is_empty() {
         return Vec::new();
     }
-    let page = &pages[at];
-    let facts = &facts[at];
     // The page's own subject (a service that is also a source) is not "another source".
     let subject = page.subject.as_deref().map(text::normalize);
     let subject = subject.and_then(|name| targets.sources.iter().position(|s| s.names[0] == name));

@@ -39,14 +39,35 @@ pub struct Report {
 #[must_use]
 pub fn run(model: &Model, site: &Site, config: &Config) -> Report {
     let pages = &site.pages;
-    let facts: Vec<Facts> = pages
+    let targets = mismatch::Targets::new(model, config.site_url.as_deref());
+    // First each page alone, in parallel: its facts, the checks that need only them, and
+    // what the site-wide checks compare. Only links and anchors outlive this pass: the
+    // page's text (blocks and sentences) is dropped as soon as the page is done, so memory
+    // holds one page's text per thread, not the whole site's.
+    let per_page: Vec<_> = pages
         .par_iter()
-        .map(|page| {
+        .enumerate()
+        .map(|(at, page)| {
             let body =
                 crate::load::split_front_matter(&page.markdown).map_or(0, |(_, start)| start);
-            Facts::gather(&page.markdown, body)
+            let mut facts = Facts::gather(&page.markdown, body);
+            let mut found = Vec::new();
+            // mdBook's `SUMMARY.md` is a table of contents, whose parts are level-1 headings.
+            if page.path != "SUMMARY.md" {
+                found.extend(headings::check(page, &facts));
+            }
+            found.extend(mismatch::check(page, &facts, &targets));
+            let (sentences, paragraphs) = duplicates::texts(at, page, &facts);
+            let occurrences = duplicates::occurrences(&sentences, &paragraphs);
+            let near = near::items(&sentences, &paragraphs);
+            facts.keep_links_and_anchors();
+            (facts, found, occurrences, near)
         })
         .collect();
+    let (facts, per_page): (Vec<Facts>, Vec<_>) = per_page
+        .into_iter()
+        .map(|(facts, found, occurrences, near)| (facts, (found, occurrences, near)))
+        .unzip();
     let assets: HashSet<String> = model.assets.iter().cloned().collect();
     let layout_ids: HashSet<String> = site.layout_ids.iter().cloned().collect();
     let index = links::Index::new(
@@ -54,22 +75,11 @@ pub fn run(model: &Model, site: &Site, config: &Config) -> Report {
         &assets,
         &layout_ids,
     );
-    let targets = mismatch::Targets::new(model, config.site_url.as_deref());
-    let per_page: Vec<_> = (0..pages.len())
+    let links: Vec<_> = (0..pages.len())
         .into_par_iter()
-        .map(|at| {
-            let (mut found, counts) = links::check(at, pages, &facts, &index);
-            // mdBook's `SUMMARY.md` is a table of contents, whose parts are level-1 headings.
-            if pages[at].path != "SUMMARY.md" {
-                found.extend(headings::check(&pages[at], &facts[at]));
-            }
-            found.extend(mismatch::check(at, pages, &facts, &targets));
-            let (sentences, paragraphs) = duplicates::texts(at, &pages[at], &facts[at]);
-            let occurrences = duplicates::occurrences(&sentences, &paragraphs);
-            let near = near::items(&sentences, &paragraphs);
-            (found, counts, occurrences, near)
-        })
+        .map(|at| links::check(at, pages, &facts, &index))
         .collect();
+    drop(facts);
     let mut report = Report {
         summary: Summary {
             pages: pages.len(),
@@ -80,13 +90,16 @@ pub fn run(model: &Model, site: &Site, config: &Config) -> Report {
     let (mut sentences, mut paragraphs, mut near_sentences, mut near_paragraphs) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (
-        found,
-        counts,
-        (page_sentences, page_paragraphs),
-        (page_near_sentences, page_near_paragraphs),
-    ) in per_page
+        (found, counts),
+        (
+            page_found,
+            (page_sentences, page_paragraphs),
+            (page_near_sentences, page_near_paragraphs),
+        ),
+    ) in links.into_iter().zip(per_page)
     {
         report.diagnostics.extend(found);
+        report.diagnostics.extend(page_found);
         report.summary.links_checked += counts.checked;
         report.summary.links_unchecked += counts.unchecked;
         sentences.extend(page_sentences);

@@ -25,27 +25,29 @@ const BANDS: usize = 16;
 const ROWS: usize = 4;
 
 /// A text to compare and its shingles.
-pub(super) type Shingled = (Occurrence, Vec<u64>);
+pub(super) type Shingled = (Occurrence, Vec<u32>);
 /// Two blocks, each as (page, block), earlier first.
 pub(super) type BlockPair = ((usize, usize), (usize, usize));
 
 struct Item {
     occurrence: Occurrence,
-    shingles: Vec<u64>,
+    shingles: Vec<u32>,
 }
 
 /// The word-bigram hashes of `text`, sorted and unique.
-fn shingles(normalized: &str) -> Vec<u64> {
+fn shingles(normalized: &str) -> Vec<u32> {
     let words: Vec<u64> = text::words(normalized)
         .map(|word| xxh3_64(word.as_bytes()))
         .collect();
     // A bigram's hash from its words' hashes (ordered: "a b" is not "b a"), without
     // building the bigram's text.
-    let mut set: Vec<u64> = words
+    // 32 bits are plenty to tell a text's few dozen bigrams apart, and halve the memory
+    // every sentence's shingles take until the site-wide comparison.
+    let mut set: Vec<u32> = words
         .windows(2)
         .map(|pair| {
             let z = (pair[0].rotate_left(29) ^ pair[1]).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            z ^ (z >> 32)
+            (z >> 32) as u32
         })
         .collect();
     set.sort_unstable();
@@ -56,7 +58,7 @@ fn shingles(normalized: &str) -> Vec<u64> {
 /// The Jaccard index of `a` and `b` when it is at least `at_least`, else `None` — decided
 /// early: sets whose sizes differ too much cannot be that similar (`J ≤ min / max`), and the
 /// merge stops once too few elements remain to share enough.
-fn similar(a: &[u64], b: &[u64], at_least: f64) -> Option<f64> {
+fn similar(a: &[u32], b: &[u32], at_least: f64) -> Option<f64> {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     let exact = |n: usize| f64::from(u32::try_from(n).unwrap_or(u32::MAX));
     if small.is_empty() || exact(small.len()) < at_least * exact(large.len()) {
@@ -115,9 +117,9 @@ const PERMUTATIONS: [(u64, u64); BANDS * ROWS] = {
 
 /// The LSH band keys of a shingle set: its `MinHash` signature (per permutation, the least
 /// permuted shingle), folded `ROWS` at a time.
-fn band_keys(shingles: &[u64]) -> [u64; BANDS] {
+fn band_keys(shingles: &[u32]) -> [u64; BANDS] {
     let mut least = [u64::MAX; BANDS * ROWS];
-    for &s in shingles {
+    for s in shingles.iter().map(|&s| u64::from(s)) {
         for (min, &(a, b)) in least.iter_mut().zip(&PERMUTATIONS) {
             *min = (*min).min((s ^ a).wrapping_mul(b));
         }
@@ -135,10 +137,16 @@ fn band_keys(shingles: &[u64]) -> [u64; BANDS] {
 /// piece of boilerplate in many variants, and a chain still reports each variant.
 const MAX_BUCKET_PAIRS: usize = 64;
 
-/// The candidate pairs: items that share a band key in some band, each pair once, sorted.
-fn candidates(keys: &[[u64; BANDS]]) -> Vec<(u32, u32)> {
+/// The similar pairs `(a, b, similarity)`, `a < b`, sorted: pairs of items that share a
+/// band key in some band and that `verify` finds similar. Each band's candidates are
+/// verified as they are found, so only the (few) similar pairs are ever held, not the
+/// (many) candidates.
+fn similar_pairs(
+    keys: &[[u64; BANDS]],
+    verify: impl Fn(usize, usize) -> Option<f64> + Sync,
+) -> Vec<(usize, usize, f64)> {
     let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 texts");
-    let mut pairs: Vec<(u32, u32)> = (0..BANDS)
+    let mut similar: Vec<(usize, usize, f64)> = (0..BANDS)
         .into_par_iter()
         .flat_map_iter(|band| {
             let mut bucketed: Vec<(u64, u32)> = keys
@@ -147,22 +155,32 @@ fn candidates(keys: &[[u64; BANDS]]) -> Vec<(u32, u32)> {
                 .map(|(i, k)| (k[band], index(i)))
                 .collect();
             bucketed.sort_unstable();
-            let mut pairs = Vec::new();
+            let mut similar = Vec::new();
+            let mut consider = |a: u32, b: u32| {
+                let (a, b) = (a as usize, b as usize);
+                if let Some(similarity) = verify(a, b) {
+                    similar.push((a, b, similarity));
+                }
+            };
             for bucket in bucketed.chunk_by(|a, b| a.0 == b.0).filter(|b| b.len() > 1) {
                 if bucket.len() > MAX_BUCKET_PAIRS {
-                    pairs.extend(bucket.windows(2).map(|w| (w[0].1, w[1].1)));
+                    for pair in bucket.windows(2) {
+                        consider(pair[0].1, pair[1].1);
+                    }
                     continue;
                 }
                 for (i, a) in bucket.iter().enumerate() {
-                    pairs.extend(bucket[i + 1..].iter().map(|b| (a.1, b.1)));
+                    for b in &bucket[i + 1..] {
+                        consider(a.1, b.1);
+                    }
                 }
             }
-            pairs
+            similar
         })
         .collect();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    pairs
+    similar.sort_unstable_by_key(|&(a, b, _)| (a, b));
+    similar.dedup_by_key(|&mut (a, b, _)| (a, b));
+    similar
 }
 
 /// Reports near-duplicate pairs among `items` of one kind (`what`: "sentence" or
@@ -195,14 +213,9 @@ pub(super) fn find(
         .par_iter()
         .map(|item| band_keys(&item.shingles))
         .collect();
-    let similar: Vec<(usize, usize, f64)> = candidates(&keys)
-        .into_par_iter()
-        .filter_map(|(a, b)| {
-            let (a, b) = (a as usize, b as usize);
-            similar(&items[a].shingles, &items[b].shingles, THRESHOLD)
-                .map(|similarity| (a, b, similarity))
-        })
-        .collect();
+    let similar = similar_pairs(&keys, |a, b| {
+        similar(&items[a].shingles, &items[b].shingles, THRESHOLD)
+    });
     let mut found = Vec::new();
     let mut reported = HashSet::new();
     for (a, b, similarity) in similar {

@@ -153,6 +153,13 @@ impl Facts {
         facts
     }
 
+    /// Drops the page's text, keeping what other pages' checks read: its links and anchors.
+    pub(super) fn keep_links_and_anchors(&mut self) {
+        self.blocks = Vec::new();
+        self.sentences = Vec::new();
+        self.headings = Vec::new();
+    }
+
     /// The Markdown range of sentence `index`.
     pub(super) fn sentence_range(&self, index: usize) -> Range<usize> {
         let sentence = &self.sentences[index];
