@@ -1,6 +1,7 @@
 //! The commands: each runs the pipeline (config → load → render → check) and decides what
 //! to print and which exit status to return. The only module that prints.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
@@ -132,18 +133,28 @@ impl Ui {
         }
     }
 
-    /// Runs `stage`, printing its name and duration with `-v`.
+    /// Runs `stage`, printing its name, its duration and the peak memory so far with `-v`.
     pub fn stage<T>(self, name: &str, stage: impl FnOnce() -> T) -> T {
         let start = std::time::Instant::now();
         let value = stage();
         if self.verbose {
+            let peak = peak_memory().map_or_else(String::new, |kib| {
+                format!("  (peak memory {} MB)", kib / 1024)
+            });
             eprintln!(
-                "{name:>8} {:>8.1} ms",
+                "{name:>8} {:>8.1} ms{peak}",
                 start.elapsed().as_secs_f64() * 1000.0
             );
         }
         value
     }
+}
+
+/// The process's peak resident memory in KiB, where the system tells (Linux).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// What the pipeline produced for a project.
@@ -243,7 +254,7 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
     };
     let files: Vec<(String, &[u8])> = files
         .iter()
-        .map(|(path, bytes)| (path.clone(), bytes.as_slice()))
+        .map(|(path, bytes)| (path.clone(), bytes.as_ref()))
         .collect();
     let build_dir = outcome.config.build_path();
     if let Err(error) = ui.stage("write", || write::replace_dir(&build_dir, &files)) {
@@ -288,13 +299,14 @@ fn check_command(args: &CheckArgs, ui: Ui) -> Exit {
 
 /// Every file of the build directory, sorted: the rendered site, and the content
 /// directory's other files (images) copied beside the pages in each output.
-pub fn output_files(outcome: &Outcome) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+pub fn output_files(outcome: &Outcome) -> anyhow::Result<Vec<(String, Cow<'_, [u8]>)>> {
     let assets = load::read_assets(&outcome.config, &outcome.model.assets)?;
-    let mut files: Vec<(String, Vec<u8>)> = outcome
+    // The pages are borrowed, not copied: the site is the largest thing in memory.
+    let mut files: Vec<(String, Cow<'_, [u8]>)> = outcome
         .site
         .files(&outcome.config)
         .into_iter()
-        .map(|(path, bytes)| (path, bytes.to_vec()))
+        .map(|(path, bytes)| (path, Cow::Borrowed(bytes)))
         .collect();
     for output in &outcome.config.outputs {
         let dir = match output {
@@ -304,7 +316,7 @@ pub fn output_files(outcome: &Outcome) -> anyhow::Result<Vec<(String, Vec<u8>)>>
         files.extend(
             assets
                 .iter()
-                .map(|(path, bytes)| (format!("{dir}/{path}"), bytes.clone())),
+                .map(|(path, bytes)| (format!("{dir}/{path}"), Cow::Owned(bytes.clone()))),
         );
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));

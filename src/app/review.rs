@@ -77,7 +77,7 @@ pub(super) fn frozen(outcome: &Outcome) -> anyhow::Result<bool> {
     let files = output_files(outcome)?;
     let files: Vec<(String, &[u8])> = files
         .iter()
-        .map(|(path, bytes)| (path.clone(), bytes.as_slice()))
+        .map(|(path, bytes)| (path.clone(), bytes.as_ref()))
         .collect();
     let drift = write::compare_dir(&outcome.config.build_path(), &files)?;
     if drift.is_fresh() {

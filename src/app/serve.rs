@@ -203,7 +203,9 @@ fn rebuild(dir: &Path, shared: &Shared, ui: Ui) -> Result<Inputs> {
         let files = match output_files(&outcome) {
             Ok(files) => files
                 .into_iter()
-                .filter_map(|(path, bytes)| Some((path.strip_prefix("html/")?.to_owned(), bytes)))
+                .filter_map(|(path, bytes)| {
+                    Some((path.strip_prefix("html/")?.to_owned(), bytes.into_owned()))
+                })
                 .collect(),
             Err(error) => {
                 let text = format!("error: {error:#}\n");
