@@ -5,6 +5,7 @@
 #![allow(clippy::case_sensitive_file_extension_comparisons)]
 
 mod authoring;
+mod bench;
 mod browser;
 mod build;
 mod checks;
