@@ -277,7 +277,7 @@ impl Writer<'_> {
                 let anchor = self.rng.pick(&SERVICE_ANCHORS);
                 let dest = self.relative(&format!("../services/{other_id}"), anchor);
                 format!(
-                    "{name} shares {object} with {other_name}; see [how {other_name} handles them]({dest})."
+                    "{name} shares {object} with {other_name} {qualifier}; see [how {other_name} handles them]({dest})."
                 )
             }
             2 => {
@@ -362,9 +362,10 @@ pub(crate) fn generate(out: &Path, services: usize, seed: u64) -> io::Result<Vec
             }
         })
         .collect();
+    let base = rng.below(SLOT_COMBINATIONS);
     let mut planted = Vec::new();
     for i in 0..services {
-        let (toml, mut found) = service_toml(&mut rng, &entities, &sources, i);
+        let (toml, mut found) = service_toml(&mut rng, base, &entities, &sources, i);
         fs::write(
             content.join(format!("services/{}.toml", entities[i].id)),
             toml,
@@ -419,19 +420,32 @@ fn source_toml(rng: &mut Rng, source: &Entity, i: usize) -> String {
     )
 }
 
+/// How many distinct offset tuples the four slot lists allow (41 · 43 · 47 · 53).
+const SLOT_COMBINATIONS: usize = VERBS.len() * OBJECTS.len() * PURPOSES.len() * QUALIFIERS.len();
+
+/// Service `me`'s starting offsets in the four slot lists: a different tuple for every
+/// service (7,919 is prime and divides no list length), so two services never write the
+/// same sequence of sentences — which, between services named alike ("Alpine Glacier
+/// Cloud", "Coho Glacier Cloud"), would be real near-duplicates nobody planted.
+fn slot_offsets(base: usize, me: usize) -> [usize; 4] {
+    let code = (base + me * 7919) % SLOT_COMBINATIONS;
+    [
+        code % VERBS.len(),
+        (code / VERBS.len()) % OBJECTS.len(),
+        (code / (VERBS.len() * OBJECTS.len())) % PURPOSES.len(),
+        (code / (VERBS.len() * OBJECTS.len() * PURPOSES.len())) % QUALIFIERS.len(),
+    ]
+}
+
 #[allow(clippy::too_many_lines)]
 fn service_toml(
     rng: &mut Rng,
+    base: usize,
     services: &[Entity],
     sources: &[Entity],
     me: usize,
 ) -> (String, Vec<Planted>) {
-    let offsets = [
-        rng.below(VERBS.len()),
-        rng.below(OBJECTS.len()),
-        rng.below(PURPOSES.len()),
-        rng.below(QUALIFIERS.len()),
-    ];
+    let offsets = slot_offsets(base, me);
     let mut w = Writer {
         rng,
         services,
