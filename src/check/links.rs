@@ -18,41 +18,88 @@ pub(super) struct Index<'a> {
     pub pages: HashMap<&'a str, usize>,
     /// Where a mistyped link's target is looked for, instead of among every page of the
     /// site: the pages with the same file name, and the pages of the same directory — in a
-    /// large directory only those whose name starts or ends the same way, so that a
-    /// broken link costs the same in a site of any size.
-    pub neighbours: HashMap<Neighbours<'a>, Vec<&'a str>>,
+    /// large directory only the names that sort next to it, forward and backward, so that
+    /// a broken link costs the same in a site of any size.
+    pub neighbours: Neighbours<'a>,
     /// Every other file of the content directory.
     pub assets: &'a HashSet<String>,
+    /// Every directory that holds a page or a file, at any depth.
+    pub dirs: HashSet<&'a str>,
     /// Ids every HTML page has from the layout (`content`, …).
     pub layout_ids: &'a HashSet<String>,
 }
 
-/// A group of pages that a mistyped link may have meant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(super) enum Neighbours<'a> {
-    Name(&'a str),
-    Dir(&'a str),
-    Start(&'a str, &'a str),
-    End(&'a str, &'a str),
+/// The pages a mistyped link may have meant, indexed.
+#[derive(Default)]
+pub(super) struct Neighbours<'a> {
+    /// File name → the pages of that name.
+    by_name: HashMap<&'a str, Vec<&'a str>>,
+    /// Directory → its pages.
+    by_dir: HashMap<&'a str, Vec<&'a str>>,
+    /// Every page as (directory, name, path), sorted: a name mistyped after its first
+    /// characters sorts next to the name it meant.
+    forward: Vec<(&'a str, &'a str, &'a str)>,
+    /// The same with each name reversed: a name mistyped before its last characters sorts
+    /// next to the name it meant.
+    backward: Vec<(&'a str, String, &'a str)>,
 }
 
-/// A directory with more pages than this is searched by name start and end only.
+/// A directory with more pages than this is searched by sorted neighbours only.
 const SEARCH_WHOLE_DIR: usize = 200;
-/// How many characters of a name's start and end (before `.md`) group it.
-const AFFIX: usize = 3;
+/// How many names on each side of a mistyped one, in each order, are candidates.
+const SORTED_NEIGHBOURS: usize = 4;
 
-fn affixes(name: &str) -> (&str, &str) {
-    let stem = name.strip_suffix(".md").unwrap_or(name);
-    let start = stem
-        .char_indices()
-        .nth(AFFIX)
-        .map_or(stem, |(at, _)| &stem[..at]);
-    let end = stem
-        .char_indices()
-        .rev()
-        .nth(AFFIX - 1)
-        .map_or(stem, |(at, _)| &stem[at..]);
-    (start, end)
+impl<'a> Neighbours<'a> {
+    fn add(&mut self, path: &'a str) {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        self.by_name.entry(name).or_default().push(path);
+        self.by_dir.entry(dir).or_default().push(path);
+        self.forward.push((dir, name, path));
+        self.backward
+            .push((dir, name.chars().rev().collect(), path));
+    }
+
+    fn sort(&mut self) {
+        self.forward.sort_unstable();
+        self.backward.sort_unstable();
+    }
+
+    /// The page a link to the missing `path` probably meant: the same name in another
+    /// directory (a page that moved), else a near name in the same directory.
+    fn suggest(&self, path: &str) -> Option<&'a str> {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        let moved = self.by_name.get(name).into_iter().flatten().copied();
+        did_you_mean(path, moved).or_else(|| did_you_mean(path, self.same_dir(dir, name)))
+    }
+
+    /// The pages of `dir` whose names may be `name` mistyped.
+    fn same_dir(&self, dir: &str, name: &str) -> Vec<&'a str> {
+        let Some(pages) = self.by_dir.get(dir) else {
+            return Vec::new();
+        };
+        if pages.len() <= SEARCH_WHOLE_DIR {
+            return pages.clone();
+        }
+        let reversed: String = name.chars().rev().collect();
+        let forward = self
+            .forward
+            .partition_point(|&(d, n, _)| (d, n) < (dir, name));
+        let backward = self
+            .backward
+            .partition_point(|(d, n, _)| (*d, n.as_str()) < (dir, reversed.as_str()));
+        let around = |at: usize, len: usize| {
+            at.saturating_sub(SORTED_NEIGHBOURS)..(at + SORTED_NEIGHBOURS).min(len)
+        };
+        let forward = &self.forward[around(forward, self.forward.len())];
+        let backward = &self.backward[around(backward, self.backward.len())];
+        forward
+            .iter()
+            .map(|&(d, _, path)| (d, path))
+            .chain(backward.iter().map(|&(d, _, path)| (d, path)))
+            .filter(|&(d, _)| d == dir)
+            .map(|(_, path)| path)
+            .collect()
+    }
 }
 
 /// How many links were checked and how many could not be checked offline.
@@ -92,6 +139,7 @@ pub(super) fn check(
         match target {
             Target::Missing(path) => {
                 let hint = index
+                    .neighbours
                     .suggest(&path)
                     .map(|close| format!("did you mean `{close}`?"));
                 let message = format!("link to `{}`, which does not exist", link.dest);
@@ -135,43 +183,22 @@ impl<'a> Index<'a> {
         layout_ids: &'a HashSet<String>,
     ) -> Self {
         let mut pages = HashMap::new();
-        let mut neighbours: HashMap<Neighbours<'a>, Vec<&'a str>> = HashMap::new();
+        let mut neighbours = Neighbours::default();
+        let mut dirs = HashSet::new();
         for (at, path) in paths.enumerate() {
             pages.insert(path, at);
-            let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-            let (start, end) = affixes(name);
-            for group in [
-                Neighbours::Name(name),
-                Neighbours::Dir(dir),
-                Neighbours::Start(dir, start),
-                Neighbours::End(dir, end),
-            ] {
-                neighbours.entry(group).or_default().push(path);
-            }
+            neighbours.add(path);
+            dirs.extend(ancestors(path));
         }
+        dirs.extend(assets.iter().flat_map(|asset| ancestors(asset)));
+        neighbours.sort();
         Self {
             pages,
             neighbours,
             assets,
+            dirs,
             layout_ids,
         }
-    }
-
-    /// The page a link to missing `path` probably meant: a near name in the same directory,
-    /// or the same name in another one.
-    fn suggest(&self, path: &str) -> Option<&'a str> {
-        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-        let group = |key| self.neighbours.get(&key).into_iter().flatten().copied();
-        let same_dir = self.neighbours.get(&Neighbours::Dir(dir));
-        let near: Vec<&'a str> = if same_dir.is_some_and(|d| d.len() <= SEARCH_WHOLE_DIR) {
-            group(Neighbours::Dir(dir)).collect()
-        } else {
-            let (start, end) = affixes(name);
-            group(Neighbours::Start(dir, start))
-                .chain(group(Neighbours::End(dir, end)))
-                .collect()
-        };
-        did_you_mean(path, group(Neighbours::Name(name)).chain(near))
     }
 }
 
@@ -215,17 +242,17 @@ fn resolve<'d>(from: &str, dest: &'d str, this_page: usize, index: &Index<'_>) -
             return Target::Page(page, fragment);
         }
     }
-    let is_dir = |dir: &str| {
-        let prefix = format!("{dir}/");
-        index.assets.iter().any(|a| a.starts_with(&prefix))
-            || index.pages.keys().any(|p| p.starts_with(&prefix))
-    };
     if index.assets.contains(joined.as_str())
-        || (joined.ends_with('/') || !joined.contains('.')) && is_dir(stem)
+        || (joined.ends_with('/') || !joined.contains('.')) && index.dirs.contains(stem)
     {
         return Target::Asset;
     }
     Target::Missing(joined)
+}
+
+/// The directories `path` is in: `a/b/c.md` is in `a/b` and `a`.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/').map(|(at, _)| &path[..at])
 }
 
 /// `dir` + `path` with `.` and `..` resolved; `None` when it climbs above the root.
@@ -261,5 +288,35 @@ mod tests {
         assert_eq!(join("", "./a/./b.md").as_deref(), Some("a/b.md"));
         assert_eq!(join("a", "../../b.md"), None);
         assert_eq!(join("a", "media/").as_deref(), Some("a/media/"));
+    }
+
+    #[test]
+    fn a_mistyped_link_in_a_large_directory_finds_the_page_it_meant() {
+        let mut paths: Vec<String> = (0..1000)
+            .map(|i| format!("services/service-{i:04}-portal.md"))
+            .collect();
+        paths.push("sources/device-health.md".to_owned());
+        paths.push("archive/retention.md".to_owned());
+        let (assets, ids) = (HashSet::new(), HashSet::new());
+        let index = Index::new(paths.iter().map(String::as_str), &assets, &ids);
+        for (typo, meant) in [
+            (
+                "services/service-0417-portl.md",
+                "services/service-0417-portal.md",
+            ),
+            (
+                "services/srvice-0417-portal.md",
+                "services/service-0417-portal.md",
+            ),
+            (
+                "services/service-0417-portal-legacy.md",
+                "services/service-0417-portal.md",
+            ),
+            ("sources/device-helth.md", "sources/device-health.md"),
+            ("services/retention.md", "archive/retention.md"),
+        ] {
+            assert_eq!(index.neighbours.suggest(typo), Some(meant), "{typo}");
+        }
+        assert_eq!(index.neighbours.suggest("services/zzzz.md"), None);
     }
 }

@@ -132,17 +132,22 @@ impl Facts {
             .links
             .into_iter()
             .map(|(link, block, offset_in_block)| {
+                // Sentences are in order of block and position, headings in order of
+                // position: both are found by binary search, not by a scan per link.
                 let sentence = block.and_then(|b| {
-                    facts.sentences.iter().position(|s| {
-                        s.block == b
-                            && s.range.start <= offset_in_block
-                            && offset_in_block <= s.range.end
-                    })
+                    let at = facts
+                        .sentences
+                        .partition_point(|s| (s.block, s.range.end) < (b, offset_in_block));
+                    facts
+                        .sentences
+                        .get(at)
+                        .is_some_and(|s| s.block == b && s.range.start <= offset_in_block)
+                        .then_some(at)
                 });
                 let section = facts
                     .headings
-                    .iter()
-                    .rposition(|h| h.range.start < link.at.start);
+                    .partition_point(|h| h.range.start < link.at.start)
+                    .checked_sub(1);
                 Link {
                     sentence,
                     section,

@@ -59,10 +59,16 @@ fn the_generated_project_plants_what_privdoc_then_finds() {
         .unwrap()
         .map(|entry| fs::read_to_string(entry.unwrap().path()).unwrap())
         .collect();
-    let links: usize = service_pages.iter().map(|page| page.matches("](").count()).sum();
+    let links: usize = service_pages
+        .iter()
+        .map(|page| page.matches("](").count())
+        .sum();
     let per_page = links / service_pages.len();
     let broken = kinds("broken-link") + kinds("broken-anchor");
-    assert!((25..=40).contains(&per_page), "{per_page} links per service page");
+    assert!(
+        (25..=40).contains(&per_page),
+        "{per_page} links per service page"
+    );
     assert!(
         (links..=3 * links).contains(&(100 * broken)),
         "{broken} of {links} links broken, not about 2%"
