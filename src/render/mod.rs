@@ -135,11 +135,12 @@ pub fn render(model: &Model, config: &Config, templates: &Templates) -> (Site, V
         .chain(model.pages.iter().map(Job::Page))
         .collect();
     let nav = Nav::of(model);
+    let users = source::users(model);
     let results: Vec<_> = jobs
         .par_iter()
         .map(|job| {
             let mut found = Vec::new();
-            let page = render_job(job, model, config, templates, &nav, &mut found);
+            let page = render_job(job, model, config, templates, &nav, &users, &mut found);
             (page, found)
         })
         .collect();
@@ -177,6 +178,7 @@ fn render_job(
     config: &Config,
     templates: &Templates,
     nav: &Nav,
+    users: &source::Users<'_>,
     found: &mut Vec<Diagnostic>,
 ) -> Option<RenderedPage> {
     let mut marks = origin::Marks::default();
@@ -194,8 +196,9 @@ fn render_job(
         }
         Job::Source(source) => {
             let path = format!("sources/{}.md", source.id);
+            let users = users.get(source.id.as_str()).map_or(&[][..], Vec::as_slice);
             let (marked, front_matter) =
-                source::markdown(source, model, &path, templates, &mut marks, found)?;
+                source::markdown(source, users, model, &path, templates, &mut marks, found)?;
             (
                 path,
                 marked,

@@ -1,9 +1,11 @@
 //! A source's own page: what it is, what it collects, which services use it and why.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::diag::Diagnostic;
-use crate::model::{FrontMatter, MetaValue, Model, Source};
+use crate::model::{FrontMatter, MetaValue, Model, Service, Source, SourceUse};
 
 use super::origin::Marks;
 use super::{Templates, emit_front_matter, paths, prose::Resolver, sentence};
@@ -15,9 +17,28 @@ struct UsedBy {
     purpose: String,
 }
 
-/// The Markdown of the page at `path` for `source`, and its front matter.
+/// Source id → the services that use it, with their entries, in the order of the services.
+pub(super) type Users<'a> = HashMap<&'a str, Vec<(&'a Service, &'a SourceUse)>>;
+
+/// Which services use each source, gathered once for every source page: each page scanning
+/// every service would make the source pages quadratic in the size of the site.
+pub(super) fn users(model: &Model) -> Users<'_> {
+    let mut users: Users<'_> = HashMap::new();
+    for service in &model.services {
+        for entry in &service.sources {
+            users
+                .entry(entry.source.as_str())
+                .or_default()
+                .push((service, entry));
+        }
+    }
+    users
+}
+
+/// The Markdown of the page at `path` for `source`, used by `users`, and its front matter.
 pub(super) fn markdown(
     source: &Source,
+    users: &[(&Service, &SourceUse)],
     model: &Model,
     path: &str,
     templates: &Templates,
@@ -25,12 +46,9 @@ pub(super) fn markdown(
     found: &mut Vec<Diagnostic>,
 ) -> Option<(String, FrontMatter)> {
     let resolver = Resolver { model, page: path };
-    let used_by: Vec<UsedBy> = model
-        .services
+    let used_by: Vec<UsedBy> = users
         .iter()
-        .flat_map(|service| service.sources.iter().map(move |entry| (service, entry)))
-        .filter(|(_, entry)| entry.source == source.id)
-        .map(|(service, entry)| UsedBy {
+        .map(|&(service, entry)| UsedBy {
             name: service.name.clone(),
             // The service's subsection about this source, or its list of sources.
             link: paths::relative(
