@@ -34,10 +34,8 @@ pub(super) struct Index<'a> {
 pub(super) struct Neighbours<'a> {
     /// File name → the pages of that name.
     by_name: HashMap<&'a str, Vec<&'a str>>,
-    /// Directory → its pages.
-    by_dir: HashMap<&'a str, Vec<&'a str>>,
-    /// Every page as (directory, name, path), sorted: a name mistyped after its first
-    /// characters sorts next to the name it meant.
+    /// Every page as (directory, name, path), sorted: a directory's pages are one run of
+    /// it, and a name mistyped after its first characters sorts next to the name it meant.
     forward: Vec<(&'a str, &'a str, &'a str)>,
     /// The same with each name reversed: a name mistyped before its last characters sorts
     /// next to the name it meant.
@@ -53,7 +51,6 @@ impl<'a> Neighbours<'a> {
     fn add(&mut self, path: &'a str) {
         let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
         self.by_name.entry(name).or_default().push(path);
-        self.by_dir.entry(dir).or_default().push(path);
         self.forward.push((dir, name, path));
         self.backward
             .push((dir, name.chars().rev().collect(), path));
@@ -74,11 +71,10 @@ impl<'a> Neighbours<'a> {
 
     /// The pages of `dir` whose names may be `name` mistyped.
     fn same_dir(&self, dir: &str, name: &str) -> Vec<&'a str> {
-        let Some(pages) = self.by_dir.get(dir) else {
-            return Vec::new();
-        };
+        let from_dir = &self.forward[self.forward.partition_point(|&(d, ..)| d < dir)..];
+        let pages = &from_dir[..from_dir.partition_point(|&(d, ..)| d == dir)];
         if pages.len() <= SEARCH_WHOLE_DIR {
-            return pages.clone();
+            return pages.iter().map(|&(.., path)| path).collect();
         }
         let reversed: String = name.chars().rev().collect();
         let forward = self

@@ -110,8 +110,7 @@ impl<'a> Targets<'a> {
     fn named_in(&self, text: &str) -> Vec<usize> {
         let mut named: Vec<usize> = text::words(text)
             .flat_map(|word| {
-                // `words` yields slices of `text`: the word's byte offset in it.
-                let at = word.as_ptr() as usize - text.as_ptr() as usize;
+                let at = offset(text, word);
                 let sources = self.by_first_word.get(word).into_iter().flatten();
                 sources.map(move |&source| (at, source))
             })
@@ -133,7 +132,7 @@ impl<'a> Targets<'a> {
 fn named_at(text: &str, at: usize, name: &str) -> bool {
     let lead = text::words(name)
         .next()
-        .map_or(0, |first| first.as_ptr() as usize - name.as_ptr() as usize);
+        .map_or(0, |first| offset(name, first));
     let Some(start) = at.checked_sub(lead) else {
         return false;
     };
@@ -146,6 +145,11 @@ fn named_at(text: &str, at: usize, name: &str) -> bool {
             .chars()
             .next()
             .is_some_and(char::is_alphanumeric)
+}
+
+/// The byte offset of `part`, a slice of `whole` (as `text::words` yields), in `whole`.
+fn offset(whole: &str, part: &str) -> usize {
+    part.as_ptr() as usize - whole.as_ptr() as usize
 }
 
 /// Checks the links of `page`.
