@@ -278,11 +278,19 @@ impl SourceMap {
     }
 }
 
-/// Sorts diagnostics by file path, position and code, the order they are printed in,
-/// and drops exact repeats.
+/// Sorts diagnostics in the order they are printed — the problems that stopped a file from
+/// loading (the real errors) first, then by file path, position and code — and drops
+/// exact repeats.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
     diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| (sources.get(d.span.file).path(), d.span.range.start, d.code);
+        let key = |d: &Diagnostic| {
+            (
+                !d.code.is_structural(),
+                sources.get(d.span.file).path(),
+                d.span.range.start,
+                d.code,
+            )
+        };
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
     });
     diagnostics.dedup();
@@ -320,20 +328,51 @@ pub struct Counts {
     pub errors: usize,
     /// Findings at warning level.
     pub warnings: usize,
+    /// The files they point at.
+    pub files: usize,
 }
 
 impl Counts {
-    /// Counts `diagnostics` by severity.
+    /// Counts `diagnostics` by severity and by file.
     #[must_use]
     pub fn of(diagnostics: &[Diagnostic]) -> Self {
         let errors = diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
+        let files: std::collections::HashSet<FileId> =
+            diagnostics.iter().map(|d| d.span.file).collect();
         Self {
             errors,
             warnings: diagnostics.len() - errors,
+            files: files.len(),
         }
+    }
+
+    /// The counts as a sentence: "no problems", "3 errors in 1 file", "1 error and 2
+    /// warnings in 2 files".
+    #[must_use]
+    pub fn sentence(self) -> String {
+        let plural = |n: usize, word: &str| {
+            if n == 1 {
+                format!("1 {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        let findings = match (self.errors, self.warnings) {
+            (0, 0) => return "no problems".to_owned(),
+            (errors, 0) => plural(errors, "error"),
+            (0, warnings) => plural(warnings, "warning"),
+            (errors, warnings) => {
+                format!(
+                    "{} and {}",
+                    plural(errors, "error"),
+                    plural(warnings, "warning")
+                )
+            }
+        };
+        format!("{findings} in {}", plural(self.files, "file"))
     }
 }
 

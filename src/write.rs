@@ -1,7 +1,12 @@
 //! Atomic output: the whole build directory is written beside itself in a temporary
 //! directory, then swapped in with one `rename` (`RENAME_EXCHANGE` on Linux). A failed
-//! build leaves the previous output untouched; nothing outside the build directory and
-//! the temporary directory privdoc created is ever removed.
+//! build leaves the previous output untouched.
+//!
+//! Only privdoc's own output is ever removed. Every build directory carries a marker file
+//! ([`MARKER`]); a directory that is not empty and has no marker is refused, never
+//! replaced. Removal never follows a symbolic link (a link inside the output is unlinked,
+//! its target untouched), and the marker goes last, so a build killed halfway leaves a
+//! staging directory the next build recognises as its own and removes.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -11,19 +16,45 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
-/// Replaces `build_dir` with exactly `files` (paths relative to it, `/`-separated).
-pub fn replace_dir(build_dir: &Path, files: &[(String, &[u8])]) -> Result<()> {
+/// The file that marks a directory as privdoc's output, at its top.
+pub const MARKER: &str = ".privdoc-output";
+const MARKER_TEXT: &str =
+    "This directory is privdoc's build output. Every build replaces it as a whole.\n";
+/// Staging directories are made beside the build directory with this prefix.
+const STAGING_PREFIX: &str = ".privdoc-build-";
+
+/// What a successful write could not tidy up: the new output is in place either way.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Why the previous output (now in a staging directory) could not be removed; the next
+    /// build tries again.
+    pub leftover: Option<String>,
+}
+
+/// Replaces `build_dir` (resolved, see `config`) with exactly `files` (paths relative to
+/// it, `/`-separated). Refuses a directory that is not empty and was not written by privdoc.
+pub fn replace_dir(build_dir: &Path, files: &[(String, &[u8])]) -> Result<Written> {
     let parent = match build_dir.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent)
         .with_context(|| format!("failed to create `{}`", parent.display()))?;
-    if build_dir.exists() && !build_dir.is_dir() {
-        bail!("`{}` exists and is not a directory", build_dir.display());
+    let existing = fs::symlink_metadata(build_dir).ok();
+    if let Some(meta) = &existing {
+        if !meta.is_dir() {
+            bail!("`{}` exists and is not a directory", build_dir.display());
+        }
+        if !is_ours(build_dir)? {
+            bail!(
+                "`{}` is not empty and privdoc did not write it (it has no `{MARKER}`); a build replaces its build directory as a whole, so privdoc will not touch it: move its files elsewhere or choose another build directory",
+                build_dir.display()
+            );
+        }
     }
+    remove_stale_staging(&parent);
     let staging = tempfile::Builder::new()
-        .prefix(".privdoc-build-")
+        .prefix(STAGING_PREFIX)
         .tempdir_in(&parent)
         .with_context(|| {
             format!(
@@ -31,6 +62,9 @@ pub fn replace_dir(build_dir: &Path, files: &[(String, &[u8])]) -> Result<()> {
                 parent.display()
             )
         })?;
+    // The marker first: a build killed from here on leaves a directory the next one removes.
+    fs::write(staging.path().join(MARKER), MARKER_TEXT)
+        .with_context(|| format!("failed to write `{}`", staging.path().display()))?;
     let dirs: BTreeSet<&Path> = files
         .iter()
         .filter_map(|(relative, _)| Path::new(relative).parent())
@@ -48,56 +82,105 @@ pub fn replace_dir(build_dir: &Path, files: &[(String, &[u8])]) -> Result<()> {
     files.par_iter().try_for_each(|(relative, bytes)| {
         let path = staging.path().join(relative);
         let previous = build_dir.join(relative);
-        if unchanged(&previous, bytes) && fs::hard_link(&previous, &path).is_ok() {
+        if existing.is_some()
+            && unchanged(&previous, bytes)
+            && fs::hard_link(&previous, &path).is_ok()
+        {
             return Ok(());
         }
         fs::write(&path, bytes).with_context(|| format!("failed to write `{}`", path.display()))
     })?;
     make_readable(staging.path())?;
-    if build_dir.exists() {
-        swap(staging.path(), build_dir)?;
-        // `staging` now holds the previous output.
-        remove_dir_parallel(&staging.keep())?;
-    } else {
+    if existing.is_none() {
         let staged = staging.keep();
         fs::rename(&staged, build_dir)
             .with_context(|| format!("failed to move the build into `{}`", build_dir.display()))?;
+        return Ok(Written::default());
     }
-    Ok(())
+    swap(staging.path(), build_dir)?;
+    // The new output is in place; `staging` now holds the previous one. Failing to remove
+    // it is not failing the build.
+    let previous = staging.keep();
+    let leftover = remove_output(&previous).err().map(|error| {
+        format!(
+            "could not remove the previous output, left in `{}`: {error:#}",
+            previous.display()
+        )
+    });
+    Ok(Written { leftover })
 }
 
-/// Whether `path` is a regular file holding exactly `bytes`.
+/// Whether `dir` (a directory, not followed if a link) is empty or marked as privdoc's.
+fn is_ours(dir: &Path) -> Result<bool> {
+    if fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|meta| meta.is_file()) {
+        return Ok(true);
+    }
+    let mut entries =
+        fs::read_dir(dir).with_context(|| format!("failed to read `{}`", dir.display()))?;
+    Ok(entries.next().is_none())
+}
+
+/// Removes what killed builds left beside the build directory: staging directories that
+/// carry the marker, or are empty (a removal that got as far as the marker).
+fn remove_stale_staging(parent: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let is_staging = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|name| name.starts_with(STAGING_PREFIX));
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_staging && is_dir && is_ours(&entry.path()).unwrap_or(false) {
+            // Best effort: what cannot be removed now is tried again next time.
+            let _ = remove_output(&entry.path());
+        }
+    }
+}
+
+/// Unchanged files are linked into the new build: the previous one is only read here.
 fn unchanged(path: &Path, bytes: &[u8]) -> bool {
     let same_size = fs::symlink_metadata(path)
         .is_ok_and(|meta| meta.is_file() && meta.len() == bytes.len() as u64);
     same_size && fs::read(path).is_ok_and(|on_disk| on_disk == bytes)
 }
 
-/// Removes `dir` (privdoc's own staging directory) and everything in it, the files of
-/// different directories in parallel.
-fn remove_dir_parallel(dir: &Path) -> Result<()> {
+/// Removes `dir`, a build output privdoc wrote, and everything in it: the files of
+/// different directories in parallel, never following a link, the marker last.
+fn remove_output(dir: &Path) -> Result<()> {
     let mut files: Vec<PathBuf> = Vec::new();
     let mut dirs: Vec<PathBuf> = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).contents_first(true) {
+    let marker = dir.join(MARKER);
+    let walk = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .follow_root_links(false)
+        .contents_first(true);
+    for entry in walk {
         let entry = entry.with_context(|| format!("failed to read `{}`", dir.display()))?;
         if entry.file_type().is_dir() {
             dirs.push(entry.into_path());
-        } else {
+        } else if entry.path() != marker {
             files.push(entry.into_path());
         }
     }
     files
         .par_iter()
         .try_for_each(fs::remove_file)
-        .with_context(|| {
-            format!(
-                "failed to remove the previous output in `{}`",
-                dir.display()
-            )
-        })?;
-    // Children come before their parents (`contents_first`).
+        .with_context(|| format!("failed to remove files in `{}`", dir.display()))?;
+    // Children come before their parents (`contents_first`); the root is last.
+    let root = dirs.pop();
     for dir in &dirs {
         fs::remove_dir(dir).with_context(|| format!("failed to remove `{}`", dir.display()))?;
+    }
+    match fs::remove_file(&marker) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => {
+            return Err(error).with_context(|| format!("failed to remove `{}`", marker.display()));
+        }
+        _ => {}
+    }
+    if let Some(root) = root {
+        fs::remove_dir(&root).with_context(|| format!("failed to remove `{}`", root.display()))?;
     }
     Ok(())
 }
@@ -182,6 +265,9 @@ pub fn compare_dir(build_dir: &Path, files: &[(String, &[u8])]) -> Result<Drift>
                     .path()
                     .strip_prefix(build_dir)
                     .expect("the walk stays inside its root");
+                if relative == Path::new(MARKER) {
+                    continue;
+                }
                 let parts: Vec<_> = relative.iter().map(|p| p.to_string_lossy()).collect();
                 on_disk.insert(parts.join("/"));
             }
@@ -304,5 +390,58 @@ mod tests {
         fs::write(&book, "not a dir").unwrap();
         assert!(replace_dir(&book, &[]).is_err());
         assert_eq!(fs::read(&book).unwrap(), b"not a dir");
+    }
+
+    #[test]
+    fn refuses_a_folder_it_did_not_write_and_removes_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let book = root.path().join("book");
+        fs::create_dir(&book).unwrap();
+        fs::write(book.join("notes.txt"), "mine").unwrap();
+        let error = replace_dir(&book, &[("a.md".into(), b"x")]).unwrap_err();
+        assert!(
+            error.to_string().contains("privdoc did not write it"),
+            "{error}"
+        );
+        assert_eq!(fs::read(book.join("notes.txt")).unwrap(), b"mine");
+        assert!(!book.join("a.md").exists());
+        // An empty folder is fine, and then carries the marker.
+        fs::remove_file(book.join("notes.txt")).unwrap();
+        replace_dir(&book, &[("a.md".into(), b"x")]).unwrap();
+        assert!(book.join(MARKER).is_file());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn removing_the_previous_output_never_follows_a_link() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = root.path().join("outside");
+        fs::create_dir(&outside).unwrap();
+        fs::write(outside.join("keep.txt"), "keep").unwrap();
+        let book = root.path().join("book");
+        replace_dir(&book, &[("a.md".into(), b"x")]).unwrap();
+        std::os::unix::fs::symlink(&outside, book.join("linked-dir")).unwrap();
+        std::os::unix::fs::symlink(outside.join("keep.txt"), book.join("linked-file")).unwrap();
+        replace_dir(&book, &[("b.md".into(), b"y")]).unwrap();
+        assert_eq!(fs::read(outside.join("keep.txt")).unwrap(), b"keep");
+        assert!(!book.join("linked-dir").exists());
+    }
+
+    #[test]
+    fn stale_staging_of_a_killed_build_is_removed_and_other_folders_are_not() {
+        let root = tempfile::tempdir().unwrap();
+        let stale = root.path().join(".privdoc-build-AbCdEf");
+        fs::create_dir_all(stale.join("html")).unwrap();
+        fs::write(stale.join(MARKER), MARKER_TEXT).unwrap();
+        fs::write(stale.join("html/index.html"), "old").unwrap();
+        let emptied = root.path().join(".privdoc-build-XyZ123");
+        fs::create_dir(&emptied).unwrap();
+        let foreign = root.path().join(".privdoc-build-notes");
+        fs::create_dir(&foreign).unwrap();
+        fs::write(foreign.join("mine.txt"), "mine").unwrap();
+        replace_dir(&root.path().join("book"), &[("a.md".into(), b"x")]).unwrap();
+        assert!(!stale.exists());
+        assert!(!emptied.exists());
+        assert_eq!(fs::read(foreign.join("mine.txt")).unwrap(), b"mine");
     }
 }

@@ -173,16 +173,64 @@ pub struct Outcome {
     pub summary: Option<check::Summary>,
 }
 
-/// The pipeline failed before producing a site: a configuration problem (exit 2).
+/// The pipeline could not run (exit 2): no such project, or a configuration problem.
 pub struct Unusable {
     /// Files read so far.
     pub sources: SourceMap,
-    /// Why.
+    /// The configuration's problems, located.
     pub diagnostics: Vec<Diagnostic>,
+    /// Why the run stopped, in one sentence.
+    pub reason: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+impl Unusable {
+    fn new(reason: String, hint: Option<&str>) -> Self {
+        Self {
+            sources: SourceMap::default(),
+            diagnostics: Vec::new(),
+            reason,
+            hint: hint.map(str::to_owned),
+        }
+    }
+}
+
+/// What a command needs of the directory it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// A privdoc project, with its `book.toml` (`build`, `serve`, `diff`).
+    Project,
+    /// Any Markdown tree, with or without `book.toml`, as long as it has something to
+    /// check (`check`).
+    Tree,
 }
 
 /// Loads, renders and checks the project in `dir`. Writes nothing.
-pub fn process(dir: &Path, overrides: &Overrides, ui: Ui) -> Result<Outcome, Box<Unusable>> {
+pub fn process(
+    dir: &Path,
+    overrides: &Overrides,
+    needs: Needs,
+    ui: Ui,
+) -> Result<Outcome, Box<Unusable>> {
+    let shown = dir.display();
+    if !dir.is_dir() {
+        let reason = if dir.exists() {
+            format!("`{shown}` is not a directory")
+        } else {
+            format!("`{shown}` does not exist")
+        };
+        return Err(Box::new(Unusable::new(reason, None)));
+    }
+    let has_book = dir.join(crate::config::BOOK_TOML).is_file();
+    if needs == Needs::Project && !has_book {
+        return Err(Box::new(Unusable::new(
+            format!("`{shown}` has no `book.toml`, so it is not a privdoc project"),
+            Some(
+                "`privdoc init DIR` starts a project; `privdoc check DIR` checks any Markdown tree",
+            ),
+        )));
+    }
     let mut sources = SourceMap::default();
     let config = match Config::load(dir, overrides, &mut sources) {
         Ok(config) => config,
@@ -190,12 +238,20 @@ pub fn process(dir: &Path, overrides: &Overrides, ui: Ui) -> Result<Outcome, Box
             return Err(Box::new(Unusable {
                 sources,
                 diagnostics,
+                reason: "could not run: the configuration is invalid".to_owned(),
+                hint: None,
             }));
         }
     };
     let progress = Progress::start(ui.quiet);
     progress.stage("loading");
     let loaded = ui.stage("load", || load::load(&config, &mut sources));
+    if !has_book && loaded.model.is_empty() && loaded.diagnostics.is_empty() {
+        return Err(Box::new(Unusable::new(
+            format!("`{shown}` has no `book.toml` and no Markdown pages: nothing to check"),
+            None,
+        )));
+    }
     let (templates, mut diagnostics) = Templates::new(&loaded.templates, &mut sources);
     diagnostics.extend(loaded.diagnostics);
     progress.stage("rendering");
@@ -233,7 +289,7 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
         dest_dir: args.dest_dir.clone(),
         allow_external_build_dir: args.allow_external_build_dir,
     };
-    let outcome = match process(&args.dir, &overrides, ui) {
+    let outcome = match process(&args.dir, &overrides, Needs::Project, ui) {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
@@ -257,9 +313,16 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
         .map(|(path, bytes)| (path.clone(), bytes.as_ref()))
         .collect();
     let build_dir = outcome.config.build_path();
-    if let Err(error) = ui.stage("write", || write::replace_dir(&build_dir, &files)) {
-        eprintln!("error: {error:#}");
-        return Exit::Failure;
+    match ui.stage("write", || write::replace_dir(build_dir, &files)) {
+        Ok(written) => {
+            if let Some(leftover) = written.leftover {
+                eprintln!("warning: {leftover}; the next build removes it");
+            }
+        }
+        Err(error) => {
+            eprintln!("error: {error:#}; nothing was written");
+            return Exit::Failure;
+        }
     }
     ui.status(&format!(
         "wrote {} to `{}`: {}",
@@ -271,15 +334,18 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
 }
 
 fn check_command(args: &CheckArgs, ui: Ui) -> Exit {
-    let outcome = match process(&args.dir, &Overrides::default(), ui) {
+    let outcome = match process(&args.dir, &Overrides::default(), Needs::Tree, ui) {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
     let counts = report(&outcome, args.format, ui);
-    ui.status(&format!(
-        "checked {}",
-        summary(counts, outcome.summary.as_ref())
-    ));
+    ui.status(&match &outcome.summary {
+        Some(covered) => format!("checked {}", summary(counts, Some(covered))),
+        None => format!(
+            "{}; the checks run once every file loads",
+            counts.sentence()
+        ),
+    });
     if args.frozen {
         match review::frozen(&outcome) {
             Ok(true) => {}
@@ -338,13 +404,18 @@ fn fails(counts: Counts, deny_warnings: bool) -> bool {
 }
 
 fn report_unusable(unusable: &Unusable, format: Format) -> Exit {
-    print(
-        &unusable.diagnostics,
-        &unusable.sources,
-        &diag::Summary::default(),
-        format,
-    );
-    eprintln!("error: could not run: the configuration is invalid");
+    if !unusable.diagnostics.is_empty() {
+        print(
+            &unusable.diagnostics,
+            &unusable.sources,
+            &diag::Summary::default(),
+            format,
+        );
+    }
+    eprintln!("error: {}", unusable.reason);
+    if let Some(hint) = &unusable.hint {
+        eprintln!("hint: {hint}");
+    }
     Exit::Failure
 }
 
@@ -376,25 +447,17 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// "11 pages, 52 links (38 not checked offline): 1 error, 2 warnings".
+/// "11 pages, 52 links (38 not checked offline): 1 error and 2 warnings in 2 files"; only
+/// the findings when the checks did not run ("3 errors in 1 file").
 fn summary(counts: Counts, covered: Option<&diag::Summary>) -> String {
-    let findings = match (counts.errors, counts.warnings) {
-        (0, 0) => "no problems".to_owned(),
-        (errors, 0) => plural(errors, "error"),
-        (0, warnings) => plural(warnings, "warning"),
-        (errors, warnings) => format!(
-            "{}, {}",
-            plural(errors, "error"),
-            plural(warnings, "warning")
-        ),
-    };
     match covered {
         Some(covered) => format!(
-            "{}, {} ({} not checked offline): {findings}",
+            "{}, {} ({} not checked offline): {}",
             plural(covered.pages, "page"),
             plural(covered.links_checked + covered.links_unchecked, "link"),
-            covered.links_unchecked
+            covered.links_unchecked,
+            counts.sentence()
         ),
-        None => findings,
+        None => counts.sentence(),
     }
 }

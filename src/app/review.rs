@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{Exit, Outcome, Ui, output_files, print, process, report_unusable};
+use super::{Exit, Needs, Outcome, Ui, output_files, print, process, report_unusable};
 use crate::cli::{DiffArgs, FailOn};
 use crate::config::Overrides;
 use crate::diag::{self, Counts, Format};
@@ -32,7 +32,7 @@ pub(super) fn diff_command(args: &DiffArgs, ui: Ui) -> Exit {
     };
     let mut versions = Vec::new();
     for dir in [&old_dir, &new_dir] {
-        match process(dir, &Overrides::default(), ui) {
+        match process(dir, &Overrides::default(), Needs::Project, ui) {
             Ok(outcome) if Counts::of(&outcome.diagnostics).errors == 0 => versions.push(outcome),
             Ok(outcome) => {
                 let which = if *dir == old_dir && args.base.is_some() {
@@ -79,7 +79,7 @@ pub(super) fn frozen(outcome: &Outcome) -> anyhow::Result<bool> {
         .iter()
         .map(|(path, bytes)| (path.clone(), bytes.as_ref()))
         .collect();
-    let drift = write::compare_dir(&outcome.config.build_path(), &files)?;
+    let drift = write::compare_dir(outcome.config.build_path(), &files)?;
     if drift.is_fresh() {
         return Ok(true);
     }

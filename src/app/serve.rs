@@ -23,7 +23,7 @@ use axum::routing::get;
 use notify::RecursiveMode;
 use tokio::sync::broadcast;
 
-use super::{Ui, output_files, process};
+use super::{Needs, Ui, output_files, process};
 use crate::config::{BOOK_TOML, Overrides};
 use crate::diag::{self, Counts, Format};
 
@@ -158,26 +158,27 @@ struct Inputs {
 /// served at all (its `book.toml` is unreadable at the first build).
 fn rebuild(dir: &Path, shared: &Shared, ui: Ui) -> Result<Inputs> {
     let start = Instant::now();
-    let outcome = match process(dir, &Overrides::default(), ui) {
+    let outcome = match process(dir, &Overrides::default(), Needs::Project, ui) {
         Ok(outcome) => outcome,
         Err(unusable) => {
-            let text = diag::render(
+            let mut text = diag::render(
                 Format::Human,
                 &unusable.diagnostics,
                 &unusable.sources,
                 &diag::Summary::default(),
                 false,
             );
+            text = format!("{text}error: {}\n", unusable.reason);
             eprint!("{text}");
             record_error(shared, text);
-            anyhow::bail!("`{BOOK_TOML}` is invalid");
+            match &unusable.hint {
+                Some(hint) => anyhow::bail!("{}\nhint: {hint}", unusable.reason),
+                None => anyhow::bail!("{}", unusable.reason),
+            }
         }
     };
     let config = &outcome.config;
-    let build_dir = config
-        .build_path()
-        .canonicalize()
-        .unwrap_or_else(|_| config.build_path());
+    let build_dir = config.build_path().to_path_buf();
     let mut watch = vec![(dir.join(BOOK_TOML), RecursiveMode::NonRecursive)];
     for input in [config.src_dir(), dir.join("templates")] {
         if input.is_dir() {

@@ -8,6 +8,7 @@ mod resolve;
 mod service;
 mod walk;
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -20,7 +21,7 @@ use crate::de::parse_toml;
 use toml::Spanned;
 
 use crate::diag::{CheckCode, Code, Diagnostic, FileId, SourceMap, Span};
-use crate::model::{Model, Origin, Prose};
+use crate::model::{Model, Origin, Prose, Unloaded};
 
 /// A template file of the project, overriding a built-in one by name.
 #[derive(Debug, Clone)]
@@ -59,7 +60,7 @@ enum Kind {
 pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
     let mut diagnostics = Vec::new();
     let root = &config.root;
-    let skip = [config.build_path(), root.join("templates")];
+    let skip = [config.build_path().to_path_buf(), root.join("templates")];
     let content = walk::files(root, &config.src, &skip, &mut diagnostics, sources);
     let templates = walk::files(root, Path::new("templates"), &[], &mut diagnostics, sources);
     // Classified before reading: only declarations and pages are read; other files are
@@ -79,6 +80,13 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
         }
     }
     let files = read_all(root, to_read, sources, &mut diagnostics);
+    let mut unloaded = Unloaded::default();
+    let read: HashSet<&str> = files.iter().map(|(path, _, _)| path.as_str()).collect();
+    for (path, kind) in &kinds {
+        if !read.contains(path.as_str()) {
+            unloaded.add(kind);
+        }
+    }
     let templates = read_all(root, templates, sources, &mut diagnostics)
         .into_iter()
         .filter_map(|(relative, file, text)| {
@@ -90,12 +98,24 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
         .into_iter()
         .filter_map(|(path, file, text)| Some((kinds.remove(&path)?, file, text)))
         .collect();
-    let mut model = resolve::model(&classified, sources, &mut diagnostics);
+    let mut model = resolve::model(&classified, sources, &mut unloaded, &mut diagnostics);
     model.assets = assets;
+    model.unloaded = unloaded;
     Loaded {
         model,
         templates,
         diagnostics,
+    }
+}
+
+impl Unloaded {
+    fn add(&mut self, kind: &Kind) {
+        match kind {
+            Kind::Service(id) => self.services.insert(id.clone()),
+            Kind::Source(id) => self.sources.insert(id.clone()),
+            Kind::Snippet(path) => self.snippets.insert(path.clone()),
+            Kind::Locations | Kind::Page(_) | Kind::Asset(_) => false,
+        };
     }
 }
 

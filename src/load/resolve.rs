@@ -11,7 +11,7 @@ use super::service::Context;
 use super::{Kind, declaration, front_matter, parse, prose, raw};
 use crate::diag::{Diagnostic, FileId, SourceMap, Span};
 use crate::markdown::slug;
-use crate::model::{Model, Page, Regions, ServiceId, Snippet, Source, SourceId, country};
+use crate::model::{Model, Page, Regions, ServiceId, Snippet, Source, SourceId, Unloaded, country};
 
 type Files = Vec<(Kind, FileId, Arc<str>)>;
 
@@ -19,6 +19,7 @@ type Files = Vec<(Kind, FileId, Arc<str>)>;
 pub(super) fn model(
     files: &Files,
     sources: &SourceMap,
+    unloaded: &mut Unloaded,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Model {
     let mut model = Model::default();
@@ -34,10 +35,12 @@ pub(super) fn model(
             }
             Kind::Source(id) => {
                 if let Some(id) = valid_id(id, *file, diagnostics) {
-                    let raw = parse::<raw::Source>(*file, text, diagnostics);
-                    model
-                        .sources
-                        .extend(raw.map(|raw| source(SourceId(id), *file, text, raw)));
+                    match parse::<raw::Source>(*file, text, diagnostics) {
+                        Some(raw) => model.sources.push(source(SourceId(id), *file, text, raw)),
+                        None => {
+                            unloaded.sources.insert(id);
+                        }
+                    }
                 }
             }
             // Services and pages are resolved in parallel below; locations came first.
@@ -66,23 +69,26 @@ pub(super) fn model(
         })
         .map(|(id, file, text)| {
             let mut found = Vec::new();
-            let id = valid_id(id, file, &mut found);
+            let valid = valid_id(id, file, &mut found);
             let raw = parse::<raw::Service>(file, text, &mut found);
-            let service = id.zip(raw).map(|(id, raw)| {
+            let failed = raw.is_none().then(|| id.clone());
+            let service = valid.zip(raw).map(|(id, raw)| {
                 let mut context = Context {
                     file,
                     text,
                     source_ids: &source_ids,
+                    unloaded_sources: &unloaded.sources,
                     regions: &regions,
                     found: &mut found,
                 };
                 context.service(ServiceId(id), raw)
             });
-            (service, found)
+            (service, failed, found)
         })
         .collect();
-    for (service, found) in services {
+    for (service, failed, found) in services {
         model.services.extend(service);
+        unloaded.services.extend(failed);
         diagnostics.extend(found);
     }
     model.services.sort_by(|a, b| a.id.cmp(&b.id));

@@ -19,6 +19,8 @@ pub(super) struct Context<'a> {
     pub(super) file: FileId,
     pub(super) text: &'a str,
     pub(super) source_ids: &'a BTreeSet<&'a str>,
+    /// Sources whose file failed to load: naming one is not an error of this file.
+    pub(super) unloaded_sources: &'a BTreeSet<String>,
     pub(super) regions: &'a Regions,
     pub(super) found: &'a mut Vec<Diagnostic>,
 }
@@ -128,6 +130,9 @@ impl Context<'_> {
         let id = value.get_ref();
         if self.source_ids.contains(id.as_str()) {
             return Some(SourceId(id.clone()));
+        }
+        if self.unloaded_sources.contains(id) {
+            return None;
         }
         let hint = match did_you_mean(id, self.source_ids.iter().copied()) {
             Some(close) => format!("did you mean `{close}`?"),

@@ -61,9 +61,29 @@ pub struct Model {
     /// Every other file of the content directory (images, downloads), by path relative to
     /// it: what links may point at besides pages.
     pub assets: Vec<String>,
+    /// Files that exist but could not be read or parsed (and were reported).
+    pub unloaded: Unloaded,
+}
+
+/// Declarations and snippets whose file exists but failed to load. A reference to one of
+/// them is not "unknown": the file's own error says what is wrong, and is the one to fix.
+#[derive(Debug, Default)]
+pub struct Unloaded {
+    /// Service ids.
+    pub services: std::collections::BTreeSet<String>,
+    /// Source ids.
+    pub sources: std::collections::BTreeSet<String>,
+    /// Snippet paths (`snippets/name.md`).
+    pub snippets: std::collections::BTreeSet<String>,
 }
 
 impl Model {
+    /// Whether the project declares nothing and has no page: nothing to build or check.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.services.is_empty() && self.sources.is_empty() && self.pages.is_empty()
+    }
+
     /// The source with `id`.
     #[must_use]
     pub fn source(&self, id: &SourceId) -> Option<&Source> {

@@ -89,6 +89,9 @@ impl Resolver<'_> {
         found: &mut Vec<Diagnostic>,
     ) -> String {
         let Some(snippet) = self.model.snippets.get(path) else {
+            if self.model.unloaded.snippets.contains(path) {
+                return String::new(); // its own error is reported
+            }
             let hint = match did_you_mean(path, self.model.snippets.keys().map(String::as_str)) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!("create `{path}` in the content directory"),
@@ -216,6 +219,11 @@ impl Resolver<'_> {
                 ));
             }
         };
+        let unloaded = match kind {
+            "sources" => &self.model.unloaded.sources,
+            _ => &self.model.unloaded.services,
+        };
+        let name = name.or_else(|| unloaded.contains(id).then(|| id.to_owned()));
         let Some(name) = name else {
             let ids: Vec<&str> = match kind {
                 "sources" => self.model.sources.iter().map(|s| s.id.as_str()).collect(),

@@ -12,6 +12,7 @@ mod checks;
 mod diagnostics;
 mod diff;
 mod golden;
+mod safety;
 mod serve;
 mod site;
 mod support;

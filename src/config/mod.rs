@@ -2,9 +2,11 @@
 //! settings live under `[preprocessor.privdoc]`. Precedence is spelled out once, in
 //! [`Config::resolve`]: command line, then file, then default.
 
+mod build_dir;
+
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -32,8 +34,11 @@ pub struct Config {
     pub root: PathBuf,
     /// The content directory, relative to `root`.
     pub src: PathBuf,
-    /// The build directory, relative to `root` (or absolute when allowed).
+    /// The build directory as written (relative to `root`, or absolute when allowed), for
+    /// messages.
     pub build_dir: PathBuf,
+    /// The build directory resolved once, symlinks followed: where a build writes.
+    build_path: PathBuf,
     /// The book title.
     pub title: Option<String>,
     /// The book authors.
@@ -103,7 +108,8 @@ struct RawBookTable {
     /// The language of the pages, for `<html lang>` (default `en`).
     language: Option<String>,
     /// The content directory (default `.`; the example uses `content`).
-    src: Option<PathBuf>,
+    #[schemars(with = "Option<PathBuf>")]
+    src: Option<toml::Spanned<PathBuf>>,
     /// mdBook's; privdoc does not use it.
     multilingual: Option<bool>,
     /// mdBook's; privdoc does not use it.
@@ -278,42 +284,75 @@ impl Config {
                 )]);
             }
         };
-        // A bad `--dest-dir` is reported against the command line, shown as a pseudo-file.
-        let command_line = overrides.dest_dir.as_ref().map(|dir| {
-            let text = format!("--dest-dir {}", dir.display());
-            sources.add("<command line>".into(), text.into())
-        });
-        Self::resolve(root, raw, file, command_line, overrides)
+        // Where a bad build directory is reported: `--dest-dir` on the command line and the
+        // default shown as pseudo-files, a `build-dir` at its value.
+        let build_dir_at = match (&overrides.dest_dir, file) {
+            (Some(dir), _) => {
+                let text = format!("--dest-dir {}", dir.display());
+                let start = "--dest-dir ".len();
+                let end = text.len();
+                Span::new(
+                    sources.add("<command line>".into(), text.into()),
+                    start..end,
+                )
+            }
+            (None, Some(file)) => Span::new(
+                file,
+                raw.build
+                    .build_dir
+                    .as_ref()
+                    .map_or(0..0, toml::Spanned::span),
+            ),
+            (None, None) => {
+                let text = "build-dir = \"book\"  # the default\n";
+                Span::new(
+                    sources.add("<default settings>".into(), text.into()),
+                    12..18,
+                )
+            }
+        };
+        Self::resolve(root, raw, file, &build_dir_at, overrides)
     }
 
     fn resolve(
         root: &Path,
         raw: RawBook,
         file: Option<FileId>,
-        command_line: Option<FileId>,
+        build_dir_at: &Span,
         overrides: &Overrides,
     ) -> Result<Self, Vec<Diagnostic>> {
         let privdoc = raw.preprocessor.privdoc;
-        let src = raw.book.src.unwrap_or_else(|| PathBuf::from("."));
-        let build_dir_span = raw.build.build_dir.as_ref().map(toml::Spanned::span);
+        let mut errors = Vec::new();
+        let absolute_root = absolute(root);
+        let (src, src_span) = raw.book.src.map_or_else(
+            || (PathBuf::from("."), None),
+            |src| (src.get_ref().clone(), Some(src.span())),
+        );
+        let src_path =
+            build_dir::resolve_existing(&build_dir::normalize(&absolute_root.join(&src)));
+        if let Some(problem) = missing_src(&absolute_root, &src, &src_path)
+            && let Some(file) = file
+        {
+            let span = Span::new(file, src_span.unwrap_or(0..0));
+            errors.push(Diagnostic::error(Code::Config, span, problem.0).with_hint_opt(problem.1));
+        }
         let build_dir = overrides
             .dest_dir
             .clone()
             .or_else(|| raw.build.build_dir.map(toml::Spanned::into_inner))
             .unwrap_or_else(|| PathBuf::from("book"));
-        let mut errors = Vec::new();
-        if let Err(problem) = check_build_dir(&src, &build_dir, overrides.allow_external_build_dir)
-        {
-            let span = match (command_line, file) {
-                (Some(cli), _) => Span::new(
-                    cli,
-                    "--dest-dir ".len().."--dest-dir ".len() + build_dir.as_os_str().len(),
-                ),
-                (None, Some(file)) => Span::new(file, build_dir_span.unwrap_or(0..0)),
-                (None, None) => unreachable!("the default build-dir `book` is always valid"),
-            };
-            errors.push(Diagnostic::error(Code::Config, span, problem));
-        }
+        let inputs = build_dir::Inputs {
+            root: &absolute_root,
+            src: &src_path,
+            templates: &absolute_root.join("templates"),
+        };
+        let build_path =
+            build_dir::resolve(&inputs, &build_dir, overrides.allow_external_build_dir)
+                .unwrap_or_else(|problem| {
+                    let span = build_dir_at.clone();
+                    errors.push(Diagnostic::error(Code::Config, span, problem));
+                    PathBuf::new()
+                });
         let mut outputs = match (privdoc.outputs, file) {
             (Some(outputs), Some(file)) if outputs.get_ref().is_empty() => {
                 let span = Span::new(file, outputs.span());
@@ -336,6 +375,7 @@ impl Config {
             root: root.to_path_buf(),
             src,
             build_dir,
+            build_path,
             title: raw.book.title,
             authors: raw.book.authors,
             language: raw.book.language.unwrap_or_else(|| "en".to_owned()),
@@ -355,10 +395,10 @@ impl Config {
         self.root.join(&self.src)
     }
 
-    /// The build directory as a path to write.
+    /// The build directory as a path to write: resolved once, when the settings were read.
     #[must_use]
-    pub fn build_path(&self) -> PathBuf {
-        self.root.join(&self.build_dir)
+    pub fn build_path(&self) -> &Path {
+        &self.build_path
     }
 
     /// Whether `output` is enabled.
@@ -368,45 +408,38 @@ impl Config {
     }
 }
 
-/// Refuses build directories whose replacement would destroy input: the project root,
-/// the content directory or a parent of it, or (unless allowed) anything outside the project.
-fn check_build_dir(src: &Path, build_dir: &Path, allow_external: bool) -> Result<(), String> {
-    let build = normalize(build_dir);
-    let src = normalize(src);
-    let outside = build_dir.is_absolute() || build.first().is_some_and(|part| part == "..");
-    if outside && !allow_external {
-        return Err(format!(
-            "build-dir `{}` is outside the project; pass `--allow-external-build-dir` to use it",
-            build_dir.display()
-        ));
-    }
-    if build.is_empty() {
-        return Err(
-            "build-dir is the project root: a build would replace the whole project".into(),
-        );
-    }
-    if !outside && src.starts_with(&build) {
-        return Err(format!(
-            "build-dir `{}` contains the content directory: a build would replace the sources",
-            build_dir.display()
-        ));
-    }
-    Ok(())
+/// `path` as an absolute path, resolved where it exists.
+fn absolute(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| {
+        let joined =
+            std::env::current_dir().map_or_else(|_| path.to_path_buf(), |cwd| cwd.join(path));
+        build_dir::normalize(&joined)
+    })
 }
 
-/// `a/./b/../c` → `[a, c]`, without touching the file system (the directory may not exist).
-fn normalize(path: &Path) -> Vec<String> {
-    let mut parts: Vec<String> = Vec::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir if parts.last().is_some_and(|last| last != "..") => {
-                parts.pop();
-            }
-            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
-        }
+/// Why the content directory `src` (resolved to `path`) cannot be read, and a hint.
+fn missing_src(root: &Path, src: &Path, path: &Path) -> Option<(String, Option<String>)> {
+    if path.is_dir() {
+        return None;
     }
-    parts
+    let shown = src.display();
+    if path.exists() {
+        return Some((
+            format!("`src` is `{shown}`, which is a file, not a directory"),
+            None,
+        ));
+    }
+    let folders: Vec<String> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    let hint = crate::diag::did_you_mean(&shown.to_string(), folders.iter().map(String::as_str))
+        .map(|close| format!("did you mean `{close}`?"));
+    Some((format!("`src` is `{shown}`, which does not exist"), hint))
 }
 
 #[cfg(test)]
@@ -414,16 +447,13 @@ mod tests {
     use super::*;
 
     fn load(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let project = tempfile::tempdir().unwrap();
+        std::fs::create_dir(project.path().join("content")).unwrap();
         let mut sources = SourceMap::default();
         let file = sources.add(BOOK_TOML.into(), text.into());
         let raw = parse_toml::<RawBook>(file, text).map_err(|d| vec![d])?;
-        Config::resolve(
-            Path::new("/p"),
-            raw,
-            Some(file),
-            None,
-            &Overrides::default(),
-        )
+        let at = Span::new(file, 0..0);
+        Config::resolve(project.path(), raw, Some(file), &at, &Overrides::default())
     }
 
     #[test]
@@ -467,13 +497,38 @@ mod tests {
 
     #[test]
     fn refuses_build_dirs_that_would_destroy_input() {
-        assert!(check_build_dir(Path::new("content"), Path::new("."), false).is_err());
-        assert!(check_build_dir(Path::new("content"), Path::new("content"), false).is_err());
-        assert!(check_build_dir(Path::new("content/x"), Path::new("./content/"), false).is_err());
-        assert!(check_build_dir(Path::new("."), Path::new("../out"), false).is_err());
-        assert!(check_build_dir(Path::new("."), Path::new("/tmp/out"), true).is_ok());
-        assert!(check_build_dir(Path::new("content"), Path::new("book"), false).is_ok());
+        for bad in [
+            "\".\"",
+            "\"content\"",
+            "\"content/x\"",
+            "\"../out\"",
+            "\"templates\"",
+            "\".git\"",
+        ] {
+            let errors = load(&format!(
+                "[book]\nsrc = \"content\"\n[build]\nbuild-dir = {bad}\n"
+            ))
+            .unwrap_err();
+            assert_eq!(errors[0].code, Code::Config, "{bad}");
+            assert!(
+                errors[0].message.starts_with("build-dir"),
+                "{bad}: {}",
+                errors[0].message
+            );
+        }
+        assert!(load("[book]\nsrc = \"content\"\n[build]\nbuild-dir = \"book\"\n").is_ok());
         // With `src = "."` every build dir is inside the content; the walk skips it instead.
-        assert!(check_build_dir(Path::new("."), Path::new("book"), false).is_ok());
+        assert!(load("[build]\nbuild-dir = \"book\"\n").is_ok());
+    }
+
+    #[test]
+    fn a_missing_content_directory_is_an_error_at_its_line() {
+        let errors = load("[book]\nsrc = \"contnet\"\n").unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "`src` is `contnet`, which does not exist"
+        );
+        assert_eq!(errors[0].hint.as_deref(), Some("did you mean `content`?"));
+        assert_eq!(errors[0].span.range, 13..22);
     }
 }
