@@ -98,13 +98,14 @@ pub struct CompletionsArgs {
 /// Options of `privdoc diff`.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// Compare the project as it is with the project at this git revision.
+    /// Compare the project as it is (its working tree) with the project at this git
+    /// revision.
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
-    /// With `--base`: the project directory (default `.`). Without: the OLD and NEW project
-    /// directories.
-    #[arg(value_name = "DIR")]
-    pub dirs: Vec<PathBuf>,
+    /// With `--base`: the project directory (default `.`). Without: the OLD and NEW
+    /// versions, each a project directory or a git revision of the project in `.`.
+    #[arg(value_name = "VERSION")]
+    pub versions: Vec<PathBuf>,
     /// How the report is printed.
     #[arg(long, value_enum, default_value_t)]
     pub format: crate::diff::DiffFormat,

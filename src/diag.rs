@@ -254,9 +254,23 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// The project directory relative to the directory privdoc runs in (`docs/`, or empty),
+    /// for reports that CI resolves from there (GitHub annotations, SARIF).
+    base: String,
 }
 
 impl SourceMap {
+    /// Sets where the project is, relative to the current directory (see [`Self::base`]).
+    pub fn set_base(&mut self, base: String) {
+        self.base = base;
+    }
+
+    /// The project directory relative to the current directory: empty, or ending in `/`.
+    #[must_use]
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// Adds a file and returns its id.
     pub fn add(&mut self, path: PathBuf, text: Arc<str>) -> FileId {
         let line_starts = std::iter::once(0)

@@ -232,6 +232,7 @@ pub fn process(
         )));
     }
     let mut sources = SourceMap::default();
+    sources.set_base(relative_to_current_dir(dir));
     let config = match Config::load(dir, overrides, &mut sources) {
         Ok(config) => config,
         Err(diagnostics) => {
@@ -437,6 +438,36 @@ fn print(diagnostics: &[Diagnostic], sources: &SourceMap, summary: &diag::Summar
         let styled = out.current_choice() != anstream::ColorChoice::Never;
         write(&mut out, styled);
     }
+}
+
+/// `dir` relative to the current directory, with `/` separators and a trailing `/` (empty
+/// when it is the current directory): how CI tools name the project's files.
+fn relative_to_current_dir(dir: &Path) -> String {
+    let (Ok(here), Ok(there)) = (
+        std::env::current_dir().and_then(|d| d.canonicalize()),
+        dir.canonicalize(),
+    ) else {
+        return String::new();
+    };
+    let common = here
+        .components()
+        .zip(there.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let up = here.components().count() - common;
+    let parts: Vec<String> = std::iter::repeat_n("..".to_owned(), up)
+        .chain(
+            there
+                .components()
+                .skip(common)
+                .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+        )
+        .collect();
+    parts.iter().fold(String::new(), |mut base, part| {
+        base.push_str(part);
+        base.push('/');
+        base
+    })
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -1,7 +1,8 @@
-//! `declaration` findings that need the whole model: sources no service uses. The
-//! per-file declaration errors (unknown ids, bad periods) are found while resolving.
+//! `declaration` findings that need the whole model: sources no service uses, and two
+//! sources that claim one privacy page. The per-file declaration errors (unknown ids, bad
+//! periods) are found while resolving.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{CheckCode, Code, Diagnostic, Span};
 use crate::model::Model;
@@ -27,4 +28,46 @@ pub(super) fn unused_sources(model: &Model) -> Vec<Diagnostic> {
             .with_hint("list it in a service's `[[sources]]`, or delete the file")
         })
         .collect()
+}
+
+/// Two sources with one `privacy-url`: the model page's copy-pasted "for more information"
+/// link, moved into the declarations. Every service subsection about the second source
+/// would send readers to the first one's privacy page.
+pub(super) fn shared_privacy_urls(model: &Model) -> Vec<Diagnostic> {
+    let mut first: BTreeMap<String, &crate::model::Source> = BTreeMap::new();
+    let mut found = Vec::new();
+    for source in &model.sources {
+        let (Some(url), Some(span)) = (&source.privacy_url, &source.privacy_url_span) else {
+            continue;
+        };
+        let key = url.trim().trim_end_matches('/').to_lowercase();
+        match first.get(&key) {
+            None => {
+                first.insert(key, source);
+            }
+            Some(other) => found.push(
+                Diagnostic::error(
+                    Code::Check(CheckCode::Declaration),
+                    span.clone(),
+                    format!(
+                        "`privacy-url` of `{}` is also the privacy page of `{}`",
+                        source.id, other.id
+                    ),
+                )
+                .with_label("declared twice")
+                .with_note(
+                    other
+                        .privacy_url_span
+                        .clone()
+                        .unwrap_or_else(|| Span::file_start(other.file)),
+                    "first declared here",
+                )
+                .with_hint(format!(
+                    "link {} to its own privacy page (copied from `{}`?)",
+                    source.name, other.id
+                )),
+            ),
+        }
+    }
+    found
 }

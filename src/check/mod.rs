@@ -128,21 +128,23 @@ pub fn run(model: &Model, site: &Site, config: &Config) -> Report {
     report
         .diagnostics
         .extend(near::find(near_sentences, "sentence", pages, &near_blocks).0);
+    report.diagnostics.extend(declarations(model, config));
+    report
+}
+
+/// The checks of the declarations and front matter themselves, not of the pages.
+fn declarations(model: &Model, config: &Config) -> Vec<Diagnostic> {
+    let required = &config.required_front_matter;
+    let mut found = Vec::new();
     for service in &model.services {
-        report.diagnostics.extend(front_matter::service(
-            service,
-            &config.required_front_matter,
-        ));
+        found.extend(front_matter::service(service, required));
     }
     for page in &model.pages {
-        report
-            .diagnostics
-            .extend(front_matter::page(page, &config.required_front_matter));
+        found.extend(front_matter::page(page, required));
     }
-    report
-        .diagnostics
-        .extend(declaration::unused_sources(model));
-    report
+    found.extend(declaration::unused_sources(model));
+    found.extend(declaration::shared_privacy_urls(model));
+    found
 }
 
 /// Applies the project's levels (`[preprocessor.privdoc.checks]`): drops findings of checks

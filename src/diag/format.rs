@@ -150,9 +150,11 @@ fn json_report(diagnostics: &[Diagnostic], sources: &SourceMap, summary: &Summar
     })
 }
 
-/// `::error file=…,line=…,col=…,title=…::message`, escaped as GitHub documents.
+/// `::error file=…,line=…,col=…,title=…::message`, escaped as GitHub documents. The path
+/// is relative to the directory privdoc runs in, as GitHub resolves it from the checkout.
 fn github(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
     let (file, line, column) = position(diagnostic, sources);
+    let file = format!("{}{file}", sources.base());
     let command = match diagnostic.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -212,7 +214,13 @@ fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> Value {
         .collect();
     let rules: Vec<Value> = rule_ids
         .iter()
-        .map(|id| json!({ "id": id, "shortDescription": { "text": rule_description(id) } }))
+        .map(|id| {
+            json!({
+                "id": id,
+                "shortDescription": { "text": rule_description(id) },
+                "help": { "text": format!("privdoc `{id}`: {}", rule_description(id)) },
+            })
+        })
         .collect();
     let results: Vec<Value> = diagnostics
         .iter()
@@ -222,14 +230,20 @@ fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> Value {
             let (end_line, end_column) = file.line_col(diagnostic.span.range.end.max(diagnostic.span.range.start));
             let code = diagnostic.code.as_str();
             let fingerprint = xxhash_rust::xxh3::xxh3_64(format!("{code}\0{}\0{}", file.display_path(), diagnostic.message).as_bytes());
+            // GitHub shows the message, not `properties`: the hint goes in it.
+            let text = match &diagnostic.hint {
+                Some(hint) => format!("{}\nhint: {hint}", diagnostic.message),
+                None => diagnostic.message.clone(),
+            };
+            let uri = format!("{}{}", sources.base(), file.display_path());
             let mut result = json!({
                 "ruleId": code,
                 "ruleIndex": rule_ids.iter().position(|id| *id == code).unwrap_or(0),
                 "level": diagnostic.severity.as_str(),
-                "message": { "text": diagnostic.message },
+                "message": { "text": text },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": file.display_path(), "uriBaseId": "%SRCROOT%" },
+                        "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
                         "region": {
                             "startLine": line,
                             "startColumn": column,
@@ -258,6 +272,16 @@ fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> Value {
                 },
             },
             "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": {
+                "%SRCROOT%": {
+                    "description": { "text": "The directory privdoc ran in (in CI, the checkout): every result's path is relative to it." },
+                },
+                "PROJECTROOT": {
+                    "uri": if sources.base().is_empty() { "./" } else { sources.base() },
+                    "uriBaseId": "%SRCROOT%",
+                    "description": { "text": "The privdoc project (its book.toml)." },
+                },
+            },
             "results": results,
         }],
     })

@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::model::{Material, Model, Period, Prose, RetentionRule, Service, SourceId};
+use super::side::Side;
+use crate::model::{ChangeNotice, Material, Model, Period, RetentionRule, ServiceId};
 
 /// What changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -103,7 +104,9 @@ pub struct ServiceChanges {
     pub changes: Vec<Change>,
 }
 
-/// Every service's changes between `old` and `new`, services in id order.
+/// Every service's changes between `old` and `new`, services in id order. A change is
+/// material when the stricter of the two versions' policies says so — a change cannot
+/// exempt itself — and the notice it needs is the longer of the two.
 #[must_use]
 pub fn compare(old: &Model, new: &Model) -> Vec<ServiceChanges> {
     let ids: BTreeSet<&str> = old
@@ -114,15 +117,10 @@ pub fn compare(old: &Model, new: &Model) -> Vec<ServiceChanges> {
         .collect();
     ids.into_iter()
         .filter_map(|id| {
-            let before = old.services.iter().find(|s| s.id.as_str() == id);
-            let after = new.services.iter().find(|s| s.id.as_str() == id);
+            let before = old.service(&ServiceId(id.to_owned()));
+            let after = new.service(&ServiceId(id.to_owned()));
             let service = after.or(before)?;
-            let material: Vec<Material> = service
-                .change_notice
-                .as_ref()
-                .map_or_else(|| Material::ALL.to_vec(), |notice| notice.material.clone());
-            let mut found = Found::default();
-            found.compare(
+            let (old, new) = (
                 Side {
                     model: old,
                     service: before,
@@ -132,163 +130,44 @@ pub fn compare(old: &Model, new: &Model) -> Vec<ServiceChanges> {
                     service: after,
                 },
             );
+            let mut policy: BTreeSet<Material> = BTreeSet::new();
+            for side in [old, new].into_iter().filter(|side| side.service.is_some()) {
+                policy.extend(side.policy());
+            }
+            let mut found = Found::default();
+            found.compare(old, new);
             let changes: Vec<Change> = found
                 .0
                 .into_iter()
-                .map(|(kind, summary)| Change {
+                .map(|(kind, summary, forced)| Change {
                     kind,
-                    material: kind.category().is_some_and(|c| material.contains(&c)),
+                    material: forced || kind.category().is_some_and(|c| policy.contains(&c)),
                     summary,
                 })
                 .collect();
+            let days = |side: Side<'_>| side.notice().map_or(0, |n| n.days);
             (!changes.is_empty()).then(|| ServiceChanges {
                 id: id.to_owned(),
                 name: service.name.clone(),
-                notice_days: service.change_notice.as_ref().map_or(0, |n| n.days),
+                notice_days: days(old).max(days(new)),
                 changes,
             })
         })
         .collect()
 }
 
-/// A service in one version (absent when it did not exist there).
-#[derive(Clone, Copy)]
-struct Side<'a> {
-    model: &'a Model,
-    service: Option<&'a Service>,
-}
-
-impl<'a> Side<'a> {
-    fn sources(self) -> BTreeSet<&'a SourceId> {
-        self.service
-            .into_iter()
-            .flat_map(|s| &s.sources)
-            .map(|u| &u.source)
-            .collect()
-    }
-
-    fn source_name(self, id: &SourceId) -> String {
-        self.model
-            .source(id)
-            .map_or_else(|| id.to_string(), |s| s.name.clone())
-    }
-
-    fn categories(self) -> BTreeSet<String> {
-        self.sources()
-            .into_iter()
-            .filter_map(|id| self.model.source(id))
-            .flat_map(|s| s.collects.iter().cloned())
-            .collect()
-    }
-
-    fn storage(self) -> String {
-        let Some(storage) = self.service.and_then(|s| s.storage.as_ref()) else {
-            return "not declared".into();
-        };
-        let names: Vec<String> = storage.locations.iter().map(|l| l.name.clone()).collect();
-        let mut text = if storage.follows_residency {
-            format!("based on data residency ({})", names.join(", "))
-        } else {
-            names.join(", ")
-        };
-        if let Some(facility) = &storage.facility {
-            text.push_str(", in ");
-            text.push_str(facility);
-        }
-        text
-    }
-
-    fn staff_locations(self) -> BTreeSet<String> {
-        self.service
-            .into_iter()
-            .flat_map(|s| &s.staff)
-            .flat_map(|g| &g.locations)
-            .map(|l| l.name.clone())
-            .collect()
-    }
-
-    fn rules(self) -> Vec<&'a RetentionRule> {
-        self.service
-            .map(|s| s.retention.iter().collect())
-            .unwrap_or_default()
-    }
-
-    fn notice(self) -> Option<(u32, Vec<String>, Vec<Material>)> {
-        let notice = self.service?.change_notice.as_ref()?;
-        Some((
-            notice.days,
-            notice.channels.clone(),
-            notice.material.clone(),
-        ))
-    }
-
-    /// The service's prose, by what a reviewer calls it.
-    fn prose(self) -> Vec<(String, String)> {
-        let Some(service) = self.service else {
-            return Vec::new();
-        };
-        let text = |p: &Prose| p.text.trim().to_owned();
-        let mut all = vec![("summary".to_owned(), text(&service.summary))];
-        all.extend(
-            service
-                .processing
-                .as_ref()
-                .map(|p| ("processing".to_owned(), text(p))),
-        );
-        all.extend(
-            service
-                .storage
-                .as_ref()
-                .and_then(|s| s.details.as_ref())
-                .map(|p| ("storage details".to_owned(), text(p))),
-        );
-        all.extend(
-            service
-                .change_notice
-                .as_ref()
-                .and_then(|n| n.details.as_ref())
-                .map(|p| ("change-notice details".to_owned(), text(p))),
-        );
-        for entry in &service.sources {
-            all.push((
-                format!("purpose of `{}`", entry.source),
-                text(&entry.purpose),
-            ));
-            all.extend(
-                entry
-                    .details
-                    .as_ref()
-                    .map(|p| (format!("details of `{}`", entry.source), text(p))),
-            );
-            // A source's own declaration shows on this page too: its name and links.
-            if let Some(source) = self.model.source(&entry.source) {
-                let links = format!(
-                    "{} | {} | {:?} | {:?}",
-                    source.name, source.url, source.privacy_url, source.privacy_title
-                );
-                all.push((
-                    format!("name and links of source `{}`", entry.source),
-                    links,
-                ));
-            }
-        }
-        all.extend(service.sections.iter().map(|s| {
-            (
-                format!("section \"{}\"", s.title),
-                format!("{}\n{}", s.title, text(&s.body)),
-            )
-        }));
-        all
-    }
-}
-
-/// Changes as they are found: kind and summary.
+/// Changes as they are found: kind, summary, and whether it is material whatever the
+/// policy (a change that weakens the notice itself).
 #[derive(Default)]
-struct Found(Vec<(Kind, String)>);
+struct Found(Vec<(Kind, String, bool)>);
 
 impl Found {
     fn push(&mut self, kind: Kind, summary: String) {
-        self.0.push((kind, summary));
+        self.0.push((kind, summary, false));
+    }
+
+    fn push_material(&mut self, kind: Kind, summary: String) {
+        self.0.push((kind, summary, true));
     }
 
     fn compare(&mut self, old: Side<'_>, new: Side<'_>) {
@@ -339,21 +218,8 @@ impl Found {
             );
         }
         self.retention(old, new);
-        if old.notice() != new.notice() {
-            let describe = |notice: Option<(u32, Vec<String>, Vec<Material>)>| {
-                notice.map_or_else(
-                    || "none".to_owned(),
-                    |(days, channels, _)| format!("{days} days through {}", channels.join(", ")),
-                )
-            };
-            self.push(
-                Kind::NoticeChanged,
-                format!(
-                    "notice: {} → {}",
-                    describe(old.notice()),
-                    describe(new.notice())
-                ),
-            );
+        if old.service.is_some() && new.service.is_some() {
+            self.notice(old.notice(), new.notice());
         }
         if old.service.map(|s| &s.front_matter) != new.service.map(|s| &s.front_matter)
             && old.service.is_some()
@@ -364,6 +230,8 @@ impl Found {
         self.text(old, new);
     }
 
+    /// Retention rules, matched by data, source and condition; a rule whose only change
+    /// is the wording of its `data` is one change, not a removal and an addition.
     fn retention(&mut self, old: Side<'_>, new: Side<'_>) {
         let key = |rule: &RetentionRule| {
             (
@@ -372,67 +240,178 @@ impl Found {
                 rule.condition.clone(),
             )
         };
-        let describe = |rule: &RetentionRule| match &rule.source {
-            Some(source) => format!("{} from `{source}`", rule.data),
+        let describe = |side: Side<'_>, rule: &RetentionRule| match &rule.source {
+            Some(source) => format!("{} from {}", rule.data, side.source_name(source)),
             None => rule.data.clone(),
         };
-        let (old_rules, new_rules) = (old.rules(), new.rules());
-        for rule in &new_rules {
-            match old_rules.iter().find(|r| key(r) == key(rule)) {
-                None => self.push(
-                    Kind::RetentionChanged,
-                    format!(
-                        "retention rule for {} added: {}",
-                        describe(rule),
-                        rule.period
-                    ),
-                ),
-                Some(before) => {
-                    let (was, now) = (before.period.approx_days(), rule.period.approx_days());
-                    let (was_min, now_min) = (
-                        before.min_period.map(Period::approx_days),
-                        rule.min_period.map(Period::approx_days),
-                    );
-                    if now > was || now_min > was_min {
-                        self.push(
-                            Kind::RetentionLengthened,
-                            format!(
-                                "{} kept longer: {} → {}",
-                                describe(rule),
-                                before.period,
-                                rule.period
-                            ),
-                        );
-                    } else if now < was || now_min < was_min {
-                        self.push(
-                            Kind::RetentionShortened,
-                            format!(
-                                "{} kept for less time: {} → {}",
-                                describe(rule),
-                                before.period,
-                                rule.period
-                            ),
-                        );
-                    }
-                    if (&before.trigger, &before.reason) != (&rule.trigger, &rule.reason) {
-                        self.push(
-                            Kind::RetentionChanged,
-                            format!(
-                                "retention rule for {} now starts or applies differently",
-                                describe(rule)
-                            ),
-                        );
-                    }
-                }
+        let (old_rules, mut new_rules) = (old.rules(), new.rules());
+        let mut removed = Vec::new();
+        let mut pairs = Vec::new();
+        for rule in old_rules {
+            match new_rules.iter().position(|r| key(r) == key(rule)) {
+                Some(at) => pairs.push((rule, new_rules.remove(at))),
+                None => removed.push(rule),
             }
         }
-        for rule in old_rules
-            .iter()
-            .filter(|r| !new_rules.iter().any(|n| key(n) == key(r)))
-        {
+        // What is left on both sides: the same rule with its data reworded?
+        removed.retain(|&rule| {
+            let same = |r: &&RetentionRule| {
+                (&r.source, &r.condition, r.period, r.min_period)
+                    == (&rule.source, &rule.condition, rule.period, rule.min_period)
+            };
+            let Some(at) = new_rules.iter().position(same) else {
+                return true;
+            };
+            let now = new_rules.remove(at);
             self.push(
                 Kind::RetentionChanged,
-                format!("retention rule for {} removed", describe(rule)),
+                format!(
+                    "retention rule for {} now says \"{}\"",
+                    describe(old, rule),
+                    now.data
+                ),
+            );
+            pairs.push((rule, now));
+            false
+        });
+        for (before, rule) in pairs {
+            let (was, now) = (before.period.approx_days(), rule.period.approx_days());
+            let (was_min, now_min) = (
+                before.min_period.map(Period::approx_days),
+                rule.min_period.map(Period::approx_days),
+            );
+            if now > was || now_min > was_min {
+                self.push(
+                    Kind::RetentionLengthened,
+                    format!(
+                        "{} kept longer: {} → {}",
+                        describe(new, rule),
+                        before.period,
+                        rule.period
+                    ),
+                );
+            } else if now < was || now_min < was_min {
+                self.push(
+                    Kind::RetentionShortened,
+                    format!(
+                        "{} kept for less time: {} → {}",
+                        describe(new, rule),
+                        before.period,
+                        rule.period
+                    ),
+                );
+            }
+            if (&before.trigger, &before.reason) != (&rule.trigger, &rule.reason) {
+                self.push(
+                    Kind::RetentionChanged,
+                    format!(
+                        "retention rule for {} now starts or applies differently",
+                        describe(new, rule)
+                    ),
+                );
+            }
+        }
+        for rule in new_rules {
+            self.push(
+                Kind::RetentionChanged,
+                format!(
+                    "retention rule for {} added: {}",
+                    describe(new, rule),
+                    rule.period
+                ),
+            );
+        }
+        for rule in removed {
+            self.push(
+                Kind::RetentionChanged,
+                format!("retention rule for {} removed", describe(old, rule)),
+            );
+        }
+    }
+
+    /// The notice itself. Fewer days, fewer categories counted as material, or no notice
+    /// at all weakens it: material whatever either policy says. A channel reworded
+    /// ("Admin portal" → "admin center") is editorial.
+    fn notice(&mut self, old: Option<&ChangeNotice>, new: Option<&ChangeNotice>) {
+        let (old, new) = match (old, new) {
+            (None, None) => return,
+            (None, Some(new)) => {
+                let summary = format!(
+                    "change notice added: {} through {}",
+                    days(new.days),
+                    new.channels.join(", ")
+                );
+                return self.push(Kind::NoticeChanged, summary);
+            }
+            (Some(_), None) => {
+                return self.push_material(Kind::NoticeChanged, "change notice removed".into());
+            }
+            (Some(old), Some(new)) => (old, new),
+        };
+        if new.days < old.days {
+            let summary = format!("notice shortened: {} → {}", days(old.days), days(new.days));
+            self.push_material(Kind::NoticeChanged, summary);
+        } else if new.days > old.days {
+            let summary = format!("notice lengthened: {} → {}", days(old.days), days(new.days));
+            self.push(Kind::NoticeChanged, summary);
+        }
+        for category in old.material.iter().filter(|m| !new.material.contains(m)) {
+            let summary = format!(
+                "changes to {} no longer count as material",
+                category.phrase()
+            );
+            self.push_material(Kind::NoticeChanged, summary);
+        }
+        for category in new.material.iter().filter(|m| !old.material.contains(m)) {
+            let summary = format!("changes to {} now count as material", category.phrase());
+            self.push(Kind::NoticeChanged, summary);
+        }
+        self.channels(&old.channels, &new.channels);
+    }
+
+    /// Channels are matched as written (case and spacing aside). When as many are left on
+    /// each side, they are the same channels renamed, in order ("Admin portal" → "admin
+    /// center"): editorial. Otherwise the extra ones were added or dropped.
+    fn channels(&mut self, old: &[String], new: &[String]) {
+        let fold = |s: &String| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        let old_folded: Vec<String> = old.iter().map(fold).collect();
+        let new_folded: Vec<String> = new.iter().map(fold).collect();
+        let gone: Vec<&String> = old
+            .iter()
+            .zip(&old_folded)
+            .filter(|(_, f)| !new_folded.contains(f))
+            .map(|(c, _)| c)
+            .collect();
+        let came: Vec<&String> = new
+            .iter()
+            .zip(&new_folded)
+            .filter(|(_, f)| !old_folded.contains(f))
+            .map(|(c, _)| c)
+            .collect();
+        if gone.len() == came.len() {
+            for (was, now) in gone.into_iter().zip(came) {
+                self.push(
+                    Kind::TextChanged,
+                    format!("notice channel reworded: {was} → {now}"),
+                );
+            }
+            return;
+        }
+        for channel in gone {
+            self.push(
+                Kind::NoticeChanged,
+                format!("notices no longer go through {channel}"),
+            );
+        }
+        for channel in came {
+            self.push(
+                Kind::NoticeChanged,
+                format!("notices now also go through {channel}"),
             );
         }
     }
@@ -442,27 +421,32 @@ impl Found {
             return;
         }
         let (before, after) = (old.prose(), new.prose());
-        for (what, text) in &after {
-            match before.iter().find(|(w, _)| w == what) {
-                Some((_, was)) if was != text => {
-                    let verb = if what.starts_with("name and links") {
-                        "changed"
-                    } else {
-                        "reworded"
-                    };
-                    self.push(Kind::TextChanged, format!("{what} {verb}"));
+        for piece in &after {
+            match before.iter().find(|p| p.key == piece.key) {
+                Some(was) if was.text != piece.text => {
+                    let verb = if piece.links { "changed" } else { "reworded" };
+                    self.push(Kind::TextChanged, format!("{} {verb}", piece.label));
                 }
-                None if !what.starts_with("name and links") => {
-                    self.push(Kind::TextChanged, format!("{what} added"));
+                None if !piece.links => {
+                    self.push(Kind::TextChanged, format!("{} added", piece.label));
                 }
                 _ => {}
             }
         }
-        for (what, _) in before
+        for piece in before
             .iter()
-            .filter(|(w, _)| !after.iter().any(|(a, _)| a == w) && !w.starts_with("name and links"))
+            .filter(|p| !p.links && !after.iter().any(|a| a.key == p.key))
         {
-            self.push(Kind::TextChanged, format!("{what} removed"));
+            self.push(Kind::TextChanged, format!("{} removed", piece.label));
         }
+    }
+}
+
+/// "30 days", "1 day".
+fn days(n: u32) -> String {
+    if n == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{n} days")
     }
 }

@@ -30,6 +30,15 @@ pub fn render(report: &Report, format: DiffFormat, stat: bool, styled: bool) -> 
     }
 }
 
+/// A notice period in words: "30 days' notice", "1 day's notice".
+fn notice(days: u32) -> String {
+    if days == 1 {
+        "1 day's notice".to_owned()
+    } else {
+        format!("{days} days' notice")
+    }
+}
+
 fn status(status: Status) -> &'static str {
     match status {
         Status::Added => "added",
@@ -48,7 +57,7 @@ fn text(report: &Report, stat: bool, styled: bool) -> String {
     };
     let bold = anstyle::Style::new().bold();
     let red = anstyle::AnsiColor::Red.on_default().bold();
-    let mut out = String::new();
+    let mut out = format!("comparing {} with {}\n\n", report.old, report.new);
     if report.services.is_empty() {
         out.push_str("no changes in the declarations\n");
     }
@@ -63,8 +72,12 @@ fn text(report: &Report, stat: bool, styled: bool) -> String {
         )
         .expect("writing to a String");
         if let Some(date) = report.effective_date(service) {
-            write!(out, "; notice needed, effective no earlier than {date}")
-                .expect("writing to a String");
+            write!(
+                out,
+                "; {}, effective no earlier than {date}",
+                notice(service.notice_days)
+            )
+            .expect("writing to a String");
         }
         out.push('\n');
         for change in &service.changes {
@@ -105,7 +118,10 @@ fn text(report: &Report, stat: bool, styled: bool) -> String {
 
 fn markdown(report: &Report, stat: bool) -> String {
     let cell = |text: &str| text.replace('|', "\\|").replace('\n', " ");
-    let mut out = String::from("## privdoc: what changed\n\n");
+    let mut out = format!(
+        "## privdoc: what changed\n\nComparing {} with {}.\n\n",
+        report.old, report.new
+    );
     let material: Vec<_> = report
         .services
         .iter()
@@ -114,10 +130,21 @@ fn markdown(report: &Report, stat: bool) -> String {
     if material.is_empty() {
         out.push_str("No material changes: nothing needs notice.\n\n");
     } else {
-        let date = report
-            .overall_effective_date()
-            .map_or_else(String::new, |d| d.to_string());
-        writeln!(out, "### Material changes\n\nCustomers must be notified; these may take effect no earlier than **{date}**.\n").expect("writing to a String");
+        out.push_str(
+            "### Material changes\n\nCustomers must be notified before these take effect:\n\n",
+        );
+        for service in &report.services {
+            if let Some(date) = report.effective_date(service) {
+                writeln!(
+                    out,
+                    "- {}: {}, effective no earlier than **{date}**.",
+                    service.name,
+                    notice(service.notice_days)
+                )
+                .expect("writing to a String");
+            }
+        }
+        out.push('\n');
         out.push_str("| Service | Change | Kind | Effective from |\n|---|---|---|---|\n");
         for (service, change) in &material {
             let date = report
@@ -188,6 +215,8 @@ fn markdown(report: &Report, stat: bool) -> String {
 
 fn json(report: &Report) -> String {
     let value = json!({
+        "old": report.old,
+        "new": report.new,
         "services": report.services,
         "pages": report.pages,
         "material": report.material(),

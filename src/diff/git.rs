@@ -25,9 +25,28 @@ fn output(mut command: Command) -> Result<Option<String>> {
     }))
 }
 
+/// A project as it was at a git revision, written to a temporary directory.
+pub struct Checkout {
+    /// The files, removed when this is dropped.
+    pub dir: tempfile::TempDir,
+    /// The revision as given (`HEAD~1`).
+    pub revision: String,
+    /// The commit it names.
+    pub commit: String,
+}
+
+impl Checkout {
+    /// How reports name it: "revision `HEAD~1` (1a2b3c4)".
+    #[must_use]
+    pub fn label(&self) -> String {
+        let short = self.commit.get(..7).unwrap_or(&self.commit);
+        format!("revision `{}` ({short})", self.revision)
+    }
+}
+
 /// Writes the project in `dir` as it was at `revision` into a new temporary directory.
 /// Errors say what went wrong: not a git repository, unknown revision, or git failing.
-pub fn checkout(dir: &Path, revision: &str) -> Result<tempfile::TempDir> {
+pub fn checkout(dir: &Path, revision: &str) -> Result<Checkout> {
     let mut top = git(dir);
     top.args(["rev-parse", "--show-prefix"]);
     let Some(prefix) = output(top)? else {
@@ -77,7 +96,11 @@ pub fn checkout(dir: &Path, revision: &str) -> Result<tempfile::TempDir> {
         .tempdir()
         .context("failed to create a temporary directory")?;
     write_blobs(dir, &blobs, target.path())?;
-    Ok(target)
+    Ok(Checkout {
+        dir: target,
+        revision: revision.to_owned(),
+        commit,
+    })
 }
 
 /// Reads every blob with one `git cat-file --batch` and writes it under `target`.

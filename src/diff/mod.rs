@@ -6,6 +6,7 @@
 mod facts;
 mod format;
 mod git;
+mod side;
 
 use std::collections::BTreeMap;
 
@@ -13,7 +14,7 @@ use serde::Serialize;
 
 pub use facts::{Change, Kind, ServiceChanges, compare};
 pub use format::{DiffFormat, render};
-pub use git::checkout;
+pub use git::{Checkout, checkout};
 
 use crate::render::Site;
 
@@ -47,6 +48,10 @@ pub struct PageChange {
 /// Everything `privdoc diff` reports.
 #[derive(Debug, Clone)]
 pub struct Report {
+    /// How the old version is named ("revision `HEAD~1` (1a2b3c4)", "`old/`").
+    pub old: String,
+    /// How the new version is named ("the working tree", "`new/`").
+    pub new: String,
     /// Per service, its changes.
     pub services: Vec<ServiceChanges>,
     /// Per generated page, how it changed.
@@ -61,9 +66,12 @@ impl Report {
     pub fn new(
         old: (&crate::model::Model, &Site),
         new: (&crate::model::Model, &Site),
+        labels: (String, String),
         today: jiff::civil::Date,
     ) -> Self {
         Self {
+            old: labels.0,
+            new: labels.1,
             services: compare(old.0, new.0),
             pages: pages(old.1, new.1),
             today,

@@ -175,7 +175,8 @@ pub(super) struct Source {
     /// Where the product is described; wherever the source is named, it links here.
     pub url: String,
     /// Its privacy page: the "for more information" link of each service's subsection about it.
-    pub privacy_url: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub privacy_url: Option<Spanned<String>>,
     /// The title of its privacy page.
     pub privacy_title: Option<String>,
     /// The data categories it collects ("device configuration").

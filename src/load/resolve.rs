@@ -165,7 +165,11 @@ fn source(id: SourceId, file: FileId, text: &str, raw: raw::Source) -> Source {
         file,
         name: raw.name,
         url: raw.url,
-        privacy_url: raw.privacy_url,
+        privacy_url_span: raw
+            .privacy_url
+            .as_ref()
+            .map(|url| Span::new(file, url.span())),
+        privacy_url: raw.privacy_url.map(toml::Spanned::into_inner),
         privacy_title: raw.privacy_title,
         collects: raw.collects,
         description: raw.description.map(|d| prose(file, text, d)),

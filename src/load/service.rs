@@ -192,8 +192,8 @@ impl Context<'_> {
                 let found = Location::resolve(code.get_ref(), self.regions);
                 if found.is_none() {
                     let message = format!("unknown location `{}`", code.get_ref());
-                    let hint = match did_you_mean(code.get_ref(), self.regions.keys().map(String::as_str)) {
-                        Some(close) => format!("did you mean the region `{close}`?"),
+                    let hint = match Location::suggest(code.get_ref(), self.regions) {
+                        Some(close) => format!("did you mean `{close}`?"),
                         None => "use an ISO 3166-1 alpha-2 country code such as `US`, or declare a region in `content/locations.toml`".to_owned(),
                     };
                     self.found.push(declaration(self.span(&code), message).with_hint(hint));

@@ -78,6 +78,33 @@ impl Location {
     }
 }
 
+/// Codes people write for a country that are not its ISO 3166-1 alpha-2 code.
+const ALIASES: &[(&str, &str)] = &[("UK", "GB"), ("EL", "GR")];
+
+impl Location {
+    /// The code `code` probably meant: the same letters in another case (`eu` → `EU`), a
+    /// common alias (`UK` → `GB`), an alpha-3 code or name celes knows (`USA` → `US`), or a
+    /// region spelled nearly the same.
+    #[must_use]
+    pub fn suggest(code: &str, regions: &Regions) -> Option<String> {
+        let known = |candidate: &str| Self::resolve(candidate, regions).is_some();
+        let upper = code.to_uppercase();
+        if upper != code && known(&upper) {
+            return Some(upper);
+        }
+        if let Some(region) = regions.keys().find(|id| id.eq_ignore_ascii_case(code)) {
+            return Some(region.clone());
+        }
+        if let Some((_, alpha2)) = ALIASES.iter().find(|(alias, _)| *alias == upper) {
+            return Some((*alpha2).to_owned());
+        }
+        if let Ok(country) = code.parse::<celes::Country>() {
+            return Some(country.alpha2.to_owned());
+        }
+        crate::diag::did_you_mean(code, regions.keys().map(String::as_str)).map(str::to_owned)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +118,18 @@ mod tests {
         assert_eq!(country("XX"), None);
         assert_eq!(country("us"), None);
         assert_eq!(country("USA"), None);
+    }
+
+    #[test]
+    fn suggests_the_code_that_was_meant() {
+        let regions = Regions::from([("EU".to_owned(), "the European Union".to_owned())]);
+        let suggest = |code| Location::suggest(code, &regions);
+        assert_eq!(suggest("UK").as_deref(), Some("GB"));
+        assert_eq!(suggest("eu").as_deref(), Some("EU"));
+        assert_eq!(suggest("us").as_deref(), Some("US"));
+        assert_eq!(suggest("USA").as_deref(), Some("US"));
+        assert_eq!(suggest("Germany").as_deref(), Some("DE"));
+        assert_eq!(suggest("ZZ"), None);
     }
 
     #[test]

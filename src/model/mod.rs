@@ -382,6 +382,8 @@ pub struct Source {
     pub url: String,
     /// Its privacy page.
     pub privacy_url: Option<String>,
+    /// Where `privacy-url` is declared.
+    pub privacy_url_span: Option<Span>,
     /// The title of its privacy page.
     pub privacy_title: Option<String>,
     /// Data categories it collects.

@@ -117,6 +117,8 @@ pub(super) fn markdown(
     context.insert("staff", &staff);
     let (defaults, exceptions): (Vec<_>, Vec<_>) =
         service.retention.iter().partition(|rule| rule.is_default());
+    let several = defaults.len() + exceptions.len() > 1;
+    context.insert("bullet", if several { "- " } else { "" });
     context.insert("default_rules", &rules(&defaults, model));
     context.insert("exceptions", &rules(&exceptions, model));
     context.insert("details", &details(&service.sources, model, &mut prose));
@@ -259,7 +261,16 @@ fn blocks(service: &Service, prose: &mut impl FnMut(&crate::model::Prose) -> Str
             title: String::new(),
             body: String::new(),
         });
-        place(&mut blocks, service, Some(generated), prose);
+        // The per-source subsections (H3) follow the storage section and read as part of
+        // it: a section placed after `storage` comes after them.
+        match generated {
+            "storage" => {}
+            "source-details" => {
+                place(&mut blocks, service, Some("storage"), prose);
+                place(&mut blocks, service, Some(generated), prose);
+            }
+            _ => place(&mut blocks, service, Some(generated), prose),
+        }
     }
     place(&mut blocks, service, None, prose);
     blocks

@@ -47,9 +47,9 @@ fn example_page_states_every_fact() {
         "- [Microsoft Managed Desktop](https://endpoint.microsoft.com/#home) – data provided by the customer",
         "- [Microsoft 365 Apps for enterprise](https://www.microsoft.com/microsoft-365/enterprise/compare-office-365-plans) – for management of Microsoft 365 Apps.",
         "Microsoft Managed Desktop stores its data in Azure data centers in the United States.",
-        "After a device is removed from Microsoft Managed Desktop, we keep personal data for a maximum of 30 days.",
+        "- After a device is removed from Microsoft Managed Desktop, we keep personal data for a maximum of 30 days.\n- As an exception,",
         "As an exception, we keep alert data collected by [Microsoft Defender for Endpoint](/microsoft-365/security/defender-endpoint/) for a maximum of 180 days for security purposes.",
-        "The Engineering Operations and Security Operations teams of Microsoft Managed Desktop are located in the United States and India.",
+        "Microsoft Managed Desktop staff work in the United States and India (Engineering Operations and Security Operations).",
         "through the Microsoft 365 Message Center and the Microsoft Managed Desktop Admin portal.",
         "we provide a minimum of 30 days of advance notice",
         "## Compliance {#compliance}",
@@ -180,8 +180,8 @@ fn second_project_builds_from_the_same_schema() {
         "- [Workday HCM](https://workday.example/hcm) – for employee and salary records. ([about this source](../sources/workday.md))\n  - [Bank transfer API](https://bank.example/api) – for salary transfers. ([about this source](../sources/bank-api.md))",
         "Contoso processes personal data only as the [Data Processing Addendum](https://contoso.example/dpa) allows. Payroll runs are audited monthly.",
         "stores its data in Contoso data centers based on your data residency, in the European Union or the United States.",
-        "The Payroll Operations team of Contoso Payroll is located in Ireland.",
-        "The Support and Security teams of Contoso Payroll are located in the United States, India, and Romania.",
+        "Contoso Payroll staff work in Ireland (Payroll Operations).",
+        "Contoso Payroll staff work in the United States, India, and Romania (Support and Security).",
         "After an employee leaves, we keep payslips for at least 3 months and a maximum of 6 months.",
         "for a maximum of 2 years if the customer is subject to German tax law.",
         "For more information, see [Workday privacy statement](https://workday.example/privacy).",
@@ -344,4 +344,75 @@ proptest::proptest! {
             proptest::prop_assert!(stdout.lines().any(|l| l.starts_with("content/services/managed-desktop.toml:")), "{stdout}");
         }
     }
+}
+
+/// Templates add no words to the writer's strings (no "the the", no "Team team"), several
+/// retention rules are a list, and a section after `storage` follows the storage section's
+/// source subsections.
+#[test]
+fn generated_sentences_never_add_words_to_the_writers_strings() {
+    let project = copy_project(&fixture("words"));
+    let tree = build(project.path(), &[]);
+    let fleet = page(&tree, "markdown/services/fleet.md");
+    for expected in [
+        "Fleet staff work in Germany (Service Engineering Team).",
+        "through the fleet portal and email to each account owner.",
+        "Fleet stores its data in the fleet cloud based on your data residency, in Western Europe.",
+        "\n- We keep positions for a maximum of 90 days.\n- As an exception, we keep footage collected by",
+        "### Dashcam {#dashcam}\n\nDashcam uploads a clip when the van brakes hard.\n\nFor more information, see [Dashcam](https://dashcam.example/privacy).\n\n## Insurers {#insurers}",
+    ] {
+        assert!(fleet.contains(expected), "missing: {expected}\n{fleet}");
+    }
+    for wrong in ["the the", "Team team", "teams of"] {
+        assert!(!fleet.contains(wrong), "{wrong:?} in\n{fleet}");
+    }
+    let locations = page(&tree, "markdown/locations.md");
+    assert!(
+        locations.contains(
+            "- Data storage: based on your data residency, in Western Europe (the fleet cloud)."
+        ),
+        "{locations}"
+    );
+}
+
+#[test]
+fn residency_without_listed_locations_still_says_where_data_is_stored() {
+    let project = copy_project(&fixture("words"));
+    let service = project.path().join("content/services/fleet.toml");
+    let text = fs::read_to_string(&service).unwrap();
+    fs::write(&service, text.replace("locations = [\"eu-west\"]\n", "")).unwrap();
+    let tree = build(project.path(), &[]);
+    assert!(
+        page(&tree, "markdown/services/fleet.md")
+            .contains("Fleet stores its data in the fleet cloud based on your data residency.")
+    );
+    assert!(
+        page(&tree, "markdown/locations.md")
+            .contains("- Data storage: based on your data residency (the fleet cloud).")
+    );
+}
+
+#[test]
+fn a_location_typo_suggests_the_code_that_was_meant() {
+    let project = copy_project(&fixture("words"));
+    let service = project.path().join("content/services/fleet.toml");
+    let text = fs::read_to_string(&service).unwrap();
+    fs::write(
+        &service,
+        text.replace("locations = [\"DE\"]", "locations = [\"UK\", \"de\"]"),
+    )
+    .unwrap();
+    let output = privdoc()
+        .args(["check", "--format", "json"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let hints: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["hint"].as_str().unwrap())
+        .collect();
+    assert_eq!(hints, ["did you mean `GB`?", "did you mean `DE`?"]);
 }

@@ -258,7 +258,7 @@ fn sarif_report_is_valid_sarif_2_1_0() {
     assert_eq!(first["level"], "error");
     assert_eq!(
         first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-        "content/guide.md"
+        "tests/fixtures/checks/broken-anchor/content/guide.md"
     );
     assert_eq!(
         first["locations"][0]["physicalLocation"]["region"]["startLine"],
@@ -298,7 +298,49 @@ fn github_format_annotates_each_finding() {
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert_eq!(
         stdout.lines().next().unwrap(),
-        "::warning file=content/services/svc.toml,line=13,col=1,title=privdoc near-duplicate::sentence nearly repeats an earlier sentence of this page (similarity 0.87)%0Ahint: keep one of the two, or make the difference explicit"
+        "::warning file=tests/fixtures/checks/near-duplicate/content/services/svc.toml,line=13,col=1,title=privdoc near-duplicate::sentence nearly repeats an earlier sentence of this page (similarity 0.87)%0Ahint: keep one of the two, or make the difference explicit"
+    );
+}
+
+/// CI runs privdoc from the checkout, often on a project in a subfolder: annotation paths
+/// are relative to where privdoc runs, so they name the file in the repository.
+#[test]
+fn github_and_sarif_paths_are_relative_to_the_current_directory() {
+    let repository = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(
+        &fixture("checks/broken-anchor"),
+        &repository.path().join("docs"),
+        &[],
+    );
+    let run = |dir: &Path, project: &str, format: &str| {
+        privdoc()
+            .current_dir(dir)
+            .args(["check", project, "--format", format])
+            .output()
+            .unwrap()
+    };
+    let github = String::from_utf8(run(repository.path(), "docs", "github").stdout).unwrap();
+    assert!(
+        github.starts_with("::error file=docs/content/guide.md,line=7,"),
+        "{github}"
+    );
+    let inside =
+        String::from_utf8(run(&repository.path().join("docs/content"), "..", "github").stdout)
+            .unwrap();
+    assert!(
+        inside.starts_with("::error file=../content/guide.md,line=7,"),
+        "{inside}"
+    );
+    let sarif = json(&run(repository.path(), "docs", "sarif"));
+    let run0 = &sarif["runs"][0];
+    let location = &run0["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(location["uri"], "docs/content/guide.md");
+    assert_eq!(location["uriBaseId"], "%SRCROOT%");
+    assert_eq!(run0["originalUriBaseIds"]["PROJECTROOT"]["uri"], "docs/");
+    let message = run0["results"][0]["message"]["text"].as_str().unwrap();
+    assert!(
+        message.contains("\nhint: "),
+        "the hint is where GitHub shows it: {message}"
     );
 }
 

@@ -119,3 +119,56 @@ fn bad_book_toml_exits_2_with_a_suggestion() {
         ["book.toml:4:1: error[schema]: unknown key `site-ur` in `preprocessor.privdoc`"]
     );
 }
+
+/// A file that fails to parse is the one error to fix: references to what it declares,
+/// from pages and from other declarations, are not reported as unknown on top of it.
+#[test]
+fn the_real_error_comes_first_and_alone() {
+    let project = copy_project(&fixture("words"));
+    let content = project.path().join("content");
+    fs::write(
+        content.join("guide.md"),
+        "# Guide\n\nSee [the Fleet page](@services/fleet#retention) and [](@sources/dashcam).\n",
+    )
+    .unwrap();
+    let service = content.join("services/fleet.toml");
+    let text = fs::read_to_string(&service).unwrap();
+    fs::write(
+        &service,
+        text.replace("period = \"90 days\"", "period = 90 days"),
+    )
+    .unwrap();
+    let source = content.join("sources/dashcam.toml");
+    let text = fs::read_to_string(&source).unwrap();
+    fs::write(
+        &source,
+        text.replace("url = \"https://dashcam.example/\"", "url = 3"),
+    )
+    .unwrap();
+    let other = content.join("services/depot.toml");
+    fs::write(
+        &other,
+        "name = \"Depot\"\nsummary = \"Depot stores vans.\"\n[[sources]]\nsource = \"dashcam\"\npurpose = \"for footage\"\n",
+    )
+    .unwrap();
+    let output = privdoc()
+        .args(["check", "--format", "short"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let found = findings(&output.stdout);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found[0].starts_with("content/services/fleet.toml:23:10:"),
+        "{found:?}"
+    );
+    assert!(found[0].contains("error[toml]"), "{found:?}");
+    assert!(
+        found[1].starts_with("content/sources/dashcam.toml:2:7: error[schema]"),
+        "{found:?}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("2 errors in 2 files"), "{stderr}");
+    assert!(!stderr.contains("checked 2 errors"), "{stderr}");
+}

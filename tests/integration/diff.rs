@@ -86,20 +86,30 @@ fn case(prepare: impl Fn(&Path), change: impl Fn(&Path)) -> (Value, String, Stri
     let old = copy_project(&project);
     change(&project);
     let dir = project.to_str().unwrap();
-    let with_git = json(&diff(&["--base", "HEAD", dir, "--format", "json"]));
-    let without_git = json(&diff(&[
+    let mut with_git = json(&diff(&["--base", "HEAD", dir, "--format", "json"]));
+    let mut without_git = json(&diff(&[
         old.path().to_str().unwrap(),
         dir,
         "--format",
         "json",
     ]));
+    let base = with_git["old"].as_str().unwrap();
+    assert!(base.starts_with("revision `HEAD` ("), "{base}");
+    assert_eq!(with_git["new"], "the working tree");
+    for report in [&mut with_git, &mut without_git] {
+        let map = report.as_object_mut().unwrap();
+        map.remove("old");
+        map.remove("new");
+    }
     assert_eq!(with_git, without_git, "git and directories disagree");
     let text = String::from_utf8(diff(&["--base", "HEAD", dir]).stdout).unwrap();
     let markdown =
         String::from_utf8(diff(&["--base", "HEAD", dir, "--format", "markdown"]).stdout).unwrap();
+    let body = |text: &str| text.split_once('\n').unwrap().1.to_owned();
+    assert!(text.starts_with("comparing revision `HEAD` ("), "{text}");
     assert_eq!(
-        text,
-        String::from_utf8(diff(&[old.path().to_str().unwrap(), dir]).stdout).unwrap()
+        body(&text),
+        body(&String::from_utf8(diff(&[old.path().to_str().unwrap(), dir]).stdout).unwrap())
     );
     (with_git, text, markdown)
 }
@@ -237,7 +247,7 @@ fn a_source_link_changing_is_editorial() {
     assert_eq!(changes(&report), [("text-changed".to_owned(), false)]);
     assert_eq!(
         report["services"][0]["changes"][0]["summary"],
-        "name and links of source `intune` changed"
+        "name and links of Microsoft Intune changed"
     );
 }
 
@@ -389,4 +399,234 @@ fn diff_output_is_identical_across_thread_counts() {
             "{format} output holds an absolute path"
         );
     }
+}
+
+#[test]
+fn narrowing_what_is_material_cannot_exempt_the_change_made_with_it() {
+    let (report, _, _) = case(
+        |_| {},
+        |p| {
+            edit(
+                p,
+                SERVICE,
+                "\"storage-locations\", \"staff-locations\", ",
+                "\"storage-locations\", ",
+            );
+            edit(
+                p,
+                SERVICE,
+                "locations = [\"US\", \"IN\"]",
+                "locations = [\"US\", \"IN\", \"RO\"]",
+            );
+        },
+    );
+    assert_eq!(
+        changes(&report),
+        [
+            ("staff-location-added".to_owned(), true),
+            ("notice-changed".to_owned(), true)
+        ]
+    );
+    assert_eq!(
+        report["services"][0]["changes"][1]["summary"],
+        "changes to where staff work no longer count as material"
+    );
+}
+
+#[test]
+fn fewer_notice_days_are_material_and_a_reworded_channel_is_editorial() {
+    let (report, text, markdown) = case(
+        |p| edit(p, SERVICE, "\"notice\"]", "]"),
+        |p| {
+            edit(p, SERVICE, "days = 30", "days = 14");
+            edit(
+                p,
+                SERVICE,
+                "Microsoft Managed Desktop Admin portal",
+                "Microsoft Managed Desktop admin center",
+            );
+        },
+    );
+    assert_eq!(
+        changes(&report),
+        [
+            ("notice-changed".to_owned(), true),
+            ("text-changed".to_owned(), false)
+        ]
+    );
+    let summaries: Vec<&str> = report["services"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["summary"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "notice shortened: 30 days → 14 days",
+            "notice channel reworded: the Microsoft Managed Desktop Admin portal → the Microsoft Managed Desktop admin center"
+        ]
+    );
+    // The longer of the two notice periods applies to a change that shortens it.
+    assert_eq!(report["effective-date"], "2026-01-31");
+    assert!(
+        text.contains("30 days' notice, effective no earlier than 2026-01-31"),
+        "{text}"
+    );
+    assert!(
+        markdown.contains("Comparing revision `HEAD` ("),
+        "{markdown}"
+    );
+    assert!(markdown.contains(") with the working tree."), "{markdown}");
+    assert!(
+        markdown.contains(
+            "- Microsoft Managed Desktop: 30 days' notice, effective no earlier than **2026-01-31**."
+        ),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn residency_without_locations_and_reworded_retention_data_read_right() {
+    let (report, _, _) = case(
+        |_| {},
+        |p| {
+            edit(
+                p,
+                SERVICE,
+                "locations = [\"US\"]\nfacility = \"Azure data centers\"\nfollows-residency = false",
+                "facility = \"Azure data centers\"\nfollows-residency = true",
+            );
+            edit(p, SERVICE, "data = \"personal data\"", "data = \"data\"");
+            edit(
+                p,
+                SERVICE,
+                "Intune respects the storage",
+                "Intune honours the storage",
+            );
+        },
+    );
+    let summaries: Vec<(String, bool)> = report["services"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["summary"].as_str().unwrap().to_owned(),
+                c["material"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            (
+                "storage: the United States, in Azure data centers → based on data residency, in Azure data centers".to_owned(),
+                true
+            ),
+            (
+                "retention rule for personal data now says \"data\"".to_owned(),
+                true
+            ),
+            ("details of Microsoft Intune reworded".to_owned(), false),
+        ]
+    );
+}
+
+#[test]
+fn two_revisions_or_a_revision_and_a_directory_compare() {
+    let repository = repository(|_| {});
+    let project = repository.path().join("docs");
+    edit(
+        &project,
+        SERVICE,
+        "period = \"30 days\"",
+        "period = \"60 days\"",
+    );
+    git(repository.path(), &["commit", "-qam", "Fixed link."]);
+    let output = privdoc()
+        .current_dir(&project)
+        .args([
+            "diff",
+            "HEAD~1",
+            "HEAD",
+            "--format",
+            "json",
+            "--date",
+            "2026-01-01",
+        ])
+        .output()
+        .unwrap();
+    let report = json(&output);
+    assert_eq!(
+        changes(&report),
+        [("retention-lengthened".to_owned(), true)]
+    );
+    assert!(
+        report["old"]
+            .as_str()
+            .unwrap()
+            .starts_with("revision `HEAD~1` (")
+    );
+    assert!(
+        report["new"]
+            .as_str()
+            .unwrap()
+            .starts_with("revision `HEAD` (")
+    );
+    let output = privdoc()
+        .current_dir(&project)
+        .args([
+            "diff",
+            "HEAD~1",
+            ".",
+            "--format",
+            "json",
+            "--date",
+            "2026-01-01",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        changes(&json(&output)),
+        [("retention-lengthened".to_owned(), true)]
+    );
+}
+
+#[test]
+fn versions_that_are_neither_directories_nor_revisions_exit_2() {
+    let repository = repository(|_| {});
+    let project = repository.path().join("docs");
+    for args in [
+        ["no-such-dir", "other-missing"],
+        ["HEAD", "no-such-rev"],
+        ["HEAD", "HEAD"],
+    ] {
+        let output = privdoc()
+            .current_dir(&project)
+            .arg("diff")
+            .args(args)
+            .output()
+            .unwrap();
+        if args == ["HEAD", "HEAD"] {
+            assert_eq!(output.status.code(), Some(0));
+            assert!(
+                String::from_utf8_lossy(&output.stdout).contains("no changes in the declarations")
+            );
+            continue;
+        }
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("is neither a directory nor a git revision"),
+            "{stderr}"
+        );
+    }
+    let outside = tempfile::tempdir().unwrap();
+    let output = privdoc()
+        .current_dir(outside.path())
+        .args(["diff", "a", "b"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
 }
