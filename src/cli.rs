@@ -44,8 +44,17 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Print a completion script for a shell.
     Completions(CompletionsArgs),
-    /// Print the manual page (roff).
-    Man,
+    /// Print the manual page (roff), or write it and one page per subcommand to a folder.
+    Man(ManArgs),
+}
+
+/// Options of `privdoc man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `privdoc.1` and `privdoc-<command>.1` for each subcommand here, instead of
+    /// printing `privdoc.1`.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// Options of `privdoc serve`.

@@ -6,6 +6,7 @@
 mod ceiling;
 mod generate;
 mod peers;
+mod scale;
 mod score;
 mod words;
 
@@ -57,6 +58,13 @@ enum Command {
     },
     /// Prints the table from the measurements `bench/run` collected.
     Table { results: PathBuf },
+    /// Writes a project of N sources that all share a first word, used by one service
+    /// (`bench/sources-scale`).
+    Sources {
+        #[arg(long)]
+        sources: usize,
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -82,6 +90,9 @@ fn main() -> ExitCode {
             report,
         } => score::run(tool, on, &root, &planted, &report).map(|s| println!("{s}")),
         Command::Table { results } => score::table(&results).map(|t| print!("{t}")),
+        Command::Sources { sources, out } => {
+            scale::sources(&out, sources).map(|()| println!("{sources} sources"))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

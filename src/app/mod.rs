@@ -61,13 +61,7 @@ pub fn run(cli: &Cli) -> Exit {
             clap_complete::generate(args.shell, &mut command, "privdoc", &mut std::io::stdout());
             Exit::Success
         }
-        Command::Man => {
-            let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
-            exit(
-                man.render(&mut std::io::stdout())
-                    .map_err(|e| anyhow::Error::new(e).context("failed to write the manual page")),
-            )
-        }
+        Command::Man(args) => exit(authoring::man(args.out.as_deref())),
     }
 }
 

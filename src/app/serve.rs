@@ -29,6 +29,8 @@ use crate::diag::{self, Counts, Format};
 
 /// Where events for open pages are served.
 const EVENTS: &str = "/__privdoc/events";
+const OVERLAY_STYLE: &str = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1rem;background:#2b0b0b;color:#fde8e8;font:13px/1.4 monospace;white-space:pre-wrap;z-index:9999";
+const BUTTON_STYLE: &str = "float:right;margin:0 0 0.5rem 1rem;font:inherit;padding:0.25rem 0.75rem;background:#fde8e8;color:#2b0b0b;border:0;border-radius:3px;cursor:pointer";
 
 /// What the server answers with: the last good site and the last build's problems.
 #[derive(Default)]
@@ -333,14 +335,16 @@ fn content_type(path: &str) -> &'static str {
 /// `</body>`. Served pages only: the built files never contain them.
 fn inject(html: &[u8], error: Option<&str>) -> Vec<u8> {
     let html = String::from_utf8_lossy(html);
+    // The overlay can be dismissed (its button, or Escape); the next failed build shows it
+    // again.
     let overlay = error.map_or_else(String::new, |text| {
         format!(
-            "<div id=\"privdoc-error\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1rem;background:#2b0b0b;color:#fde8e8;font:13px/1.4 monospace;white-space:pre-wrap;z-index:9999\"><strong>privdoc: the last build failed; this is the last good page.</strong>\n{}</div>",
+            "<div id=\"privdoc-error\" role=\"alert\" style=\"{OVERLAY_STYLE}\"><button type=\"button\" id=\"privdoc-dismiss\" style=\"{BUTTON_STYLE}\" onclick=\"this.parentNode.remove()\">Dismiss</button><strong>privdoc: the last build failed; this is the last good page.</strong>\n<pre id=\"privdoc-error-text\" style=\"margin:0;white-space:pre-wrap\">{}</pre></div>",
             escape(text)
         )
     });
     let script = format!(
-        "<script>(()=>{{const s=new EventSource('{EVENTS}');s.addEventListener('reload',()=>location.reload());s.addEventListener('failed',e=>{{let d=document.getElementById('privdoc-error');if(!d){{d=document.createElement('div');d.id='privdoc-error';d.setAttribute('role','alert');d.style.cssText='position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;padding:1rem;background:#2b0b0b;color:#fde8e8;font:13px/1.4 monospace;white-space:pre-wrap;z-index:9999';document.body.appendChild(d);}}d.textContent='privdoc: the last build failed; this is the last good page.\\n'+e.data;}});}})();</script>"
+        "<script>(()=>{{const s=new EventSource('{EVENTS}');s.addEventListener('reload',()=>location.reload());document.addEventListener('keydown',e=>{{if(e.key==='Escape'){{const d=document.getElementById('privdoc-error');if(d)d.remove();}}}});s.addEventListener('failed',e=>{{let d=document.getElementById('privdoc-error');if(!d){{d=document.createElement('div');d.id='privdoc-error';d.setAttribute('role','alert');d.style.cssText='{OVERLAY_STYLE}';const b=document.createElement('button');b.type='button';b.id='privdoc-dismiss';b.textContent='Dismiss';b.style.cssText='{BUTTON_STYLE}';b.onclick=()=>d.remove();const t=document.createElement('pre');t.id='privdoc-error-text';t.style.cssText='margin:0;white-space:pre-wrap';d.append(b,'privdoc: the last build failed; this is the last good page.',t);document.body.appendChild(d);}}d.querySelector('#privdoc-error-text').textContent=e.data;}});}})();</script>"
     );
     let tail = format!("{overlay}{script}</body>");
     match html.rfind("</body>") {

@@ -27,9 +27,15 @@ pub(super) struct Targets<'a> {
     sources: Vec<Known<'a>>,
     /// Normalized URL → (source number, whether it is the privacy page).
     by_url: BTreeMap<String, Vec<(usize, bool)>>,
-    /// First word of a name → the sources so named, so finding the names in a text costs
-    /// its words, not the number of sources.
-    by_first_word: HashMap<String, Vec<usize>>,
+    /// A name from its first word to its last (what a text must hold at a word to name a
+    /// source) → the sources so named. Finding the names in a text then costs its words
+    /// times the longest name's words — not the number of sources, however many share a
+    /// first word ("Microsoft …").
+    by_name: HashMap<String, Vec<usize>>,
+    /// The most words a name has.
+    longest: usize,
+    /// A source's whole normalized name → the first source of that name.
+    by_full_name: HashMap<String, usize>,
     site_host: Option<String>,
 }
 
@@ -40,21 +46,28 @@ impl<'a> Targets<'a> {
         let mut targets = Self {
             sources: Vec::new(),
             by_url: BTreeMap::new(),
-            by_first_word: HashMap::new(),
+            by_name: HashMap::new(),
+            longest: 0,
+            by_full_name: HashMap::new(),
             site_host,
         };
         for (index, source) in model.sources.iter().enumerate() {
             let name = text::normalize(&source.name);
+            targets.by_full_name.entry(name.clone()).or_insert(index);
             let mut names = vec![name.clone()];
             if let Some(short) = name.strip_prefix("microsoft ").filter(|s| s.len() >= 4) {
                 names.push(short.to_owned());
             }
             for name in &names {
-                if let Some(first) = text::words(name).next() {
-                    let sources = targets.by_first_word.entry(first.to_owned()).or_default();
-                    if sources.last() != Some(&index) {
-                        sources.push(index);
-                    }
+                let words: Vec<&str> = text::words(name).collect();
+                let (Some(first), Some(last)) = (words.first(), words.last()) else {
+                    continue;
+                };
+                let core = &name[offset(name, first)..offset(name, last) + last.len()];
+                targets.longest = targets.longest.max(words.len());
+                let sources = targets.by_name.entry(core.to_owned()).or_default();
+                if sources.last() != Some(&index) {
+                    sources.push(index);
                 }
             }
             targets.sources.push(Known { source, names });
@@ -104,24 +117,27 @@ impl<'a> Targets<'a> {
             .map(Vec::as_slice)
     }
 
-    /// The sources that `text` (normalized) names: at each word, the sources whose name
-    /// starts with that word are tried there, so the cost is the words of the text, not the
-    /// number of sources nor a search of the whole text per source.
+    /// The sources that `text` (normalized) names: from each word, the runs of up to the
+    /// longest name's words are looked up whole, so the cost is the words of the text, not
+    /// the number of sources nor a search of the whole text per source.
     fn named_in(&self, text: &str) -> Vec<usize> {
-        let mut named: Vec<usize> = text::words(text)
-            .flat_map(|word| {
-                let at = offset(text, word);
-                let sources = self.by_first_word.get(word).into_iter().flatten();
-                sources.map(move |&source| (at, source))
-            })
-            .filter(|&(at, source)| {
-                self.sources[source]
-                    .names
-                    .iter()
-                    .any(|name| named_at(text, at, name))
-            })
-            .map(|(_, source)| source)
+        let words: Vec<(usize, usize)> = text::words(text)
+            .map(|word| (offset(text, word), offset(text, word) + word.len()))
             .collect();
+        let mut named = Vec::new();
+        for (i, &(start, _)) in words.iter().enumerate() {
+            for &(_, end) in words[i..].iter().take(self.longest) {
+                let Some(sources) = self.by_name.get(&text[start..end]) else {
+                    continue;
+                };
+                named.extend(sources.iter().copied().filter(|&source| {
+                    self.sources[source]
+                        .names
+                        .iter()
+                        .any(|name| named_at(text, start, name))
+                }));
+            }
+        }
         named.sort_unstable();
         named.dedup();
         named
@@ -159,7 +175,7 @@ pub(super) fn check(page: &RenderedPage, facts: &Facts, targets: &Targets<'_>) -
     }
     // The page's own subject (a service that is also a source) is not "another source".
     let subject = page.subject.as_deref().map(text::normalize);
-    let subject = subject.and_then(|name| targets.sources.iter().position(|s| s.names[0] == name));
+    let subject = subject.and_then(|name| targets.by_full_name.get(&name).copied());
     facts
         .links
         .iter()

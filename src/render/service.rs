@@ -2,6 +2,8 @@
 //! order and sentences live in the template; this file decides what goes in it and in
 //! which order (the generated sections, with free sections placed by `after`).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::diag::Diagnostic;
@@ -148,41 +150,36 @@ fn source_items(
     model: &Model,
     prose: &mut impl FnMut(&crate::model::Prose) -> String,
 ) -> Vec<SourceItem> {
-    fn push(
-        items: &mut Vec<SourceItem>,
-        uses: &[SourceUse],
-        parent: Option<&str>,
-        depth: usize,
-        model: &Model,
-        prose: &mut impl FnMut(&crate::model::Prose) -> String,
-    ) {
-        for entry in uses
-            .iter()
-            .filter(|u| u.under.as_ref().map(SourceId::as_str) == parent)
-        {
-            let Some(source) = model.source(&entry.source) else {
-                continue;
-            };
-            items.push(SourceItem {
-                indent: "  ".repeat(depth),
-                id: source.id.to_string(),
-                name: source.name.clone(),
-                url: source.url.clone(),
-                page: format!("../sources/{}.md", source.id),
-                purpose: sentence(&prose(&entry.purpose)),
-            });
-            push(
-                items,
-                uses,
-                Some(entry.source.as_str()),
-                depth + 1,
-                model,
-                prose,
-            );
-        }
+    // Each source's children, gathered once: a page can list thousands of sources.
+    let mut children: HashMap<Option<&str>, Vec<&SourceUse>> = HashMap::new();
+    for entry in uses {
+        children
+            .entry(entry.under.as_ref().map(SourceId::as_str))
+            .or_default()
+            .push(entry);
     }
     let mut items = Vec::new();
-    push(&mut items, uses, None, 0, model, prose);
+    // Depth first, in declaration order, without recursion.
+    let mut stack: Vec<(&SourceUse, usize)> = children
+        .get(&None)
+        .map(|top| top.iter().rev().map(|&entry| (entry, 0)).collect())
+        .unwrap_or_default();
+    while let Some((entry, depth)) = stack.pop() {
+        let Some(source) = model.source(&entry.source) else {
+            continue;
+        };
+        items.push(SourceItem {
+            indent: "  ".repeat(depth),
+            id: source.id.to_string(),
+            name: source.name.clone(),
+            url: source.url.clone(),
+            page: format!("../sources/{}.md", source.id),
+            purpose: sentence(&prose(&entry.purpose)),
+        });
+        if let Some(nested) = children.get(&Some(entry.source.as_str())) {
+            stack.extend(nested.iter().rev().map(|&child| (child, depth + 1)));
+        }
+    }
     items
 }
 

@@ -194,6 +194,29 @@ fn completions_and_the_manual_come_from_the_command_line_definition() {
     let man = String::from_utf8(privdoc().arg("man").output().unwrap().stdout).unwrap();
     assert!(man.contains(".TH privdoc 1"), "{man}");
     assert!(man.contains("diff"), "{man}");
+    assert!(man.contains(".SH \"EXIT STATUS\""), "{man}");
+    for status in ["\\fB0\\fR", "\\fB1\\fR", "\\fB2\\fR"] {
+        assert!(man.contains(status), "exit status {status} missing");
+    }
+    // Every page the main page refers to is written beside it.
+    let out = tempfile::tempdir().unwrap();
+    privdoc()
+        .args(["man", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let referenced: Vec<String> = man
+        .lines()
+        .filter_map(|line| line.strip_prefix("privdoc\\-"))
+        .filter_map(|rest| rest.strip_suffix("(1)"))
+        .map(|name| format!("privdoc-{name}.1"))
+        .collect();
+    assert!(referenced.len() >= 8, "{referenced:?}");
+    for page in &referenced {
+        let text = std::fs::read_to_string(out.path().join(page)).unwrap();
+        assert!(text.contains("\n.TH privdoc-"), "{page}");
+    }
+    assert!(out.path().join("privdoc.1").is_file());
 }
 
 #[test]

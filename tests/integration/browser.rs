@@ -70,13 +70,28 @@ const pages = {pages}, widths = {widths};
 const load = (src, width) => new Promise(done => {{
   const frame = document.createElement('iframe');
   frame.style.width = width + 'px'; frame.style.height = '900px';
-  frame.onload = () => done(frame); frame.src = src; document.body.appendChild(frame);
+  // After the next frame: media-query listeners of the page have run by then.
+  frame.onload = () => setTimeout(() => done(frame), 50); frame.src = src; document.body.appendChild(frame);
 }});
 (async () => {{
-  const overflow = [], links = [], ids = {{}};
+  const overflow = [], links = [], ids = {{}}, split = [], drawer = [];
   for (const width of widths) for (const page of pages) {{
     const frame = await load(page, width), doc = frame.contentDocument, root = doc.documentElement;
     if (root.scrollWidth > root.clientWidth) overflow.push({{page, width, scrollWidth: root.scrollWidth, clientWidth: root.clientWidth}});
+    // A word in a table cell laid out on two lines ("Kep/t for") has two boxes.
+    for (const cell of doc.querySelectorAll('td, th')) {{
+      const walker = doc.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {{
+        for (const match of node.data.matchAll(/\S+/g)) {{
+          const range = doc.createRange();
+          range.setStart(node, match.index); range.setEnd(node, match.index + match[0].length);
+          if (range.getClientRects().length > 1) split.push({{page, width, word: match[0]}});
+        }}
+      }}
+    }}
+    // The site navigation is a drawer: closed on a phone, open as a sidebar on a wide screen.
+    const nav = doc.getElementById('nav-drawer');
+    if (!nav || nav.open !== (width >= 960)) drawer.push({{page, width, open: nav && nav.open}});
     if (width === widths[0]) {{
       ids[new URL(page, location.href).href] = [...doc.querySelectorAll('[id]')].map(e => e.id).concat([...doc.querySelectorAll('a[name]')].map(e => e.name));
       for (const a of doc.querySelectorAll('a[href*="#"]')) links.push({{page, href: a.href}});
@@ -89,7 +104,7 @@ const load = (src, width) => new Promise(done => {{
     const known = ids[url.href.split('#')[0]];
     return !known || !known.includes(decodeURIComponent(url.hash.slice(1)));
   }});
-  document.getElementById('result').textContent = JSON.stringify({{pages: pages.length, links: links.length, overflow, missing}});
+  document.getElementById('result').textContent = JSON.stringify({{pages: pages.length, links: links.length, overflow, missing, split, drawer}});
 }})().catch(error => {{ document.getElementById('result').textContent = 'error: ' + error; }});
 </script></body></html>"##
     )
@@ -151,6 +166,16 @@ fn every_page_fits_both_widths_and_every_fragment_link_lands() {
         result["missing"],
         Value::Array(vec![]),
         "fragment links without their target"
+    );
+    assert_eq!(
+        result["split"],
+        Value::Array(vec![]),
+        "words split in table cells"
+    );
+    assert_eq!(
+        result["drawer"],
+        Value::Array(vec![]),
+        "navigation drawer state"
     );
     screenshots(&chromium, &html, &pages);
 }

@@ -137,6 +137,11 @@ fn serve_rebuilds_keeps_the_last_good_site_and_refuses_traversal() {
         broken.contains("content/services/managed-desktop.toml:1:34"),
         "the overlay shows the located error"
     );
+    assert!(
+        broken.contains("<button type=\"button\" id=\"privdoc-dismiss\"")
+            && broken.contains("onclick=\"this.parentNode.remove()\">Dismiss</button>"),
+        "the overlay can be dismissed"
+    );
 
     std::fs::write(&service, &edited).unwrap();
     eventually(&server, PAGE, Duration::from_secs(2), |b| {

@@ -168,8 +168,13 @@ fn html_has_head_landmarks_navigation_and_no_external_resources() {
     ] {
         assert!(page.contains(part), "missing {part}");
     }
+    // Keyboard users reach the site navigation right after the skip link, before the page.
+    assert!(page.find("<nav class=\"site-nav\"").unwrap() < page.find("<main").unwrap());
     for (path, html) in site.iter().filter(|(p, _)| p.ends_with(".html")) {
-        assert!(!html.contains("<script"), "{path} needs JavaScript");
+        // JavaScript may only enhance: no script is loaded, and the navigation is in the
+        // page (a `<details>` drawer) whether or not a script opens it.
+        assert!(!html.contains("<script src"), "{path} loads a script");
+        assert!(html.contains("<details class=\"nav-drawer\""), "{path}");
         for attribute in ["src=\"http", "href=\"//"] {
             assert!(
                 !html.contains(attribute),
