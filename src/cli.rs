@@ -14,7 +14,8 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
-    /// Worker threads (default: one per core). Output is identical for any number.
+    /// Worker threads (default: one per core; at most four per core). Output is identical
+    /// for any number.
     #[arg(short = 'j', long, global = true, value_name = "N")]
     pub jobs: Option<usize>,
     /// Print the time each stage took.

@@ -14,9 +14,24 @@ pub fn parse_toml<T: DeserializeOwned>(file: FileId, text: &str) -> Result<T, Di
     let deserializer =
         toml::de::Deserializer::parse(text).map_err(|error| syntax_error(file, &error))?;
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let path = error.path().to_string();
+        let path = user_path(&error.path().to_string());
         schema_error(file, text, &path, error.inner())
     })
+}
+
+/// The key path as the writer knows it: without the segments serde adds for values that
+/// keep their span (`$__serde_spanned_private_value`) or for map keys it cannot name (`?`).
+fn user_path(path: &str) -> String {
+    let parts: Vec<&str> = path
+        .split('.')
+        .filter(|part| !part.contains("$__serde_spanned_private_value") && *part != "?")
+        .collect();
+    let joined = parts.join(".");
+    if joined.is_empty() {
+        ".".to_owned()
+    } else {
+        joined
+    }
 }
 
 fn syntax_error(file: FileId, error: &toml::de::Error) -> Diagnostic {
@@ -64,7 +79,13 @@ fn schema_error(file: FileId, text: &str, path: &str, error: &toml::de::Error) -
             Some(name) => format!("did you mean `{name}`?"),
             None => format!("expected one of {}", list(&expected)),
         };
-        (format!("unknown value `{found}`{at}"), Some(hint))
+        // A closed set read as a table's keys (`[preprocessor.privdoc.checks]`): the
+        // unknown name is a key there, written bare, not a quoted value.
+        let quoted = text
+            .get(range.clone())
+            .is_some_and(|written| written.starts_with(['"', '\'']));
+        let what = if quoted { "value" } else { "key" };
+        (format!("unknown {what} `{found}`{at}"), Some(hint))
     } else if let Some(rest) = message.strip_prefix("missing field ") {
         let field = rest.trim_matches('`');
         let key = if path == "." || path.is_empty() {
@@ -194,6 +215,22 @@ mod tests {
         assert_eq!(wrong.span.range.start, 22);
         let missing = error_for("purpose = \"x\"\n");
         assert_eq!(missing.message, "missing required key `count`");
+    }
+
+    #[test]
+    fn paths_name_keys_as_the_writer_wrote_them() {
+        assert_eq!(
+            user_path(
+                "page.$__serde_spanned_private_value.keywords.$__serde_spanned_private_value"
+            ),
+            "page.keywords"
+        );
+        assert_eq!(
+            user_path("preprocessor.privdoc.checks.?"),
+            "preprocessor.privdoc.checks"
+        );
+        assert_eq!(user_path("sources[0].purpose"), "sources[0].purpose");
+        assert_eq!(user_path("$__serde_spanned_private_value"), ".");
     }
 
     #[test]

@@ -191,6 +191,10 @@ pub struct SourceFile {
     path: PathBuf,
     text: Arc<str>,
     line_starts: Vec<usize>,
+    /// The last column computed, `(byte offset, column)`: findings are reported in order,
+    /// so the next one on the same line counts on from there, not from the line's start
+    /// (100,000 findings on one long line would otherwise be quadratic).
+    last_column: std::sync::Mutex<(usize, usize)>,
 }
 
 impl SourceFile {
@@ -217,10 +221,14 @@ impl SourceFile {
         &self.text
     }
 
-    /// The whole lines that byte `range` touches: the first one's number (1-based) and
-    /// their byte range, line ends included. A snippet needs only these, not the file.
+    /// The lines that byte `range` touches — the first one's number (1-based) and their
+    /// byte range, line ends included — cut to a window around `range` when they are very
+    /// long. A snippet needs only these, not the file.
     #[must_use]
     pub fn lines_around(&self, range: &std::ops::Range<usize>) -> (usize, std::ops::Range<usize>) {
+        // A snippet of a very long line (minified HTML, a generated table) shows the part
+        // around the finding, not megabytes of it.
+        const CONTEXT: usize = 160;
         let line_of = |offset: usize| {
             self.line_starts
                 .partition_point(|&start| start <= offset.min(self.text.len()))
@@ -233,7 +241,19 @@ impl SourceFile {
             .get(last + 1)
             .copied()
             .unwrap_or(self.text.len());
-        (first + 1, self.line_starts[first]..end)
+        let mut lines = self.line_starts[first]..end;
+        if lines.len() > range.len() + 4 * CONTEXT {
+            let mut start = range.start.saturating_sub(CONTEXT).max(lines.start);
+            while !self.text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut stop = range.end.saturating_add(CONTEXT).min(lines.end);
+            while !self.text.is_char_boundary(stop) {
+                stop += 1;
+            }
+            lines = start..stop;
+        }
+        (first + 1, lines)
     }
 
     /// The 1-based line and column (in characters) of byte `offset`.
@@ -242,10 +262,17 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(0, |s| s.chars().count());
+        let mut last = self
+            .last_column
+            .lock()
+            .expect("no thread panics while holding it");
+        let (from, counted) = if (start..=offset).contains(&last.0) {
+            *last
+        } else {
+            (start, 0)
+        };
+        let column = counted + self.text.get(from..offset).map_or(0, |s| s.chars().count());
+        *last = (offset, column);
         (line + 1, column + 1)
     }
 }
@@ -281,6 +308,7 @@ impl SourceMap {
             path,
             text,
             line_starts,
+            last_column: std::sync::Mutex::new((usize::MAX, 0)),
         });
         id
     }

@@ -90,8 +90,20 @@ pub struct Document<'a> {
     pub events: Vec<(Event<'a>, Range<usize>)>,
     /// Every heading, in order.
     pub headings: Vec<Heading>,
-    /// The parser's link reference definitions (`[label]: dest`), for locating them.
-    pub definitions: Vec<(String, String, Range<usize>)>,
+    /// The parser's link reference definitions (`[label]: dest`) by [`label_key`], for
+    /// locating them.
+    pub definitions: HashMap<String, Range<usize>>,
+}
+
+/// A reference label as `CommonMark` matches it: case-folded, white space collapsed. One
+/// key per label makes finding a definition one lookup, however many a page has.
+#[must_use]
+pub fn label_key(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 impl<'a> Document<'a> {
@@ -102,13 +114,7 @@ impl<'a> Document<'a> {
         let definitions = parser
             .reference_definitions()
             .iter()
-            .map(|(label, definition)| {
-                (
-                    label.to_owned(),
-                    definition.dest.to_string(),
-                    definition.span.clone(),
-                )
-            })
+            .map(|(label, definition)| (label_key(label), definition.span.clone()))
             .collect();
         let mut slugger = Slugger::default();
         let mut headings = Vec::new();
@@ -135,11 +141,35 @@ impl<'a> Document<'a> {
 }
 
 /// Renders Markdown to HTML with heading ids, passing every link and image destination
-/// through `rewrite` (which returns `None` to keep it).
+/// through `rewrite` (which returns `None` to keep it), under the one HTML policy: links
+/// and images whose URL [`is_published`] refuses lose their URL (the text stays), and raw
+/// HTML is sanitized (see [`sanitize`]).
 pub fn to_html<'a>(markdown: &'a str, rewrite: impl Fn(&str) -> Option<String>) -> Rendered {
     let document = Document::parse(markdown);
+    let raw_html = document
+        .events
+        .iter()
+        .any(|(event, _)| matches!(event, Event::Html(_) | Event::InlineHtml(_)));
     let rewritten = |dest: CowStr<'a>| -> CowStr<'a> { rewrite(&dest).map_or(dest, CowStr::from) };
-    let events = document.events.into_iter().map(|(event, _)| match event {
+    // Links do not nest, but images sit inside links: one flag per open link or image.
+    let mut dropped: Vec<bool> = Vec::new();
+    let events = document.events.into_iter().filter_map(|(event, _)| {
+        match &event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                let drop = !is_published(dest_url);
+                dropped.push(drop);
+                if drop {
+                    return None;
+                }
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) if dropped.pop().unwrap_or(false) => {
+                return None;
+            }
+            _ => {}
+        }
+        Some(event)
+    });
+    let events = events.map(|event| match event {
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -166,10 +196,73 @@ pub fn to_html<'a>(markdown: &'a str, rewrite: impl Fn(&str) -> Option<String>) 
     });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
+    if raw_html {
+        html = sanitize(&html);
+    }
     Rendered {
         html,
         headings: document.headings,
     }
+}
+
+/// The URL schemes the HTML links to; anything else (`javascript:`, `data:`, `file:`,
+/// `xref:` …) is published as plain text. URLs without a scheme (relative, site-absolute,
+/// fragments) are always published.
+pub const PUBLISHED_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+
+/// The scheme of `dest` (`javascript` for `JavaScript:alert(1)`), lowercased, if it has one.
+#[must_use]
+pub fn scheme(dest: &str) -> Option<String> {
+    // Browsers ignore leading spaces and control characters, and tabs or newlines inside
+    // the scheme (`java\tscript:`): compare what a browser would see.
+    let seen: String = dest
+        .trim_start_matches(|c: char| c.is_ascii_control() || c == ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take_while(|&c| c != '/' && c != '?' && c != '#')
+        .collect();
+    let (scheme, _) = seen.split_once(':')?;
+    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
+/// Whether the HTML may link to `dest`: no scheme, or one of [`PUBLISHED_SCHEMES`].
+#[must_use]
+pub fn is_published(dest: &str) -> bool {
+    scheme(dest).is_none_or(|scheme| PUBLISHED_SCHEMES.contains(&scheme.as_str()))
+}
+
+/// Whether `dest` runs code or reads local files when followed: a finding, not just a
+/// link left out of the HTML.
+#[must_use]
+pub fn is_dangerous(dest: &str) -> bool {
+    scheme(dest).is_some_and(|s| matches!(s.as_str(), "javascript" | "vbscript" | "data" | "file"))
+}
+
+/// Raw HTML in prose, as published: ammonia's safe tags (no `script`, `style`, `iframe`,
+/// `form`, `svg` or `math`) and attributes (no event handlers, no `style` but a table
+/// cell's `text-align`), plus the ids, names and classes that anchors and the renderer's
+/// own markup need; URLs limited to [`PUBLISHED_SCHEMES`] and relative ones; comments
+/// dropped. Only pages that contain raw HTML pay for it.
+#[must_use]
+pub fn sanitize(html: &str) -> String {
+    static POLICY: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    let policy = POLICY.get_or_init(|| {
+        let mut builder = ammonia::Builder::default();
+        builder
+            .link_rel(None)
+            .url_schemes(PUBLISHED_SCHEMES.into_iter().collect())
+            .add_generic_attributes(["id", "class"])
+            .add_tag_attributes("a", ["name", "id"])
+            .add_tag_attributes("th", ["style"])
+            .add_tag_attributes("td", ["style"])
+            .filter_style_properties(["text-align"].into_iter().collect());
+        builder
+    });
+    policy.clean(html).to_string()
 }
 
 /// Gives the heading that starts at `events[start]` its id: the explicit `{#id}` or the

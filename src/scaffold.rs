@@ -40,6 +40,21 @@ pub fn create(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
             dir.display()
         );
     }
+    // `--force` writes only the scaffold's own files, and never through a symbolic link: a
+    // link in the folder (`README.md -> ~/.bashrc`) would have the new file written
+    // wherever it points.
+    for (relative, _) in FILES {
+        let mut path = dir.to_path_buf();
+        for part in Path::new(relative) {
+            path.push(part);
+            if fs::symlink_metadata(&path).is_ok_and(|meta| meta.file_type().is_symlink()) {
+                bail!(
+                    "`{}` is a symbolic link; `init` does not write through links (remove it, or init another folder)",
+                    path.display()
+                );
+            }
+        }
+    }
     let mut written = Vec::new();
     for (relative, text) in FILES {
         let path = dir.join(relative);

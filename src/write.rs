@@ -98,16 +98,20 @@ pub fn replace_dir(build_dir: &Path, files: &[(String, &[u8])]) -> Result<Writte
         return Ok(Written::default());
     }
     swap(staging.path(), build_dir)?;
-    // The new output is in place; `staging` now holds the previous one. Failing to remove
-    // it is not failing the build.
-    let previous = staging.keep();
-    let leftover = remove_output(&previous).err().map(|error| {
+    Ok(retire(&staging.keep()))
+}
+
+/// Removes the previous output, swapped out to `previous`. The new output is in place by
+/// now: failing to remove the old one is reported, not a failed build (which would exit
+/// 2 with the new site already published).
+fn retire(previous: &Path) -> Written {
+    let leftover = remove_output(previous).err().map(|error| {
         format!(
             "could not remove the previous output, left in `{}`: {error:#}",
             previous.display()
         )
     });
-    Ok(Written { leftover })
+    Written { leftover }
 }
 
 /// Whether `dir` (a directory, not followed if a link) is empty or marked as privdoc's.
@@ -443,5 +447,16 @@ mod tests {
         assert!(!stale.exists());
         assert!(!emptied.exists());
         assert_eq!(fs::read(foreign.join("mine.txt")).unwrap(), b"mine");
+    }
+
+    #[test]
+    fn an_old_output_that_cannot_be_removed_is_a_leftover_not_a_failure() {
+        let root = tempfile::tempdir().unwrap();
+        let written = retire(&root.path().join(".privdoc-build-gone"));
+        let leftover = written.leftover.unwrap();
+        assert!(
+            leftover.starts_with("could not remove the previous output"),
+            "{leftover}"
+        );
     }
 }

@@ -50,6 +50,62 @@ struct Shared {
 enum Message {
     Reload,
     Error(String),
+    Shutdown,
+}
+
+/// The `Host` values the preview answers: a page of another site that resolves its own
+/// name to 127.0.0.1 (DNS rebinding) sends its own name and gets nothing.
+struct Hosts {
+    port: u16,
+    /// The address listened on, when it is a specific one (`--bind 192.0.2.7`).
+    bound: Option<String>,
+}
+
+impl Hosts {
+    fn of(address: SocketAddr) -> Self {
+        let ip = address.ip();
+        let bound = (!ip.is_unspecified() && !ip.is_loopback()).then(|| match ip {
+            std::net::IpAddr::V4(v4) => v4.to_string(),
+            std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+        });
+        Self {
+            port: address.port(),
+            bound,
+        }
+    }
+
+    fn allows(&self, host: &str) -> bool {
+        let Some((name, port)) = host.rsplit_once(':') else {
+            return false; // the port is always named: a page of port 80 is another site
+        };
+        let local = matches!(
+            name.to_ascii_lowercase().as_str(),
+            "localhost" | "127.0.0.1" | "[::1]"
+        ) || self.bound.as_deref() == Some(name);
+        local && port.parse() == Ok(self.port)
+    }
+}
+
+/// Answers only requests addressed to this preview by a local name; anything else is 403.
+async fn only_local_hosts(
+    State(hosts): State<Arc<Hosts>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    if hosts.allows(host) {
+        next.run(request).await
+    } else {
+        (
+            StatusCode::FORBIDDEN,
+            "privdoc serve answers requests for localhost only\n",
+        )
+            .into_response()
+    }
 }
 
 /// Serves the project in `dir` on `address` until Ctrl-C.
@@ -59,7 +115,11 @@ pub(super) fn serve(dir: &Path, address: SocketAddr, open: bool, ui: Ui) -> Resu
         .enable_all()
         .build()
         .context("failed to start the server's runtime")?;
-    runtime.block_on(run(dir.to_path_buf(), address, open, ui))
+    let result = runtime.block_on(run(dir.to_path_buf(), address, open, ui));
+    // A rebuild still running (a slow template) must not keep Ctrl-C from ending the
+    // process: it is abandoned, as its result would be.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    result
 }
 
 async fn run(dir: PathBuf, address: SocketAddr, open: bool, ui: Ui) -> Result<()> {
@@ -75,6 +135,18 @@ async fn run(dir: PathBuf, address: SocketAddr, open: bool, ui: Ui) -> Result<()
     // Ctrl-C is handled from before the URL is announced: a signal that came in between
     // would otherwise stop the process without a clean shutdown.
     let stop = interrupt()?;
+    let (notify_tx, mut notify_rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut debouncer =
+        notify_debouncer_full::new_debouncer(Duration::from_millis(150), None, move |result| {
+            let _ = notify_tx.send(result);
+        })
+        .context("failed to watch the project")?;
+    for (path, mode) in &inputs.watch {
+        debouncer
+            .watch(path, *mode)
+            .with_context(|| format!("failed to watch `{}`", path.display()))?;
+    }
+    // Announced once edits are watched: an edit made right after the URL shows is seen.
     let url = format!(
         "http://{}/",
         listener.local_addr().context("no local address")?
@@ -88,17 +160,6 @@ async fn run(dir: PathBuf, address: SocketAddr, open: bool, ui: Ui) -> Result<()
         })
         .arg(&url)
         .spawn();
-    }
-    let (notify_tx, mut notify_rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut debouncer =
-        notify_debouncer_full::new_debouncer(Duration::from_millis(150), None, move |result| {
-            let _ = notify_tx.send(result);
-        })
-        .context("failed to watch the project")?;
-    for (path, mode) in &inputs.watch {
-        debouncer
-            .watch(path, *mode)
-            .with_context(|| format!("failed to watch `{}`", path.display()))?;
     }
     let watcher_shared = shared.clone();
     let build_dir = inputs.build_dir.clone();
@@ -119,14 +180,37 @@ async fn run(dir: PathBuf, address: SocketAddr, open: bool, ui: Ui) -> Result<()
             let _ = tokio::task::spawn_blocking(move || rebuild(&dir, &shared, ui)).await;
         }
     });
+    let hosts = Arc::new(Hosts::of(
+        listener.local_addr().context("no local address")?,
+    ));
     let app = Router::new()
         .route(EVENTS, get(events))
         .fallback(get(file))
-        .with_state(shared);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(stop)
-        .await
-        .context("the server failed")?;
+        .with_state(shared.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            hosts,
+            only_local_hosts,
+        ));
+    // On Ctrl-C, open pages' event streams end first (else graceful shutdown would wait on
+    // them forever), and connections get a moment to finish.
+    let events = shared.events.clone();
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let stop = async move {
+        stop.await;
+        let _ = events.send(Message::Shutdown);
+        let _ = stopping.send(());
+    };
+    let server = axum::serve(listener, app).with_graceful_shutdown(stop);
+    tokio::select! {
+        result = server => result.context("the server failed")?,
+        () = async {
+            if stopped.await.is_ok() {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        } => {}
+    }
     drop(debouncer);
     ui.status("stopped");
     Ok(())
@@ -256,7 +340,7 @@ async fn events(
                     return Some((Ok(Event::default().event("failed").data(text)), receiver));
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {}
-                Err(broadcast::error::RecvError::Closed) => return None,
+                Ok(Message::Shutdown) | Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
     });

@@ -125,6 +125,15 @@ pub(super) fn check(
     let mut found = Vec::new();
     let mut counts = LinkCounts::default();
     for link in &facts[at].links {
+        if crate::markdown::is_dangerous(&link.dest) {
+            counts.checked += 1;
+            let scheme = crate::markdown::scheme(&link.dest).unwrap_or_default();
+            let span = page.origins.locate(link.at.clone(), page.file);
+            let message = format!("link to a `{scheme}:` URL, which is never published");
+            let hint = "the HTML links only to http, https, mailto and relative URLs; the link text is shown without a link";
+            found.push(error(CheckCode::BrokenLink, span, message).with_hint(hint));
+            continue;
+        }
         let target = resolve(&page.path, &link.dest, at, index);
         if matches!(target, Target::Unchecked) {
             counts.unchecked += 1;

@@ -330,11 +330,8 @@ fn report_range(
         link_type,
         LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
     ) {
-        let definition = document
-            .definitions
-            .iter()
-            .find(|(l, _, _)| l.eq_ignore_ascii_case(label));
-        if let Some((_, _, span)) = definition {
+        let definition = document.definitions.get(&crate::markdown::label_key(label));
+        if let Some(span) = definition {
             let span = span.start + body_start..span.end + body_start;
             return find_within(markdown, span, dest);
         }

@@ -198,7 +198,8 @@ struct RawPrivdoc {
     #[schemars(with = "Option<Vec<Output>>")]
     outputs: Option<toml::Spanned<Vec<Output>>>,
     /// The host of site-absolute links such as `/windows/…`; also the canonical URL and sitemap base.
-    site_url: Option<String>,
+    #[schemars(with = "Option<String>")]
+    site_url: Option<toml::Spanned<String>>,
     /// Front-matter keys every page must have (default: title and description).
     required_front_matter: Option<Vec<String>>,
     /// The level of each check: "error", "warn" or "off".
@@ -254,7 +255,19 @@ impl Config {
         sources: &mut SourceMap,
     ) -> Result<Self, Vec<Diagnostic>> {
         let path = root.join(BOOK_TOML);
-        let (raw, file) = match std::fs::read(&path) {
+        if let Some(target) = link_out_of(root, &path) {
+            let file = sources.add(BOOK_TOML.into(), "".into());
+            let message = format!(
+                "`{BOOK_TOML}` is a symbolic link to `{}`, outside the project: privdoc never reads files outside the project",
+                target.display()
+            );
+            return Err(vec![Diagnostic::error(
+                Code::Io,
+                Span::file_start(file),
+                message,
+            )]);
+        }
+        let (raw, file) = match read_limited(&path) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let file = sources.add(BOOK_TOML.into(), text.clone().into());
@@ -353,6 +366,24 @@ impl Config {
                     errors.push(Diagnostic::error(Code::Config, span, problem));
                     PathBuf::new()
                 });
+        if let (Some(url), Some(file)) = (&privdoc.site_url, file)
+            && !matches!(
+                crate::markdown::scheme(url.get_ref()).as_deref(),
+                Some("http" | "https")
+            )
+        {
+            errors.push(
+                Diagnostic::error(
+                    Code::Config,
+                    Span::new(file, url.span()),
+                    format!(
+                        "`site-url` is `{}`, which is not an http or https URL",
+                        url.get_ref()
+                    ),
+                )
+                .with_hint("write the site's address, such as `https://learn.microsoft.com`"),
+            );
+        }
         let mut outputs = match (privdoc.outputs, file) {
             (Some(outputs), Some(file)) if outputs.get_ref().is_empty() => {
                 let span = Span::new(file, outputs.span());
@@ -380,7 +411,7 @@ impl Config {
             authors: raw.book.authors,
             language: raw.book.language.unwrap_or_else(|| "en".to_owned()),
             outputs,
-            site_url: privdoc.site_url,
+            site_url: privdoc.site_url.map(toml::Spanned::into_inner),
             required_front_matter: privdoc
                 .required_front_matter
                 .unwrap_or_else(|| vec!["title".to_owned(), "description".to_owned()]),
@@ -406,6 +437,31 @@ impl Config {
     pub fn writes(&self, output: Output) -> bool {
         self.outputs.contains(&output)
     }
+}
+
+/// Where `path` leads when it is a symbolic link out of the project `root`.
+fn link_out_of(root: &Path, path: &Path) -> Option<PathBuf> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_symlink() {
+        return None;
+    }
+    let target = path.canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    (!target.starts_with(root)).then_some(target)
+}
+
+/// `book.toml` is a few hundred bytes; more than this is not a settings file.
+const MAX_BOOK_TOML: u64 = 1 << 20;
+
+fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if meta.len() > MAX_BOOK_TOML {
+        return Err(std::io::Error::other(format!(
+            "it is {} bytes; a settings file is a few hundred",
+            meta.len()
+        )));
+    }
+    std::fs::read(path)
 }
 
 /// `path` as an absolute path, resolved where it exists.

@@ -62,14 +62,21 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
     let root = &config.root;
     let skip = [config.build_path().to_path_buf(), root.join("templates")];
     let content = walk::files(root, &config.src, &skip, &mut diagnostics, sources);
-    let templates = walk::files(root, Path::new("templates"), &[], &mut diagnostics, sources);
+    let templates = walk::files(root, Path::new("templates"), &[], &mut diagnostics, sources).files;
     // Classified before reading: only declarations and pages are read; other files are
     // recorded as link targets.
     let src_prefix = walk::display(&config.src);
     let mut assets = Vec::new();
     let mut kinds = std::collections::HashMap::new();
     let mut to_read = Vec::new();
-    for path in content {
+    let mut unloaded = Unloaded::default();
+    // What refused links would have declared is unloaded: naming it is not also an error.
+    for path in &content.refused {
+        if let Some(kind) = strip_dir(path, &src_prefix).and_then(classify) {
+            unloaded.add(&kind);
+        }
+    }
+    for path in content.files {
         match strip_dir(&path, &src_prefix).and_then(classify) {
             Some(Kind::Asset(relative)) => assets.push(relative),
             Some(kind) => {
@@ -80,7 +87,6 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
         }
     }
     let files = read_all(root, to_read, sources, &mut diagnostics);
-    let mut unloaded = Unloaded::default();
     let read: HashSet<&str> = files.iter().map(|(path, _, _)| path.as_str()).collect();
     for (path, kind) in &kinds {
         if !read.contains(path.as_str()) {
@@ -136,14 +142,14 @@ fn read_all(
 ) -> Vec<(String, FileId, Arc<str>)> {
     let contents: Vec<_> = paths
         .par_iter()
-        .map(|path| std::fs::read(root.join(path)))
+        .map(|path| read_limited(&root.join(path), limit(path)))
         .collect();
     let mut files = Vec::with_capacity(paths.len());
     for (path, content) in paths.into_iter().zip(contents) {
         match content {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => {
-                    let text: Arc<str> = text.into();
+                    let text: Arc<str> = lone_cr_to_lf(text).into();
                     let file = sources.add(path.clone().into(), text.clone());
                     files.push((path, file, text));
                 }
@@ -167,6 +173,51 @@ fn read_all(
         }
     }
     files
+}
+
+/// Old Mac line endings (a lone `\r`) as `\n`, byte for byte so every offset stays: the
+/// Markdown parser, TOML and line numbers then all see the lines an editor shows.
+fn lone_cr_to_lf(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for at in 0..bytes.len() {
+        if bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n') {
+            bytes[at] = b'\n';
+        }
+    }
+    String::from_utf8(bytes).expect("replacing one ASCII byte with another keeps UTF-8 valid")
+}
+
+/// The most a declaration file may hold: a real service file is a few KiB. A bound keeps a
+/// mistaken or hostile file (a million `[[sources]]`) from taking the machine's memory.
+pub const MAX_DECLARATION_BYTES: u64 = 4 << 20;
+/// The most a page, snippet or template may hold.
+pub const MAX_PAGE_BYTES: u64 = 16 << 20;
+
+fn limit(path: &str) -> u64 {
+    if Path::new(path)
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("toml"))
+    {
+        MAX_DECLARATION_BYTES
+    } else {
+        MAX_PAGE_BYTES
+    }
+}
+
+/// Reads a file of at most `limit` bytes.
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let size = std::fs::metadata(path)?.len();
+    if size > limit {
+        return Err(std::io::Error::other(format!(
+            "it is {} MiB, more than the {} MiB a file of this kind may hold",
+            size.div_ceil(1 << 20),
+            limit >> 20
+        )));
+    }
+    std::fs::read(path)
 }
 
 fn classify(relative: &str) -> Option<Kind> {
@@ -270,6 +321,12 @@ fn parse<T: serde::de::DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lone_carriage_returns_become_line_feeds_in_place() {
+        assert_eq!(lone_cr_to_lf("a\rb\r\nc\r".into()), "a\nb\r\nc\n");
+        assert_eq!(lone_cr_to_lf("é\rü".into()), "é\nü");
+    }
 
     #[test]
     fn classifies_by_path() {

@@ -323,6 +323,32 @@ impl Context<'_> {
         let mut sections: Vec<Section> = Vec::new();
         for entry in raw {
             let id = slug(entry.title.get_ref());
+            // A section is placed by its id: one that takes a generated section's id or an
+            // earlier section's would be placed after itself ("Sources" after `sources`).
+            let taken =
+                GENERATED_SECTIONS.contains(&id.as_str()) || sections.iter().any(|s| s.id == id);
+            if id.is_empty() || taken {
+                let message = if id.is_empty() {
+                    format!(
+                        "section title \"{}\" has no letters or digits for an id",
+                        entry.title.get_ref()
+                    )
+                } else if taken && GENERATED_SECTIONS.contains(&id.as_str()) {
+                    format!(
+                        "section \"{}\" has the id `{id}` of a generated section",
+                        entry.title.get_ref()
+                    )
+                } else {
+                    format!(
+                        "section \"{}\" has the id `{id}` of an earlier section",
+                        entry.title.get_ref()
+                    )
+                };
+                let hint = "give the section a title of its own";
+                self.found
+                    .push(declaration(self.span(&entry.title), message).with_hint(hint));
+                continue;
+            }
             let after = entry.after.and_then(|after| {
                 let known = GENERATED_SECTIONS.contains(&after.get_ref().as_str())
                     || sections.iter().any(|s| &s.id == after.get_ref());

@@ -145,30 +145,77 @@ pub enum MetaValue {
 
 impl<'de> Deserialize<'de> for MetaValue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Scalar {
-            Text(String),
-            Bool(bool),
-            Int(i64),
-            Float(f64),
+        deserializer.deserialize_any(MetaVisitor { in_list: false })
+    }
+}
+
+/// Reads a front-matter value: a scalar kept as text, or a list of scalars. Anything else
+/// is an error that says what a value may be (not serde's "untagged enum").
+struct MetaVisitor {
+    in_list: bool,
+}
+
+impl<'de> serde::de::Visitor<'de> for MetaVisitor {
+    type Value = MetaValue;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.in_list {
+            formatter.write_str("a string, number or boolean in the list")
+        } else {
+            formatter.write_str("a string, number, boolean, or a list of them")
         }
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            One(Scalar),
-            Many(Vec<Scalar>),
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(MetaValue::Text(value.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(MetaValue::Text(value))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(MetaValue::Text(value.to_string()))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(MetaValue::Text(value.to_string()))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(MetaValue::Text(value.to_string()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        Ok(MetaValue::Text(value.to_string()))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        if self.in_list {
+            return Err(serde::de::Error::invalid_type(
+                serde::de::Unexpected::Seq,
+                &self,
+            ));
         }
-        let text = |scalar: Scalar| match scalar {
-            Scalar::Text(text) => text,
-            Scalar::Bool(value) => value.to_string(),
-            Scalar::Int(value) => value.to_string(),
-            Scalar::Float(value) => value.to_string(),
-        };
-        Ok(match Raw::deserialize(deserializer)? {
-            Raw::One(scalar) => Self::Text(text(scalar)),
-            Raw::Many(items) => Self::List(items.into_iter().map(text).collect()),
-        })
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(ListItem)? {
+            items.push(item);
+        }
+        Ok(MetaValue::List(items))
+    }
+}
+
+/// One item of a front-matter list: a scalar.
+struct ListItem;
+
+impl<'de> serde::de::DeserializeSeed<'de> for ListItem {
+    type Value = String;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        match deserializer.deserialize_any(MetaVisitor { in_list: true })? {
+            MetaValue::Text(text) => Ok(text),
+            MetaValue::List(_) => unreachable!("a list item that is a list is refused above"),
+        }
     }
 }
 

@@ -52,7 +52,16 @@ impl Resolver<'_> {
             .map(|(range, link)| (range, link, false))
             .collect();
         for (range, path) in includes(text) {
-            let included = self.include(path, origin.locate(range.clone()), depth, marks, found);
+            let span = origin.locate(range.clone());
+            let Some(path) = path else {
+                found.push(reference_error(
+                    span,
+                    "unterminated `{{#include`".to_owned(),
+                    "write the include on one line: `{{#include snippets/name.md}}`".to_owned(),
+                ));
+                continue;
+            };
+            let included = self.include(path, span, depth, marks, found);
             edits.push((range, included, true));
         }
         edits.sort_by_key(|(range, _, _)| range.start);
@@ -262,16 +271,22 @@ fn reference_error(span: Span, message: String, hint: String) -> Diagnostic {
         .with_hint(hint)
 }
 
-/// The `{{#include …}}` directives of `text`: their ranges and paths.
-fn includes(text: &str) -> Vec<(Range<usize>, &str)> {
+/// The `{{#include …}}` directives of `text`: their ranges and paths; `None` for one that
+/// is not closed on its line.
+fn includes(text: &str) -> Vec<(Range<usize>, Option<&str>)> {
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(at) = text[from..].find(INCLUDE_OPEN).map(|at| from + at) {
-        let Some(end) = text[at..].find("}}").map(|end| at + end + 2) else {
-            break;
-        };
-        found.push((at..end, text[at + INCLUDE_OPEN.len()..end - 2].trim()));
-        from = end;
+        let line_end = text[at..]
+            .find(['\n', '\r'])
+            .map_or(text.len(), |end| at + end);
+        if let Some(end) = text[at..line_end].find("}}").map(|end| at + end + 2) {
+            found.push((at..end, Some(text[at + INCLUDE_OPEN.len()..end - 2].trim())));
+            from = end;
+        } else {
+            found.push((at..at + INCLUDE_OPEN.len(), None));
+            from = at + INCLUDE_OPEN.len();
+        }
     }
     found
 }

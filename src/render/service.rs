@@ -230,26 +230,36 @@ fn details(
 /// The page's blocks in order: each generated section, then the free sections placed
 /// after it (and the ones placed after those), then the free sections without `after`.
 fn blocks(service: &Service, prose: &mut impl FnMut(&crate::model::Prose) -> String) -> Vec<Block> {
-    fn place(
-        blocks: &mut Vec<Block>,
-        service: &Service,
-        after: Option<&str>,
-        prose: &mut impl FnMut(&crate::model::Prose) -> String,
-    ) {
-        for section in service
-            .sections
-            .iter()
-            .filter(|s| s.after.as_deref() == after)
-        {
+    // Each anchor's sections in file order. `after` names only a generated section or an
+    // earlier one, and ids are unique (both checked when loading): the placement is a tree.
+    let mut children: HashMap<Option<&str>, Vec<&crate::model::Section>> = HashMap::new();
+    for section in &service.sections {
+        children
+            .entry(section.after.as_deref())
+            .or_default()
+            .push(section);
+    }
+    // Depth first without recursion: a chain of thousands of sections cannot overflow.
+    let mut place = |blocks: &mut Vec<Block>, after: Option<&str>| {
+        let mut stack: Vec<&crate::model::Section> = children
+            .get(&after)
+            .into_iter()
+            .flatten()
+            .rev()
+            .copied()
+            .collect();
+        while let Some(section) = stack.pop() {
             blocks.push(Block {
                 kind: "section",
                 id: section.id.clone(),
                 title: section.title.clone(),
                 body: prose(&section.body),
             });
-            place(blocks, service, Some(&section.id), prose);
+            if let Some(next) = children.get(&Some(section.id.as_str())) {
+                stack.extend(next.iter().rev().copied());
+            }
         }
-    }
+    };
     let mut blocks = Vec::new();
     for generated in GENERATED_SECTIONS {
         blocks.push(Block {
@@ -263,12 +273,12 @@ fn blocks(service: &Service, prose: &mut impl FnMut(&crate::model::Prose) -> Str
         match generated {
             "storage" => {}
             "source-details" => {
-                place(&mut blocks, service, Some("storage"), prose);
-                place(&mut blocks, service, Some(generated), prose);
+                place(&mut blocks, Some("storage"));
+                place(&mut blocks, Some(generated));
             }
-            _ => place(&mut blocks, service, Some(generated), prose),
+            _ => place(&mut blocks, Some(generated)),
         }
     }
-    place(&mut blocks, service, None, prose);
+    place(&mut blocks, None);
     blocks
 }

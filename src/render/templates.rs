@@ -111,7 +111,9 @@ impl Templates {
     }
 
     /// Renders template `name` with `context`. `Err(None)` when the template failed to
-    /// parse, which was reported when it was added.
+    /// parse, which was reported when it was added. A render is bounded (see
+    /// `MAX_RANGE_ITEMS`, `MAX_OUTPUT_BYTES`): a runaway template is an error, never a
+    /// thread that spins forever.
     pub fn render(
         &self,
         name: &str,
@@ -120,9 +122,20 @@ impl Templates {
         if !self.tera.contains_template(name) {
             return Err(None);
         }
+        RANGE_LEFT.with(|left| left.set(MAX_RANGE_ITEMS));
+        let mut out = Bounded(Vec::new());
         self.tera
-            .render(name, context)
-            .map_err(|error| Some(self.error(name, &error)))
+            .render_to(name, context, &mut out)
+            .map_err(|error| Some(self.error(name, &error)))?;
+        String::from_utf8(out.0).map_err(|_| {
+            let message = format!("template `{name}` wrote text that is not UTF-8");
+            let file = self.files[name];
+            Some(Diagnostic::error(
+                Code::Template,
+                Span::file_start(file),
+                message,
+            ))
+        })
     }
 
     /// The file template `name` was read from.
@@ -180,7 +193,73 @@ impl Templates {
     }
 }
 
+/// The most `range` items one page's render may produce, all calls together: nested
+/// loops over `range` (100,000 × 100,000) would otherwise run for hours.
+const MAX_RANGE_ITEMS: usize = 1_000_000;
+/// The most text one page's render may write.
+const MAX_OUTPUT_BYTES: usize = 64 << 20;
+
+thread_local! {
+    /// `range` items the render on this thread may still produce (a render never leaves
+    /// its thread).
+    static RANGE_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A render's output, refused past `MAX_OUTPUT_BYTES`.
+struct Bounded(Vec<u8>);
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() + data.len() > MAX_OUTPUT_BYTES {
+            return Err(std::io::Error::other(format!(
+                "the page grew past {} MiB: a runaway loop?",
+                MAX_OUTPUT_BYTES >> 20
+            )));
+        }
+        self.0.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Tera's `range(end, start=0, step_by=1)`, drawing on the render's budget.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "tera hands functions their arguments by value"
+)]
+fn bounded_range(kwargs: Kwargs, _: &State) -> tera::TeraResult<Vec<i64>> {
+    let start = kwargs.get::<i64>("start")?.unwrap_or_default();
+    let end = kwargs.must_get::<i64>("end")?;
+    let step = kwargs.get::<i64>("step_by")?.unwrap_or(1);
+    if step == 0 {
+        return Err(tera::Error::message(
+            "`range` was called with `step_by = 0`",
+        ));
+    }
+    let span = i128::from(end) - i128::from(start);
+    let count = if (span > 0) == (step > 0) && span != 0 {
+        (span.abs() + i128::from(step).abs() - 1) / i128::from(step).abs()
+    } else {
+        0
+    };
+    let count = usize::try_from(count).unwrap_or(usize::MAX);
+    let left = RANGE_LEFT.with(std::cell::Cell::get);
+    if count > left {
+        return Err(tera::Error::message(format!(
+            "`range` calls of this page would produce more than {MAX_RANGE_ITEMS} items: a runaway loop?"
+        )));
+    }
+    RANGE_LEFT.with(|cell| cell.set(left - count));
+    Ok((0..count)
+        .map(|i| start + step * i64::try_from(i).unwrap_or(i64::MAX))
+        .collect())
+}
+
 fn register_filters(tera: &mut Tera) {
+    tera.register_function("range", bounded_range);
     tera.register_filter("md", |text: &str, _: Kwargs, _: &State| {
         super::escape_markdown(text)
     });

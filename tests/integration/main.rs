@@ -13,6 +13,7 @@ mod diagnostics;
 mod diff;
 mod golden;
 mod safety;
+mod security;
 mod serve;
 mod site;
 mod support;

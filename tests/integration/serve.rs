@@ -51,14 +51,18 @@ fn start(project: &Path) -> Server {
 
 /// A GET with the path sent as it is: (status, body).
 fn get(server: &Server, path: &str) -> (u16, String) {
+    get_as(server, path, &server.address)
+}
+
+/// A GET naming `host` in its `Host` header.
+fn get_as(server: &Server, path: &str, host: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(&server.address).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-        server.address
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();
@@ -161,6 +165,98 @@ fn serve_rebuilds_keeps_the_last_good_site_and_refuses_traversal() {
         !project.path().join("book").exists(),
         "serve builds in memory and writes nothing"
     );
+}
+
+/// DNS rebinding: a page of another site whose name resolves to 127.0.0.1 reaches the
+/// preview with its own name in `Host`, and must get nothing.
+#[test]
+fn only_requests_for_a_local_name_and_this_port_are_answered() {
+    let project = copy_project(&repo());
+    let server = start(project.path());
+    let port = server.address.rsplit_once(':').unwrap().1.to_owned();
+    for host in [
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        format!("127.0.0.1:{port}"),
+    ] {
+        assert_eq!(get_as(&server, PAGE, &host).0, 200, "{host}");
+    }
+    for host in [
+        format!("attacker.example:{port}"),
+        format!("localhost.attacker.example:{port}"),
+        "localhost".to_owned(),
+        "127.0.0.1:1".to_owned(),
+        String::new(),
+    ] {
+        let (status, body) = get_as(&server, PAGE, &host);
+        assert_eq!(status, 403, "{host:?}");
+        assert!(!body.contains("Managed Desktop"), "{host:?}");
+    }
+}
+
+/// A template that loops (nearly) forever is stopped by the render's budget: the edit is
+/// reported, later edits are rebuilt, and Ctrl-C still stops the server.
+#[test]
+fn a_runaway_template_neither_pins_the_rebuild_nor_blocks_ctrl_c() {
+    let project = copy_project(&repo());
+    let template = project.path().join("templates/source.md");
+    let original = std::fs::read_to_string(&template).unwrap();
+    let mut server = start(project.path());
+    std::fs::write(
+        &template,
+        original.replace(
+            "{{ front_matter }}",
+            "{{ front_matter }}{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}",
+        ),
+    )
+    .unwrap();
+    eventually(&server, PAGE, Duration::from_secs(5), |b| {
+        b.contains(OVERLAY) && b.contains("runaway loop")
+    });
+    std::fs::write(&template, &original).unwrap();
+    eventually(&server, PAGE, Duration::from_secs(5), |b| {
+        !b.contains(OVERLAY)
+    });
+    stop(&mut server);
+}
+
+/// Ctrl-C, then the exit status within 5 seconds.
+fn stop(server: &mut Server) {
+    let status = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let start = Instant::now();
+    let exit = loop {
+        if let Some(exit) = server.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "serve did not stop on Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(exit.code(), Some(0));
+}
+
+#[test]
+fn ctrl_c_stops_serve_even_with_a_page_listening() {
+    let project = copy_project(&repo());
+    let mut server = start(project.path());
+    let mut events = TcpStream::connect(&server.address).unwrap();
+    write!(
+        events,
+        "GET /__privdoc/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.address
+    )
+    .unwrap();
+    let mut reader = BufReader::new(events);
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+    stop(&mut server);
 }
 
 #[test]
