@@ -65,6 +65,19 @@ pub fn run(cli: &Cli) -> Exit {
     }
 }
 
+/// Today's date (UTC): what `stale-review` measures from. `SOURCE_DATE_EPOCH` (the
+/// reproducible-builds convention) fixes it, so a check of the same input reports the
+/// same findings on any day.
+#[must_use]
+pub fn today() -> jiff::civil::Date {
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|epoch| epoch.trim().parse::<i64>().ok())
+        .and_then(|seconds| jiff::Timestamp::from_second(seconds).ok())
+        .unwrap_or_else(jiff::Timestamp::now);
+    jiff::tz::TimeZone::UTC.to_datetime(now).date()
+}
+
 /// The most worker threads `-j` starts: more than a few per core only adds switching
 /// (`-j 10000` took 40 s on 14 pages).
 fn max_jobs() -> usize {
@@ -269,7 +282,9 @@ pub fn process(
         None
     } else {
         progress.stage("checking");
-        let report = ui.stage("check", || check::run(&loaded.model, &site, &config));
+        let report = ui.stage("check", || {
+            check::run(&loaded.model, &site, &config, today())
+        });
         diagnostics.extend(report.diagnostics);
         Some(report.summary)
     };

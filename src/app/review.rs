@@ -102,11 +102,7 @@ pub(super) fn diff_command(args: &DiffArgs, ui: Ui) -> Exit {
             Err(unusable) => return report_unusable(&unusable, Format::Human),
         }
     }
-    let today = args.date.unwrap_or_else(|| {
-        jiff::tz::TimeZone::UTC
-            .to_datetime(jiff::Timestamp::now())
-            .date()
-    });
+    let today = args.date.unwrap_or_else(super::today);
     let labels = (old.label(false), new.label(args.base.is_some()));
     let report = crate::diff::Report::new(
         (&outcomes[0].model, &outcomes[0].site),

@@ -71,3 +71,31 @@ pub(super) fn shared_privacy_urls(model: &Model) -> Vec<Diagnostic> {
     }
     found
 }
+
+/// `stale-review`: a service page whose `reviewed` date is older than `review-every`
+/// (warning): a privacy page nobody has read for a year may no longer be true.
+pub(super) fn stale_reviews(
+    model: &Model,
+    every: Option<crate::model::Period>,
+    today: jiff::civil::Date,
+) -> Vec<Diagnostic> {
+    let Some(every) = every else {
+        return Vec::new();
+    };
+    model
+        .services
+        .iter()
+        .filter_map(|service| {
+            let (reviewed, span) = service.reviewed.as_ref()?;
+            let due = every.after(*reviewed)?;
+            (due < today).then(|| {
+                Diagnostic::warning(
+                    Code::Check(CheckCode::StaleReview),
+                    span.clone(),
+                    format!("`{}` was last reviewed on {reviewed}, more than {every} ago (review was due {due})", service.id),
+                )
+                .with_hint("review the page, then set `reviewed` to the day you did")
+            })
+        })
+        .collect()
+}

@@ -40,7 +40,7 @@ pub(super) struct Text {
 }
 
 /// The texts of page `at`: every sentence, and every paragraph of two sentences or more;
-/// table cells are data, not prose, and are left out.
+/// table cells and declared values are data, not prose, and are left out.
 pub(super) fn texts(at: usize, page: &RenderedPage, facts: &Facts) -> (Vec<Text>, Vec<Text>) {
     let text = |block: usize, range: Range<usize>, normalized: String| {
         let words = text::words(&normalized).count();
@@ -62,6 +62,9 @@ pub(super) fn texts(at: usize, page: &RenderedPage, facts: &Facts) -> (Vec<Text>
         .iter()
         .enumerate()
         .filter(|(_, sentence)| !facts.blocks[sentence.block].cell)
+        // Declared values shown as data (a source's legal basis, its categories) repeat
+        // from item to item like table cells: they are not prose.
+        .filter(|&(index, _)| !page.origins.is_data(facts.sentence_range(index)))
         .map(|(index, sentence)| {
             text(
                 sentence.block,

@@ -37,7 +37,7 @@ pub struct Report {
 
 /// Runs every check over the model and the rendered site.
 #[must_use]
-pub fn run(model: &Model, site: &Site, config: &Config) -> Report {
+pub fn run(model: &Model, site: &Site, config: &Config, today: jiff::civil::Date) -> Report {
     let pages = &site.pages;
     let targets = mismatch::Targets::new(model, config.site_url.as_deref());
     // First each page alone, in parallel: its facts, the checks that need only them, and
@@ -129,6 +129,11 @@ pub fn run(model: &Model, site: &Site, config: &Config) -> Report {
         .diagnostics
         .extend(near::find(near_sentences, "sentence", pages, &near_blocks).0);
     report.diagnostics.extend(declarations(model, config));
+    report.diagnostics.extend(declaration::stale_reviews(
+        model,
+        config.review_every,
+        today,
+    ));
     report
 }
 

@@ -53,6 +53,14 @@ pub struct Config {
     pub required_front_matter: Vec<String>,
     /// Per-check levels; a check not listed keeps its default.
     pub checks: BTreeMap<CheckCode, Level>,
+    /// How old a `reviewed` date may be before `stale-review` warns.
+    pub review_every: Option<crate::model::Period>,
+    /// The front-matter key `reviewed` is also written into (`ms.date`).
+    pub date_front_matter: Option<String>,
+    /// The "edit this page" URL, `{path}` standing for the file to edit.
+    pub edit_url_template: Option<String>,
+    /// The controller of the processing.
+    pub controller: Option<Controller>,
     /// The `book.toml` that was read, if any.
     pub file: Option<FileId>,
 }
@@ -206,9 +214,44 @@ struct RawPrivdoc {
     #[serde(default)]
     #[schemars(with = "CheckLevels")]
     checks: BTreeMap<CheckCode, Level>,
-    /// The command mdBook runs for this preprocessor (mdBook's; privdoc does not use it).
+    /// A page whose `reviewed` date is older than this is a `stale-review` warning ("180 days").
+    #[schemars(with = "Option<String>")]
+    review_every: Option<toml::Spanned<String>>,
+    /// Also write each service's `reviewed` date into this front-matter key, as Microsoft Learn's `MM/DD/YYYY` (`ms.date`).
+    date_front_matter: Option<String>,
+    /// mdBook's "edit this page" link; `{path}` is the file a writer edits (the TOML for generated pages).
+    edit_url_template: Option<String>,
+    /// Who is responsible for the processing (for exports and the rights section).
+    controller: Option<Controller>,
+    /// The command mdBook runs for this preprocessor (mdBook's key).
     #[allow(dead_code, reason = "mdBook's own preprocessor key")]
     command: Option<String>,
+    /// Whether mdBook goes on when this preprocessor is missing (mdBook's key).
+    #[allow(dead_code, reason = "mdBook's own preprocessor key")]
+    optional: Option<bool>,
+    /// Preprocessors this one runs before (mdBook's key).
+    #[allow(dead_code, reason = "mdBook's own preprocessor key")]
+    before: Option<Vec<String>>,
+    /// Preprocessors this one runs after (mdBook's key).
+    #[allow(dead_code, reason = "mdBook's own preprocessor key")]
+    after: Option<Vec<String>>,
+    /// The renderers this preprocessor runs for (mdBook's key).
+    #[allow(dead_code, reason = "mdBook's own preprocessor key")]
+    renderers: Option<Vec<String>>,
+}
+
+/// `[preprocessor.privdoc.controller]`: the controller of the processing (GDPR Art. 4(7)).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Controller {
+    /// Its legal name ("Contoso Ltd").
+    pub name: String,
+    /// Its postal address.
+    pub address: Option<String>,
+    /// Where to reach it (an email address or a URL).
+    pub contact: Option<String>,
+    /// Its data protection officer (an email address or a URL).
+    pub dpo: Option<String>,
 }
 
 /// The schema of `[preprocessor.privdoc.checks]`: one optional key per check code, so
@@ -366,24 +409,20 @@ impl Config {
                     errors.push(Diagnostic::error(Code::Config, span, problem));
                     PathBuf::new()
                 });
-        if let (Some(url), Some(file)) = (&privdoc.site_url, file)
-            && !matches!(
-                crate::markdown::scheme(url.get_ref()).as_deref(),
-                Some("http" | "https")
-            )
-        {
-            errors.push(
-                Diagnostic::error(
-                    Code::Config,
-                    Span::new(file, url.span()),
-                    format!(
-                        "`site-url` is `{}`, which is not an http or https URL",
-                        url.get_ref()
-                    ),
-                )
-                .with_hint("write the site's address, such as `https://learn.microsoft.com`"),
-            );
+        if let (Some(url), Some(file)) = (&privdoc.site_url, file) {
+            errors.extend(check_site_url(file, url));
         }
+        let review_every = match (&privdoc.review_every, file) {
+            (Some(every), Some(file)) => crate::model::Period::parse(every.get_ref())
+                .map_err(|problem| {
+                    let span = Span::new(file, every.span());
+                    let message = format!("unparsable `review-every`: {problem}");
+                    let hint = "write a period such as \"180 days\" or \"6 months\"";
+                    errors.push(Diagnostic::error(Code::Config, span, message).with_hint(hint));
+                })
+                .ok(),
+            _ => None,
+        };
         let mut outputs = match (privdoc.outputs, file) {
             (Some(outputs), Some(file)) if outputs.get_ref().is_empty() => {
                 let span = Span::new(file, outputs.span());
@@ -416,6 +455,10 @@ impl Config {
                 .required_front_matter
                 .unwrap_or_else(|| vec!["title".to_owned(), "description".to_owned()]),
             checks: privdoc.checks,
+            review_every,
+            date_front_matter: privdoc.date_front_matter,
+            edit_url_template: privdoc.edit_url_template,
+            controller: privdoc.controller,
             file,
         })
     }
@@ -437,6 +480,25 @@ impl Config {
     pub fn writes(&self, output: Output) -> bool {
         self.outputs.contains(&output)
     }
+}
+
+/// `site-url` must be a web address: it becomes canonical links and the sitemap.
+fn check_site_url(file: FileId, url: &toml::Spanned<String>) -> Option<Diagnostic> {
+    let web = matches!(
+        crate::markdown::scheme(url.get_ref()).as_deref(),
+        Some("http" | "https")
+    );
+    (!web).then(|| {
+        Diagnostic::error(
+            Code::Config,
+            Span::new(file, url.span()),
+            format!(
+                "`site-url` is `{}`, which is not an http or https URL",
+                url.get_ref()
+            ),
+        )
+        .with_hint("write the site's address, such as `https://learn.microsoft.com`")
+    })
 }
 
 /// Where `path` leads when it is a symbolic link out of the project `root`.
@@ -536,6 +598,21 @@ mod tests {
             config.checks.get(&CheckCode::NearDuplicate),
             Some(&Level::Off)
         );
+    }
+
+    #[test]
+    fn mdbook_preprocessor_keys_and_the_review_settings_are_accepted() {
+        let config = load(
+            "[preprocessor.privdoc]\ncommand = \"privdoc mdbook\"\noptional = true\nbefore = [\"links\"]\n\
+             after = [\"index\"]\nrenderers = [\"html\"]\nreview-every = \"180 days\"\ndate-front-matter = \"ms.date\"\n\
+             edit-url-template = \"https://example.test/edit/{path}\"\n[preprocessor.privdoc.controller]\nname = \"Contoso Ltd\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.review_every.unwrap().approx_days(), 180);
+        assert_eq!(config.date_front_matter.as_deref(), Some("ms.date"));
+        assert_eq!(config.controller.unwrap().name, "Contoso Ltd");
+        let errors = load("[preprocessor.privdoc]\nreview-every = \"often\"\n").unwrap_err();
+        assert!(errors[0].message.starts_with("unparsable `review-every`"));
     }
 
     #[test]

@@ -30,11 +30,13 @@ pub enum CheckCode {
     Declaration,
     /// Skipped heading levels, several H1, duplicate heading ids.
     HeadingStructure,
+    /// A page whose `reviewed` date is older than `review-every`.
+    StaleReview,
 }
 
 impl CheckCode {
     /// Every check, in documentation order.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::DuplicateParagraph,
         Self::DuplicateSentence,
         Self::NearDuplicate,
@@ -45,6 +47,7 @@ impl CheckCode {
         Self::FrontMatter,
         Self::Declaration,
         Self::HeadingStructure,
+        Self::StaleReview,
     ];
 
     /// The code as written in `book.toml` and printed in reports.
@@ -61,6 +64,7 @@ impl CheckCode {
             Self::FrontMatter => "front-matter",
             Self::Declaration => "declaration",
             Self::HeadingStructure => "heading-structure",
+            Self::StaleReview => "stale-review",
         }
     }
 }

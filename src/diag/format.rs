@@ -201,6 +201,7 @@ fn rule_description(code: &str) -> &'static str {
         "front-matter" => "missing, empty or repeated front-matter values",
         "declaration" => "unknown or duplicate ids, unused sources, bad periods, conflicting rules",
         "heading-structure" => "skipped heading levels, several H1, duplicate heading ids",
+        "stale-review" => "a page not reviewed within review-every",
         _ => "a privdoc finding",
     }
 }

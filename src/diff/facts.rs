@@ -35,25 +35,57 @@ pub enum Kind {
     RetentionChanged,
     /// Notice days, channels or what counts as material.
     NoticeChanged,
-    /// Front matter.
+    /// Front matter, or the review date.
     MetadataChanged,
     /// Wording only.
     TextChanged,
+    /// The service holds a new app or account in the customer's tenant.
+    AccessAdded,
+    /// It no longer does.
+    AccessRemoved,
+    /// An app or account gained a permission.
+    PermissionAdded,
+    /// It lost one.
+    PermissionRemoved,
+    /// A new recipient receives data.
+    RecipientAdded,
+    /// A recipient no longer does.
+    RecipientRemoved,
+    /// A recipient's countries or transfer mechanism changed.
+    TransferChanged,
+    /// The legal basis of a source's use changed.
+    LegalBasisChanged,
+    /// What a source's use covers changed (`applies-to`, data subjects).
+    ScopeChanged,
+    /// A dated storage move was added, removed or rescheduled.
+    StorageChangeScheduled,
+    /// The rights offered, or where to exercise them, changed.
+    RightsChanged,
 }
 
 impl Kind {
     /// The category of `change-notice.material` that makes this kind material, if any.
     fn category(self) -> Option<Material> {
         match self {
-            Self::SourceAdded | Self::SourceRemoved => Some(Material::DataSources),
+            Self::SourceAdded | Self::SourceRemoved | Self::ScopeChanged => {
+                Some(Material::DataSources)
+            }
             Self::DataCategoryAdded | Self::DataCategoryRemoved => Some(Material::DataCategories),
-            Self::StorageChanged => Some(Material::StorageLocations),
+            Self::StorageChanged | Self::StorageChangeScheduled => Some(Material::StorageLocations),
             Self::StaffLocationAdded | Self::StaffLocationRemoved => Some(Material::StaffLocations),
             Self::RetentionLengthened | Self::RetentionShortened | Self::RetentionChanged => {
                 Some(Material::Retention)
             }
             Self::NoticeChanged => Some(Material::Notice),
             Self::MetadataChanged | Self::TextChanged => None,
+            Self::AccessAdded
+            | Self::AccessRemoved
+            | Self::PermissionAdded
+            | Self::PermissionRemoved => Some(Material::Access),
+            Self::RecipientAdded | Self::RecipientRemoved => Some(Material::Recipients),
+            Self::TransferChanged => Some(Material::Transfers),
+            Self::LegalBasisChanged => Some(Material::LegalBasis),
+            Self::RightsChanged => Some(Material::Rights),
         }
     }
 
@@ -73,6 +105,17 @@ impl Kind {
             Self::RetentionChanged => "retention-changed",
             Self::NoticeChanged => "notice-changed",
             Self::MetadataChanged => "metadata-changed",
+            Self::AccessAdded => "access-added",
+            Self::AccessRemoved => "access-removed",
+            Self::PermissionAdded => "permission-added",
+            Self::PermissionRemoved => "permission-removed",
+            Self::RecipientAdded => "recipient-added",
+            Self::RecipientRemoved => "recipient-removed",
+            Self::TransferChanged => "transfer-changed",
+            Self::LegalBasisChanged => "legal-basis-changed",
+            Self::ScopeChanged => "scope-changed",
+            Self::StorageChangeScheduled => "storage-change-scheduled",
+            Self::RightsChanged => "rights-changed",
             Self::TextChanged => "text-changed",
         }
     }
@@ -159,10 +202,10 @@ pub fn compare(old: &Model, new: &Model) -> Vec<ServiceChanges> {
 /// Changes as they are found: kind, summary, and whether it is material whatever the
 /// policy (a change that weakens the notice itself).
 #[derive(Default)]
-struct Found(Vec<(Kind, String, bool)>);
+pub(super) struct Found(Vec<(Kind, String, bool)>);
 
 impl Found {
-    fn push(&mut self, kind: Kind, summary: String) {
+    pub(super) fn push(&mut self, kind: Kind, summary: String) {
         self.0.push((kind, summary, false));
     }
 
@@ -217,9 +260,26 @@ impl Found {
                 format!("staff no longer work in {location}"),
             );
         }
+        self.storage_changes(old, new);
         self.retention(old, new);
+        self.uses(old, new);
+        self.access(old, new);
+        self.recipients(old, new);
+        self.rights(old, new);
         if old.service.is_some() && new.service.is_some() {
             self.notice(old.notice(), new.notice());
+            let reviewed = |side: Side<'_>| side.service.map(|s| s.reviewed.as_ref().map(|r| r.0));
+            let (before, after) = (reviewed(old), reviewed(new));
+            if before != after {
+                let date = |d: Option<Option<jiff::civil::Date>>| {
+                    d.flatten()
+                        .map_or_else(|| "none".to_owned(), |d| d.to_string())
+                };
+                self.push(
+                    Kind::MetadataChanged,
+                    format!("last reviewed: {} → {}", date(before), date(after)),
+                );
+            }
         }
         if old.service.map(|s| &s.front_matter) != new.service.map(|s| &s.front_matter)
             && old.service.is_some()
@@ -256,8 +316,8 @@ impl Found {
         // What is left on both sides: the same rule with its data reworded?
         removed.retain(|&rule| {
             let same = |r: &&RetentionRule| {
-                (&r.source, &r.condition, r.period, r.min_period)
-                    == (&rule.source, &rule.condition, rule.period, rule.min_period)
+                (&r.source, &r.condition, &r.keep, r.min_period)
+                    == (&rule.source, &rule.condition, &rule.keep, rule.min_period)
             };
             let Some(at) = new_rules.iter().position(same) else {
                 return true;
@@ -275,31 +335,37 @@ impl Found {
             false
         });
         for (before, rule) in pairs {
-            let (was, now) = (before.period.approx_days(), rule.period.approx_days());
             let (was_min, now_min) = (
                 before.min_period.map(Period::approx_days),
                 rule.min_period.map(Period::approx_days),
             );
-            if now > was || now_min > was_min {
-                self.push(
-                    Kind::RetentionLengthened,
+            match (before.keep.period(), rule.keep.period()) {
+                (Some(was), Some(now))
+                    if now.approx_days() > was.approx_days() || now_min > was_min =>
+                {
+                    self.push(
+                        Kind::RetentionLengthened,
+                        format!("{} kept longer: {was} → {now}", describe(new, rule)),
+                    );
+                }
+                (Some(was), Some(now))
+                    if now.approx_days() < was.approx_days() || now_min < was_min =>
+                {
+                    self.push(
+                        Kind::RetentionShortened,
+                        format!("{} kept for less time: {was} → {now}", describe(new, rule)),
+                    );
+                }
+                _ if before.keep != rule.keep => self.push(
+                    Kind::RetentionChanged,
                     format!(
-                        "{} kept longer: {} → {}",
+                        "{} kept {} → {}",
                         describe(new, rule),
-                        before.period,
-                        rule.period
+                        kept(&before.keep),
+                        kept(&rule.keep)
                     ),
-                );
-            } else if now < was || now_min < was_min {
-                self.push(
-                    Kind::RetentionShortened,
-                    format!(
-                        "{} kept for less time: {} → {}",
-                        describe(new, rule),
-                        before.period,
-                        rule.period
-                    ),
-                );
+                ),
+                _ => {}
             }
             if (&before.trigger, &before.reason) != (&rule.trigger, &rule.reason) {
                 self.push(
@@ -317,7 +383,7 @@ impl Found {
                 format!(
                     "retention rule for {} added: {}",
                     describe(new, rule),
-                    rule.period
+                    kept(&rule.keep)
                 ),
             );
         }
@@ -439,6 +505,14 @@ impl Found {
         {
             self.push(Kind::TextChanged, format!("{} removed", piece.label));
         }
+    }
+}
+
+/// A retention promise in words: "for 30 days", "until the legal hold is lifted".
+fn kept(keep: &crate::model::Keep) -> String {
+    match keep {
+        crate::model::Keep::For(period) => format!("for {period}"),
+        crate::model::Keep::Until(event) => format!("until {event}"),
     }
 }
 

@@ -3,6 +3,7 @@
 //! then page by page (a unified diff of the Markdown output). The two versions are two
 //! directories, or a git revision and the working tree (read through the `git` command).
 
+mod declared;
 mod facts;
 mod format;
 mod git;

@@ -39,12 +39,19 @@ impl<'a> Side<'a> {
             .map_or_else(|| id.to_string(), |s| s.name.clone())
     }
 
+    /// The data categories the service uses: each use's own `collects`, else its source's.
     pub(super) fn categories(self) -> BTreeSet<String> {
-        self.sources()
+        self.service
             .into_iter()
-            .filter_map(|id| self.model.source(id))
-            .flat_map(|s| s.collects.iter().cloned())
+            .flat_map(|s| &s.sources)
+            .flat_map(|entry| entry.categories(self.model.source(&entry.source)))
+            .cloned()
             .collect()
+    }
+
+    /// The service's use of source `id`, if it lists it.
+    pub(super) fn source_use(self, id: &SourceId) -> Option<&'a crate::model::SourceUse> {
+        self.service?.sources.iter().find(|u| &u.source == id)
     }
 
     /// The storage statement in a few words: "the United States, in Azure data centers",
@@ -123,6 +130,21 @@ impl<'a> Side<'a> {
                 "change-notice details".into(),
                 details,
             ));
+        }
+        if let Some(how) = service.rights.as_ref().and_then(|r| r.how.as_ref()) {
+            all.push(piece("rights".into(), "how to exercise rights".into(), how));
+        }
+        for access in &service.access {
+            if let Some(details) = &access.details {
+                let label = format!("details of {}", access.name);
+                all.push(piece(format!("access:{}", access.name), label, details));
+            }
+        }
+        for change in service.storage.iter().flat_map(|s| &s.changes) {
+            if let Some(details) = &change.details {
+                let label = format!("details of the storage move of {}", change.effective);
+                all.push(piece(format!("move:{}", change.effective), label, details));
+            }
         }
         for entry in &service.sources {
             let name = self.source_name(&entry.source);

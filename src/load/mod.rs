@@ -2,9 +2,11 @@
 //! [`resolve`] into the model. Problems are collected as diagnostics, never returned
 //! one at a time, so a writer sees everything wrong in one run.
 
+mod disclosure;
 mod front_matter;
 mod raw;
 mod resolve;
+mod retention;
 mod service;
 mod walk;
 

@@ -9,7 +9,12 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::de::Ordered;
-use crate::model::{Material, MetaValue};
+use crate::model::{LegalBasis, Material, MetaValue, Right, Transfer};
+
+/// The schema of a TOML date (`2026-01-10`): editors see it as a date string.
+fn date_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "format": "date" })
+}
 
 /// A service: one privacy page (`content/services/<id>.toml`; the file name is the id).
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -43,6 +48,75 @@ pub(super) struct Service {
     /// Free sections (Compliance, Legal, …), placed after a generated section.
     #[serde(default)]
     pub sections: Vec<Section>,
+    /// When the page was last reviewed: a TOML date (`reviewed = 2026-01-10`), shown on the page.
+    #[serde(default)]
+    #[schemars(schema_with = "date_schema")]
+    pub reviewed: Option<Spanned<toml::value::Datetime>>,
+    /// Subprocessors and other recipients of the data.
+    #[serde(default)]
+    #[schemars(with = "Vec<Recipient>")]
+    pub recipients: Vec<Spanned<Recipient>>,
+    /// What the service itself can reach in the customer's tenant (apps, accounts).
+    #[serde(default)]
+    #[schemars(with = "Vec<Access>")]
+    pub access: Vec<Spanned<Access>>,
+    /// Data subject requests: the rights, how to ask, whom to contact.
+    pub rights: Option<Rights>,
+}
+
+/// A recipient of the data: a subprocessor, an affiliate, an authority.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct Recipient {
+    /// Its name ("Contoso Support Ltd").
+    pub name: String,
+    /// What it does with the data ("second-line support").
+    pub purpose: String,
+    /// Where it processes the data: country codes or regions.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub locations: Vec<Spanned<String>>,
+    /// How a transfer out of the EEA is lawful: adequacy, standard-contractual-clauses, binding-corporate-rules, derogation or none.
+    pub transfer: Option<Transfer>,
+    /// Its privacy page.
+    pub url: Option<String>,
+}
+
+/// An app or account the service uses in the customer's tenant.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct Access {
+    /// Its name ("Modern Workplace Management").
+    pub name: String,
+    /// What it is ("enterprise application").
+    pub kind: Option<String>,
+    /// What the service uses it for ("manage the service").
+    #[serde(default)]
+    pub uses: Vec<String>,
+    /// The permissions it holds ("Group.Read.All").
+    #[serde(default)]
+    pub permissions: Vec<String>,
+    /// More Markdown.
+    #[schemars(with = "Option<String>")]
+    pub details: Option<Spanned<String>>,
+}
+
+/// `[rights]`: data subject requests.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct Rights {
+    /// The rights data subjects can exercise: access, rectification, erasure, restriction, portability, objection.
+    #[serde(default)]
+    #[expect(
+        clippy::struct_field_names,
+        reason = "the key is `rights.rights` by design"
+    )]
+    pub rights: Vec<Right>,
+    /// How to make a request: who asks, where, and what happens (Markdown).
+    #[schemars(with = "Option<String>")]
+    pub how: Option<Spanned<String>>,
+    /// Where requests go (a URL or an email address).
+    pub contact: Option<String>,
 }
 
 /// `[page]`: the generated page's front matter.
@@ -82,6 +156,15 @@ pub(super) struct SourceUse {
     /// The service's subsection about the source (Markdown); it ends with the source's own privacy link.
     #[schemars(with = "Option<String>")]
     pub details: Option<Spanned<String>>,
+    /// The data categories this service uses from the source (default: the source's `collects`).
+    pub collects: Option<Vec<String>>,
+    /// The legal basis of this use: consent, contract, legal-obligation, vital-interests, public-task or legitimate-interests.
+    pub legal_basis: Option<LegalBasis>,
+    /// The categories of data subjects ("employees").
+    #[serde(default)]
+    pub subjects: Vec<String>,
+    /// What the use covers ("Windows 10 and Windows 11 devices").
+    pub applies_to: Option<String>,
 }
 
 /// Where a service stores data.
@@ -100,6 +183,27 @@ pub(super) struct Storage {
     /// More Markdown after the storage sentence.
     #[schemars(with = "Option<String>")]
     pub details: Option<Spanned<String>>,
+    /// Dated moves of the data ("as of November 8, 2022, new customers in the EU …").
+    #[serde(default)]
+    pub changes: Vec<StorageChange>,
+}
+
+/// A dated change of where data is stored.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct StorageChange {
+    /// When it takes effect: a TOML date (`effective = 2022-11-08`).
+    #[schemars(schema_with = "date_schema")]
+    pub effective: Spanned<toml::value::Datetime>,
+    /// Where the data is stored from then on: country codes or regions.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub locations: Vec<Spanned<String>>,
+    /// Whose data moves ("new customers in the EU").
+    pub applies_to: Option<String>,
+    /// More Markdown.
+    #[schemars(with = "Option<String>")]
+    pub details: Option<Spanned<String>>,
 }
 
 /// One retention rule; the most specific rule wins.
@@ -108,9 +212,11 @@ pub(super) struct Storage {
 pub(super) struct Retention {
     /// The data the rule is about ("personal data").
     pub data: String,
-    /// How long at most: "30 days", "6 weeks", "6 months", "2 years" or ISO 8601 ("P30D").
-    #[schemars(with = "String")]
-    pub period: Spanned<String>,
+    /// How long at most: "30 days", "6 weeks", "6 months", "2 years" or ISO 8601 ("P30D"). Exactly one of `period` and `until`.
+    #[schemars(with = "Option<String>")]
+    pub period: Option<Spanned<String>>,
+    /// Kept until an event instead of for a period ("the legal hold is lifted").
+    pub until: Option<String>,
     /// How long at least, in the same form as `period`.
     #[schemars(with = "Option<String>")]
     pub min_period: Option<Spanned<String>>,

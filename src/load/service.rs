@@ -10,8 +10,8 @@ use super::{declaration, prose, raw};
 use crate::diag::{Diagnostic, FileId, Span, did_you_mean};
 use crate::markdown::slug;
 use crate::model::{
-    ChangeNotice, FrontMatter, GENERATED_SECTIONS, Location, Material, MetaValue, Period, Prose,
-    Regions, RetentionRule, Section, Service, ServiceId, SourceId, SourceUse, Staff, Storage,
+    ChangeNotice, FrontMatter, GENERATED_SECTIONS, Location, Material, MetaValue, Prose, Regions,
+    Section, Service, ServiceId, SourceId, SourceUse, Staff, Storage,
 };
 
 /// What one service file is resolved against.
@@ -26,11 +26,11 @@ pub(super) struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn span<T>(&self, value: &Spanned<T>) -> Span {
+    pub(super) fn span<T>(&self, value: &Spanned<T>) -> Span {
         Span::new(self.file, value.span())
     }
 
-    fn prose(&self, value: Spanned<String>) -> Prose {
+    pub(super) fn prose(&self, value: Spanned<String>) -> Prose {
         prose(self.file, self.text, value)
     }
 
@@ -50,6 +50,16 @@ impl Context<'_> {
             staff: raw.staff.into_iter().map(|s| self.staff(s)).collect(),
             change_notice: raw.change_notice.map(|c| self.change_notice(c)),
             sections: self.sections(raw.sections),
+            reviewed: raw
+                .reviewed
+                .and_then(|date| Some((self.date(&date, "reviewed")?, self.span(&date)))),
+            recipients: raw
+                .recipients
+                .into_iter()
+                .map(|r| self.recipient(r))
+                .collect(),
+            access: raw.access.into_iter().map(|a| self.access(a)).collect(),
+            rights: raw.rights.map(|r| self.rights(r)),
             sources,
             name: raw.name,
         }
@@ -126,7 +136,7 @@ impl Context<'_> {
         (entries, spans, Span::new(file, table))
     }
 
-    fn source_id(&mut self, value: &Spanned<String>) -> Option<SourceId> {
+    pub(super) fn source_id(&mut self, value: &Spanned<String>) -> Option<SourceId> {
         let id = value.get_ref();
         if self.source_ids.contains(id.as_str()) {
             return Some(SourceId(id.clone()));
@@ -174,18 +184,23 @@ impl Context<'_> {
                     .push(declaration(self.span(&under), message).with_hint(hint));
                 None
             });
-            listed.insert(source.0.clone(), span);
+            listed.insert(source.0.clone(), span.clone());
             uses.push(SourceUse {
                 source,
                 under,
                 purpose: self.prose(entry.purpose),
                 details: entry.details.map(|d| self.prose(d)),
+                collects: entry.collects,
+                legal_basis: entry.legal_basis,
+                subjects: entry.subjects,
+                applies_to: entry.applies_to,
+                span,
             });
         }
         uses
     }
 
-    fn locations(&mut self, codes: Vec<Spanned<String>>) -> Vec<Location> {
+    pub(super) fn locations(&mut self, codes: Vec<Spanned<String>>) -> Vec<Location> {
         codes
             .into_iter()
             .filter_map(|code| {
@@ -209,97 +224,11 @@ impl Context<'_> {
             facility: raw.facility,
             follows_residency: raw.follows_residency,
             details: raw.details.map(|d| self.prose(d)),
-        }
-    }
-
-    fn period(&mut self, value: &Spanned<String>) -> Option<Period> {
-        Period::parse(value.get_ref())
-            .map_err(|problem| {
-                let message = format!("unparsable period: {problem}");
-                let hint = "write a period as \"30 days\", \"6 weeks\", \"6 months\", \"2 years\" or ISO 8601 (\"P30D\")";
-                self.found.push(declaration(self.span(value), message).with_hint(hint));
-            })
-            .ok()
-    }
-
-    fn retention(
-        &mut self,
-        raw: Vec<Spanned<raw::Retention>>,
-        listed: &[SourceUse],
-    ) -> Vec<RetentionRule> {
-        let mut rules: Vec<RetentionRule> = Vec::new();
-        for entry in raw {
-            let span = self.span(&entry);
-            let rule = entry.into_inner();
-            let period = self.period(&rule.period);
-            let min_period = rule
-                .min_period
-                .as_ref()
-                .map(|value| (self.span(value), self.period(value)));
-            let source = match &rule.source {
-                Some(value) => match self.source_id(value) {
-                    Some(id) if !listed.iter().any(|u| u.source == id) => {
-                        let message = format!(
-                            "retention rule names source `{id}`, which this service does not list"
-                        );
-                        self.found.push(
-                            declaration(self.span(value), message)
-                                .with_hint("add it to `[[sources]]`"),
-                        );
-                        continue;
-                    }
-                    Some(id) => Some(id),
-                    None => continue,
-                },
-                None => None,
-            };
-            let Some(period) = period else { continue };
-            let min_period = match min_period {
-                None => None,
-                Some((_, None)) => continue,
-                Some((span, Some(min))) if min.approx_days() > period.approx_days() => {
-                    let message =
-                        format!("`min-period` ({min}) is longer than `period` ({period})");
-                    self.found.push(declaration(span, message));
-                    continue;
-                }
-                Some((_, Some(min))) => Some(min),
-            };
-            let rule = RetentionRule {
-                data: rule.data,
-                period,
-                min_period,
-                trigger: rule.trigger,
-                source,
-                reason: rule.reason,
-                condition: rule.condition,
-                span,
-            };
-            self.conflicts(&rules, &rule);
-            rules.push(rule);
-        }
-        rules
-    }
-
-    /// Two rules for the same data from the same source under the same condition must
-    /// agree: a page cannot promise both.
-    fn conflicts(&mut self, rules: &[RetentionRule], rule: &RetentionRule) {
-        let same = |other: &&RetentionRule| {
-            other.data.eq_ignore_ascii_case(&rule.data)
-                && other.source == rule.source
-                && other.condition == rule.condition
-        };
-        if let Some(other) = rules.iter().find(same)
-            && other.period != rule.period
-        {
-            let message = format!(
-                "conflicting retention for `{}`: {} here, {} in an earlier rule",
-                rule.data, rule.period, other.period
-            );
-            self.found.push(
-                declaration(rule.span.clone(), message)
-                    .with_note(other.span.clone(), "the earlier rule"),
-            );
+            changes: raw
+                .changes
+                .into_iter()
+                .filter_map(|change| self.storage_change(change))
+                .collect(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! types, prose with the place it came from. No IO, no diagnostics: `load` builds a
 //! `Model` only from input it has validated.
 
+mod gdpr;
 mod location;
 mod period;
 
@@ -11,6 +12,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+pub use gdpr::{LegalBasis, Right, Transfer};
 pub use location::{Location, Regions, country};
 pub use period::Period;
 
@@ -240,13 +242,16 @@ pub type FrontMatter = Vec<(String, MetaValue)>;
 
 /// The ids of the generated sections of a service page, in page order; a free section's
 /// `after` may name them.
-pub const GENERATED_SECTIONS: [&str; 6] = [
+pub const GENERATED_SECTIONS: [&str; 9] = [
     "overview",
     "sources",
     "processing",
     "storage",
     "source-details",
+    "access",
+    "recipients",
     "change-notice",
+    "rights",
 ];
 
 /// One privacy page.
@@ -280,6 +285,59 @@ pub struct Service {
     pub change_notice: Option<ChangeNotice>,
     /// Free sections.
     pub sections: Vec<Section>,
+    /// When the page was last reviewed, and where that is declared.
+    pub reviewed: Option<(jiff::civil::Date, Span)>,
+    /// Who receives the data.
+    pub recipients: Vec<Recipient>,
+    /// What the service can reach in the customer's tenant.
+    pub access: Vec<Access>,
+    /// Data subject requests.
+    pub rights: Option<Rights>,
+}
+
+/// A recipient of the data.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    /// Its name.
+    pub name: String,
+    /// What it does with the data.
+    pub purpose: String,
+    /// Where it processes the data.
+    pub locations: Vec<Location>,
+    /// How a transfer out of the EEA is lawful.
+    pub transfer: Option<Transfer>,
+    /// Its privacy page.
+    pub url: Option<String>,
+    /// The `[[recipients]]` table.
+    pub span: Span,
+}
+
+/// An app or account the service uses in the customer's tenant.
+#[derive(Debug, Clone)]
+pub struct Access {
+    /// Its name.
+    pub name: String,
+    /// What it is ("enterprise application").
+    pub kind: Option<String>,
+    /// What the service uses it for.
+    pub uses: Vec<String>,
+    /// The permissions it holds.
+    pub permissions: Vec<String>,
+    /// More Markdown.
+    pub details: Option<Prose>,
+    /// The `[[access]]` table.
+    pub span: Span,
+}
+
+/// Data subject requests.
+#[derive(Debug, Clone)]
+pub struct Rights {
+    /// The rights.
+    pub rights: Vec<Right>,
+    /// How to make a request.
+    pub how: Option<Prose>,
+    /// Where requests go.
+    pub contact: Option<String>,
 }
 
 /// A source as one service uses it.
@@ -293,6 +351,28 @@ pub struct SourceUse {
     pub purpose: Prose,
     /// The service's subsection about the source.
     pub details: Option<Prose>,
+    /// The data categories this service uses from it; `None`: the source's `collects`.
+    pub collects: Option<Vec<String>>,
+    /// The legal basis of this use.
+    pub legal_basis: Option<LegalBasis>,
+    /// The categories of data subjects.
+    pub subjects: Vec<String>,
+    /// What the use covers.
+    pub applies_to: Option<String>,
+    /// The `source = "…"` value: where this use is declared.
+    pub span: Span,
+}
+
+impl SourceUse {
+    /// The data categories of this use: its own `collects`, else the source's.
+    #[must_use]
+    pub fn categories<'a>(&'a self, source: Option<&'a Source>) -> &'a [String] {
+        match (&self.collects, source) {
+            (Some(own), _) => own,
+            (None, Some(source)) => &source.collects,
+            (None, None) => &[],
+        }
+    }
 }
 
 /// Where a service stores data.
@@ -306,6 +386,50 @@ pub struct Storage {
     pub follows_residency: bool,
     /// More Markdown after the storage sentence.
     pub details: Option<Prose>,
+    /// Dated moves, in declaration order.
+    pub changes: Vec<StorageChange>,
+}
+
+/// A dated change of where data is stored.
+#[derive(Debug, Clone)]
+pub struct StorageChange {
+    /// When it takes effect.
+    pub effective: jiff::civil::Date,
+    /// Where the data is stored from then on.
+    pub locations: Vec<Location>,
+    /// Whose data moves.
+    pub applies_to: Option<String>,
+    /// More Markdown.
+    pub details: Option<Prose>,
+}
+
+/// How long data is kept: a period, or until an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Keep {
+    /// At most this long.
+    For(Period),
+    /// Until this happens ("the legal hold is lifted").
+    Until(String),
+}
+
+impl Keep {
+    /// The period, if the rule has one.
+    #[must_use]
+    pub fn period(&self) -> Option<Period> {
+        match self {
+            Self::For(period) => Some(*period),
+            Self::Until(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Keep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::For(period) => write!(f, "{period}"),
+            Self::Until(event) => write!(f, "until {event}"),
+        }
+    }
 }
 
 /// How long one kind of data is kept.
@@ -313,8 +437,8 @@ pub struct Storage {
 pub struct RetentionRule {
     /// The data ("personal data").
     pub data: String,
-    /// The maximum period.
-    pub period: Period,
+    /// The maximum period, or the event that ends it.
+    pub keep: Keep,
     /// The minimum period, if there is one.
     pub min_period: Option<Period>,
     /// When the clock starts ("a device is removed from …").
@@ -376,17 +500,32 @@ pub enum Material {
     Retention,
     /// The notice itself.
     Notice,
+    /// What the service can reach in the customer's tenant.
+    Access,
+    /// Who receives the data.
+    Recipients,
+    /// Where recipients take it, and under what safeguard.
+    Transfers,
+    /// Why processing is lawful.
+    LegalBasis,
+    /// The rights of data subjects and how to exercise them.
+    Rights,
 }
 
 impl Material {
     /// Every category, the default.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 11] = [
         Self::DataSources,
         Self::DataCategories,
         Self::StorageLocations,
         Self::StaffLocations,
         Self::Retention,
         Self::Notice,
+        Self::Access,
+        Self::Recipients,
+        Self::Transfers,
+        Self::LegalBasis,
+        Self::Rights,
     ];
 
     /// The category in a sentence ("where data is stored").
@@ -399,6 +538,11 @@ impl Material {
             Self::StaffLocations => "where staff work",
             Self::Retention => "how long data is kept",
             Self::Notice => "this notice",
+            Self::Access => "what we can access in your tenant",
+            Self::Recipients => "who receives data",
+            Self::Transfers => "transfers of data and their safeguards",
+            Self::LegalBasis => "the legal basis of processing",
+            Self::Rights => "your rights and how to exercise them",
         }
     }
 }

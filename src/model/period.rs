@@ -57,6 +57,20 @@ impl Period {
     }
 }
 
+impl Period {
+    /// The day this period after `date` ends (calendar-aware: Jan 31 + 1 month = Feb 28).
+    #[must_use]
+    pub fn after(self, date: jiff::civil::Date) -> Option<jiff::civil::Date> {
+        let span = jiff::Span::new()
+            .try_years(i64::from(self.years))
+            .and_then(|s| s.try_months(i64::from(self.months)))
+            .and_then(|s| s.try_weeks(i64::from(self.weeks)))
+            .and_then(|s| s.try_days(i64::from(self.days)))
+            .ok()?;
+        date.checked_add(span).ok()
+    }
+}
+
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let parts: Vec<String> = [
@@ -107,6 +121,15 @@ mod tests {
         for bad in ["thirty days", "", "5 hours", "P0D", "-3 days", "PT5M"] {
             assert!(Period::parse(bad).is_err(), "{bad:?} parsed");
         }
+    }
+
+    #[test]
+    fn ends_a_period_on_the_calendar() {
+        let date = |y, m, d| jiff::civil::Date::new(y, m, d).unwrap();
+        let month = Period::parse("1 month").unwrap();
+        assert_eq!(month.after(date(2026, 1, 31)), Some(date(2026, 2, 28)));
+        let days = Period::parse("180 days").unwrap();
+        assert_eq!(days.after(date(2026, 1, 10)), Some(date(2026, 7, 9)));
     }
 
     #[test]

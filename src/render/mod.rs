@@ -107,6 +107,7 @@ enum Overview {
     Index,
     Retention,
     Locations,
+    Recipients,
 }
 
 impl Overview {
@@ -115,16 +116,22 @@ impl Overview {
             Self::Index => "index.md",
             Self::Retention => "retention.md",
             Self::Locations => "locations.md",
+            Self::Recipients => "recipients.md",
         }
     }
 }
 
 /// Renders every page of `model`.
 pub fn render(model: &Model, config: &Config, templates: &Templates) -> (Site, Vec<Diagnostic>) {
-    let overviews = if nav::has_overviews(model) {
-        &[Overview::Index, Overview::Retention, Overview::Locations][..]
-    } else {
-        &[]
+    let overviews = match (nav::has_overviews(model), nav::has_recipients(model)) {
+        (true, true) => &[
+            Overview::Index,
+            Overview::Retention,
+            Overview::Locations,
+            Overview::Recipients,
+        ][..],
+        (true, false) => &[Overview::Index, Overview::Retention, Overview::Locations][..],
+        (false, _) => &[],
     };
     let jobs: Vec<Job<'_>> = model
         .services
@@ -185,11 +192,12 @@ fn render_job(
     let (path, marked, front_matter, template, file) = match job {
         Job::Service(service) => {
             let path = format!("services/{}.md", service.id);
-            let marked = service::markdown(service, model, &path, templates, &mut marks, found)?;
+            let marked =
+                service::markdown(service, model, config, &path, templates, &mut marks, found)?;
             (
                 path,
                 marked,
-                service.front_matter.clone(),
+                service::front_matter(service, config),
                 templates.file("service.md"),
                 service.file,
             )
@@ -274,6 +282,11 @@ fn overview_page(
             "How long each service keeps each kind of data",
             "retention.md",
         ),
+        Overview::Recipients => (
+            "Recipients",
+            "Who receives data from each service, in which countries, under which safeguard",
+            "recipients.md",
+        ),
         Overview::Locations => (
             "Data and staff locations",
             "Where each service stores data and where its staff work",
@@ -287,6 +300,7 @@ fn overview_page(
         Overview::Index => overview::index(model, config.title.as_deref(), &mut context),
         Overview::Retention => overview::retention(model, &mut context),
         Overview::Locations => overview::locations(model, &mut context),
+        Overview::Recipients => overview::recipients(model, &mut context),
     }
     let marked = templates
         .render(template, &context)
@@ -321,6 +335,7 @@ fn hand_written(
         file: page.file,
         offset: 0,
         exact: true,
+        data: false,
     };
     let head = marks.wrap(head, &page.text[..page.body_start]);
     format!("{head}{}", resolver.prose(&body, marks, found))
@@ -407,6 +422,12 @@ pub fn link_destination(url: &str) -> String {
     } else {
         url.to_owned()
     }
+}
+
+/// A date as a sentence says it: "November 8, 2022".
+#[must_use]
+pub fn long_date(date: jiff::civil::Date) -> String {
+    date.strftime("%B %-d, %Y").to_string()
 }
 
 /// Ends a clause with a period unless it already ends a sentence.

@@ -56,6 +56,12 @@ struct Place {
 const SIDEBAR_FULL: usize = 25;
 const WINDOW: usize = 10;
 
+/// Whether any service declares recipients, so that the recipients overview exists.
+#[must_use]
+pub(super) fn has_recipients(model: &Model) -> bool {
+    model.services.iter().any(|s| !s.recipients.is_empty())
+}
+
 /// Whether the model declares anything, so that the overview pages exist.
 #[must_use]
 pub(super) fn has_overviews(model: &Model) -> bool {
@@ -92,19 +98,23 @@ impl Nav {
             sources.sort_by(|a, b| (&a.title, &a.path).cmp(&(&b.title, &b.path)));
             nav.push("Services", services);
             nav.push("Data sources", sources);
-            nav.push(
-                "Overviews",
-                vec![
-                    Entry {
-                        title: "Data retention".into(),
-                        path: "retention.md".into(),
-                    },
-                    Entry {
-                        title: "Data and staff locations".into(),
-                        path: "locations.md".into(),
-                    },
-                ],
-            );
+            let mut overviews = vec![
+                Entry {
+                    title: "Data retention".into(),
+                    path: "retention.md".into(),
+                },
+                Entry {
+                    title: "Data and staff locations".into(),
+                    path: "locations.md".into(),
+                },
+            ];
+            if has_recipients(model) {
+                overviews.push(Entry {
+                    title: "Recipients".into(),
+                    path: "recipients.md".into(),
+                });
+            }
+            nav.push("Overviews", overviews);
         }
         let pages = model
             .pages

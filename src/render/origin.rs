@@ -25,6 +25,9 @@ pub struct Anchor {
     pub offset: usize,
     /// Whether the piece is a verbatim copy, so offsets inside it map one to one.
     pub exact: bool,
+    /// Whether the piece is a declared value shown as data (a use's legal basis, its data
+    /// categories), not prose: like a table cell, it repeats by nature.
+    pub data: bool,
 }
 
 /// Output offsets → source places, for one page.
@@ -45,6 +48,7 @@ impl OriginMap {
                     file,
                     offset,
                     exact: true,
+                    data: false,
                 },
             )],
         }
@@ -79,11 +83,23 @@ impl OriginMap {
     /// place (a snippet, a TOML value, a template line), and shown twice.
     #[must_use]
     pub fn source_key(&self, range: std::ops::Range<usize>) -> Option<(FileId, usize)> {
+        self.dominant(range)
+            .map(|(anchor, offset)| (anchor.file, offset))
+    }
+
+    /// Whether most of output `range` is declared data rather than prose.
+    #[must_use]
+    pub fn is_data(&self, range: std::ops::Range<usize>) -> bool {
+        self.dominant(range).is_some_and(|(anchor, _)| anchor.data)
+    }
+
+    /// The piece that contributes most of `range`, and the source offset of its part.
+    fn dominant(&self, range: std::ops::Range<usize>) -> Option<(Anchor, usize)> {
         let first = self
             .entries
             .partition_point(|(start, _)| *start <= range.start)
             .checked_sub(1)?;
-        let mut best: Option<(usize, (FileId, usize))> = None;
+        let mut best: Option<(usize, (Anchor, usize))> = None;
         for (index, &(start, anchor)) in self.entries.iter().enumerate().skip(first) {
             if start >= range.end && index > first {
                 break;
@@ -100,7 +116,7 @@ impl OriginMap {
                 anchor.offset
             };
             if best.is_none_or(|(most, _)| overlap > most) {
-                best = Some((overlap, (anchor.file, offset)));
+                best = Some((overlap, (anchor, offset)));
             }
         }
         best.map(|(_, key)| key)
@@ -250,6 +266,7 @@ pub(super) fn unmark(text: &str, marks: &Marks, template: Option<FileId>) -> (St
         file,
         offset: 0,
         exact: false,
+        data: false,
     });
     let push = |entries: &mut Vec<(usize, Anchor)>, at: usize, anchor: Anchor| {
         if entries.last().is_some_and(|(start, _)| *start == at) {
@@ -275,6 +292,7 @@ pub(super) fn unmark(text: &str, marks: &Marks, template: Option<FileId>) -> (St
                             file,
                             offset: number,
                             exact: false,
+                            data: false,
                         });
                         if stack.is_empty() {
                             push(&mut entries, clean.len(), line_anchor.expect("just set"));
@@ -339,6 +357,7 @@ mod tests {
                 file: toml,
                 offset: 100,
                 exact: true,
+                data: false,
             },
             "Hello world.",
         );
@@ -375,6 +394,7 @@ mod tests {
                 file: snippet,
                 offset: 0,
                 exact: true,
+                data: false,
             },
             "SNIP",
         );
@@ -383,6 +403,7 @@ mod tests {
                 file: toml,
                 offset: 10,
                 exact: true,
+                data: false,
             },
             "ab ",
         );
@@ -391,6 +412,7 @@ mod tests {
                 file: toml,
                 offset: 30,
                 exact: true,
+                data: false,
             },
             " cd",
         );

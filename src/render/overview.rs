@@ -66,6 +66,7 @@ pub(super) fn index(model: &Model, book_title: Option<&str>, context: &mut tera:
         })
         .collect();
     context.insert("title", book_title.unwrap_or("Privacy documentation"));
+    context.insert("recipients", &super::nav::has_recipients(model));
     context.insert("services", &services);
     context.insert("sources", &sources);
     context.insert("pages", &pages);
@@ -101,7 +102,8 @@ pub(super) struct Rule {
     data: String,
     source_name: Option<String>,
     source_link: Option<String>,
-    period: String,
+    period: Option<String>,
+    until: Option<String>,
     min_period: Option<String>,
     trigger: Option<String>,
     reason: Option<String>,
@@ -117,7 +119,11 @@ pub(super) fn rule(here: &str, service: &Service, rule: &RetentionRule, model: &
         data: rule.data.clone(),
         source_name: source.map(|s| s.name.clone()),
         source_link: source.map(|s| paths::relative(here, &format!("sources/{}.md", s.id))),
-        period: rule.period.to_string(),
+        period: rule.keep.period().map(|p| p.to_string()),
+        until: match &rule.keep {
+            crate::model::Keep::Until(event) => Some(event.clone()),
+            crate::model::Keep::For(_) => None,
+        },
         min_period: rule.min_period.map(|p| p.to_string()),
         trigger: rule.trigger.clone(),
         reason: rule.reason.clone(),
@@ -130,6 +136,43 @@ pub(super) fn retention(model: &Model, context: &mut tera::Context) {
     let rows: Vec<Rule> = sorted_services(model)
         .flat_map(|service| service.retention.iter().map(move |r| (service, r)))
         .map(|(service, r)| rule("retention.md", service, r, model))
+        .collect();
+    context.insert("rows", &rows);
+}
+
+/// A recipient of a service, as a row of the recipients overview.
+#[derive(Serialize)]
+struct RecipientRow<'a> {
+    service: &'a str,
+    link: String,
+    name: &'a str,
+    url: Option<&'a str>,
+    purpose: &'a str,
+    countries: Vec<&'a str>,
+    transfer: Option<&'static str>,
+}
+
+/// The context of `recipients.md`: every recipient of every service, linking to the
+/// service's recipients section.
+pub(super) fn recipients(model: &Model, context: &mut tera::Context) {
+    let rows: Vec<RecipientRow<'_>> = sorted_services(model)
+        .flat_map(|service| service.recipients.iter().map(move |r| (service, r)))
+        .map(|(service, recipient)| RecipientRow {
+            service: &service.name,
+            link: paths::relative(
+                "recipients.md",
+                &format!("services/{}.md#recipients", service.id),
+            ),
+            name: &recipient.name,
+            url: recipient.url.as_deref(),
+            purpose: &recipient.purpose,
+            countries: recipient
+                .locations
+                .iter()
+                .map(|l| l.name.as_str())
+                .collect(),
+            transfer: recipient.transfer.map(crate::model::Transfer::phrase),
+        })
         .collect();
     context.insert("rows", &rows);
 }
@@ -149,6 +192,10 @@ struct ServiceLocations {
     facility: Option<String>,
     follows_residency: bool,
     staff: Vec<StaffGroup>,
+    /// Recipients and their countries, marked as such on the page.
+    recipients: Vec<StaffGroup>,
+    /// Dated storage moves, each a sentence.
+    moves: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -160,7 +207,7 @@ struct Column {
 #[derive(Serialize)]
 struct Row {
     name: String,
-    cells: Vec<&'static str>,
+    cells: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -179,56 +226,89 @@ fn storage_link(here: &str, service: &Service) -> String {
 }
 
 /// The context of `locations.md`: per service, then a location × service matrix.
-pub(super) fn locations(model: &Model, context: &mut tera::Context) {
-    let here = "locations.md";
-    let services: Vec<&Service> = sorted_services(model).collect();
+/// What the locations page says of one service.
+fn service_locations(here: &str, service: &Service) -> ServiceLocations {
     let names = |locations: &[crate::model::Location]| {
         locations.iter().map(|l| l.name.clone()).collect::<Vec<_>>()
     };
+    ServiceLocations {
+        id: service.id.to_string(),
+        name: service.name.clone(),
+        link: storage_link(here, service),
+        storage: service
+            .storage
+            .as_ref()
+            .map(|s| names(&s.locations))
+            .unwrap_or_default(),
+        facility: service.storage.as_ref().and_then(|s| s.facility.clone()),
+        follows_residency: service
+            .storage
+            .as_ref()
+            .is_some_and(|s| s.follows_residency),
+        staff: service
+            .staff
+            .iter()
+            .map(|g| StaffGroup {
+                teams: g.teams.clone(),
+                locations: names(&g.locations),
+            })
+            .collect(),
+        recipients: service
+            .recipients
+            .iter()
+            .map(|r| StaffGroup {
+                teams: vec![r.name.clone()],
+                locations: names(&r.locations),
+            })
+            .collect(),
+        moves: service
+            .storage
+            .iter()
+            .flat_map(|s| &s.changes)
+            .map(|change| {
+                let whose = change
+                    .applies_to
+                    .as_deref()
+                    .map_or(String::new(), |who| format!(", for {who}"));
+                format!(
+                    "Data storage from {}: {}{whose}.",
+                    super::long_date(change.effective),
+                    super::sentence_list(&names(&change.locations), "and")
+                )
+            })
+            .collect(),
+    }
+}
+
+pub(super) fn locations(model: &Model, context: &mut tera::Context) {
+    let here = "locations.md";
+    let services: Vec<&Service> = sorted_services(model).collect();
     let per_service: Vec<ServiceLocations> = services
         .iter()
-        .map(|service| ServiceLocations {
-            id: service.id.to_string(),
-            name: service.name.clone(),
-            link: storage_link(here, service),
-            storage: service
-                .storage
-                .as_ref()
-                .map(|s| names(&s.locations))
-                .unwrap_or_default(),
-            facility: service.storage.as_ref().and_then(|s| s.facility.clone()),
-            follows_residency: service
-                .storage
-                .as_ref()
-                .is_some_and(|s| s.follows_residency),
-            staff: service
-                .staff
-                .iter()
-                .map(|g| StaffGroup {
-                    teams: g.teams.clone(),
-                    locations: names(&g.locations),
-                })
-                .collect(),
-        })
+        .map(|service| service_locations(here, service))
         .collect();
-    // Location name → per service: (stores data there, staff work there).
-    let mut by_location: BTreeMap<String, Vec<(bool, bool)>> = BTreeMap::new();
+    // Location name → per service: [stores data there, will store data there (a dated
+    // move), staff work there, a recipient does].
+    let mut by_location: BTreeMap<String, Vec<[bool; 4]>> = BTreeMap::new();
     for (column, service) in services.iter().enumerate() {
-        let mut mark = |name: &str, storage: bool| {
+        let mut mark = |name: &str, what: usize| {
             let cells = by_location
                 .entry(name.trim_start_matches("the ").to_owned())
-                .or_insert_with(|| vec![(false, false); services.len()]);
-            if storage {
-                cells[column].0 = true;
-            } else {
-                cells[column].1 = true;
-            }
+                .or_insert_with(|| vec![[false; 4]; services.len()]);
+            cells[column][what] = true;
         };
         for location in service.storage.iter().flat_map(|s| &s.locations) {
-            mark(&location.name, true);
+            mark(&location.name, 0);
+        }
+        let moves = service.storage.iter().flat_map(|s| &s.changes);
+        for location in moves.flat_map(|change| &change.locations) {
+            mark(&location.name, 1);
         }
         for location in service.staff.iter().flat_map(|g| &g.locations) {
-            mark(&location.name, false);
+            mark(&location.name, 2);
+        }
+        for location in service.recipients.iter().flat_map(|r| &r.locations) {
+            mark(&location.name, 3);
         }
     }
     let matrix = Matrix {
@@ -245,11 +325,22 @@ pub(super) fn locations(model: &Model, context: &mut tera::Context) {
                 name,
                 cells: cells
                     .into_iter()
-                    .map(|cell| match cell {
-                        (true, true) => "data storage, staff",
-                        (true, false) => "data storage",
-                        (false, true) => "staff",
-                        (false, false) => "–",
+                    .map(|cell| {
+                        let marks: Vec<&str> = [
+                            "data storage",
+                            "data storage (scheduled)",
+                            "staff",
+                            "recipient",
+                        ]
+                        .into_iter()
+                        .zip(cell)
+                        .filter_map(|(mark, set)| set.then_some(mark))
+                        .collect();
+                        if marks.is_empty() {
+                            "–".to_owned()
+                        } else {
+                            marks.join(", ")
+                        }
                     })
                     .collect(),
             })

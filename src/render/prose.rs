@@ -256,11 +256,13 @@ fn anchor(origin: &Origin, at: usize) -> Anchor {
             file: origin.span.file,
             offset: start + at,
             exact: true,
+            data: false,
         },
         None => Anchor {
             file: origin.span.file,
             offset: origin.span.range.start,
             exact: false,
+            data: false,
         },
     }
 }

@@ -11,10 +11,12 @@ use super::origin::Marks;
 use super::{Templates, emit_front_matter, paths, prose::Resolver, sentence};
 
 #[derive(Serialize)]
-struct UsedBy {
-    name: String,
+struct UsedBy<'a> {
+    name: &'a str,
     link: String,
     purpose: String,
+    /// What this use declares (data, legal basis, subjects, scope), each a sentence.
+    facts: Vec<String>,
 }
 
 /// Source id → the services that use it, with their entries, in the order of the services.
@@ -49,7 +51,8 @@ pub(super) fn markdown(
     let used_by: Vec<UsedBy> = users
         .iter()
         .map(|&(service, entry)| UsedBy {
-            name: service.name.clone(),
+            name: &service.name,
+            facts: super::service::use_facts(entry, model, marks),
             // The service's subsection about this source, or its list of sources.
             link: paths::relative(
                 path,

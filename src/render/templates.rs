@@ -10,12 +10,16 @@ use crate::diag::{Code, Diagnostic, FileId, SourceMap, Span};
 use crate::load::TemplateFile;
 
 /// The built-in templates and assets, by file name.
-const BUILT_IN: [(&str, &str); 7] = [
+const BUILT_IN: [(&str, &str); 8] = [
     ("service.md", include_str!("../../templates/service.md")),
     ("source.md", include_str!("../../templates/source.md")),
     ("index.md", include_str!("../../templates/index.md")),
     ("retention.md", include_str!("../../templates/retention.md")),
     ("locations.md", include_str!("../../templates/locations.md")),
+    (
+        "recipients.md",
+        include_str!("../../templates/recipients.md"),
+    ),
     ("layout.html", include_str!("../../templates/layout.html")),
     ("style.css", include_str!("../../templates/style.css")),
 ];

@@ -53,7 +53,8 @@ fn example_page_states_every_fact() {
         "through the Microsoft 365 Message Center and the Microsoft Managed Desktop Admin portal.",
         "we provide a minimum of 30 days of advance notice",
         "## Compliance {#compliance}",
-        "### Data subject requests",
+        "## Data subject rights {#rights}",
+        "- Erasure: have it deleted (GDPR Art. 17)",
         "## Legal {#legal}",
         "### Microsoft Windows 10 Enterprise {#windows-enterprise}",
         "### Windows Update for Business {#windows-update-for-business}",
@@ -73,6 +74,7 @@ fn example_page_states_every_fact() {
         "### Microsoft Intune",
         "## Major data change notification",
         "## Compliance",
+        "## Data subject rights",
         "## Legal",
     ];
     let positions: Vec<_> = order
@@ -177,7 +179,7 @@ fn second_project_builds_from_the_same_schema() {
     let payroll = page(&tree, "markdown/services/payroll.md");
     for fact in [
         "Contoso Payroll pays employees on time using records from [Workday HCM](../sources/workday.md).",
-        "- [Workday HCM](https://workday.example/hcm) – for employee and salary records. ([about this source](../sources/workday.md))\n  - [Bank transfer API](https://bank.example/api) – for salary transfers. ([about this source](../sources/bank-api.md))",
+        "- [Workday HCM](https://workday.example/hcm) – for employee and salary records. Data: employee records, salary data. ([about this source](../sources/workday.md))\n  - [Bank transfer API](https://bank.example/api) – for salary transfers. Data: bank account numbers. ([about this source](../sources/bank-api.md))",
         "Contoso processes personal data only as the [Data Processing Addendum](https://contoso.example/dpa) allows. Payroll runs are audited monthly.",
         "stores its data in Contoso data centers based on your data residency, in the European Union or the United States.",
         "Contoso Payroll staff work in Ireland (Payroll Operations).",

@@ -172,3 +172,93 @@ fn the_real_error_comes_first_and_alone() {
     assert!(stderr.contains("2 errors in 2 files"), "{stderr}");
     assert!(!stderr.contains("checked 2 errors"), "{stderr}");
 }
+
+fn edited_full_service(from: &str, to: &str) -> Vec<String> {
+    let project = copy_project(&fixture("full-service"));
+    let service = project.path().join("content/services/workplace.toml");
+    let text = fs::read_to_string(&service).unwrap();
+    assert!(text.contains(from), "{from}");
+    fs::write(&service, text.replacen(from, to, 1)).unwrap();
+    let output = privdoc()
+        .args(["check", "--format", "json"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}: {} ({})",
+                d["line"],
+                d["column"],
+                d["message"].as_str().unwrap(),
+                d["hint"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+/// The extended declarations are validated like the rest: closed sets with a
+/// did-you-mean, dates as TOML dates, a retention rule with exactly one of `period` and
+/// `until`, warnings for entries that say nothing useful — each at its line.
+#[test]
+fn the_extended_declarations_are_validated_at_their_lines() {
+    assert_eq!(
+        edited_full_service(
+            "legal-basis = \"legitimate-interests\"",
+            "legal-basis = \"legitimate-interest\""
+        ),
+        [
+            "33:15: unknown value `legitimate-interest` in `sources[2].legal-basis` (did you mean `legitimate-interests`?)"
+        ]
+    );
+    assert_eq!(
+        edited_full_service("transfer = \"adequacy\"", "transfer = \"adequate\""),
+        ["78:12: unknown value `adequate` in `recipients[1].transfer` (did you mean `adequacy`?)"]
+    );
+    assert_eq!(
+        edited_full_service("effective = 2026-03-01", "effective = \"2026-03-01\""),
+        [
+            "42:13: invalid type: string \"2026-03-01\", expected a TOML datetime in `storage.changes[0].effective` ()"
+        ]
+    );
+    assert_eq!(
+        edited_full_service("effective = 2026-03-01", "effective = 2026-03-01T10:00:00"),
+        [
+            "42:13: `effective` is `2026-03-01T10:00:00`, not a date (write a TOML date without quotes: `effective = 2026-01-10`)"
+        ]
+    );
+    assert_eq!(
+        edited_full_service(
+            "until = \"the legal hold is lifted\"",
+            "until = \"the legal hold is lifted\"\nperiod = \"1 year\""
+        ),
+        [
+            "61:10: a retention rule has both `period` and `until` (keep data for a period, or until an event: one of the two)"
+        ]
+    );
+    assert_eq!(
+        edited_full_service("until = \"the legal hold is lifted\"\n", ""),
+        [
+            "58:1: retention rule for `data under a legal hold` says neither `period` nor `until` (add `period = \"30 days\"`, or `until = \"…\"` for an event)"
+        ]
+    );
+    assert_eq!(
+        edited_full_service("locations = [\"US\"]\ntransfer", "transfer"),
+        [
+            "74:1: recipient `Northwind Cloud` names no countries (add `locations = [\"…\"]`: where a recipient processes data is what readers need to know)"
+        ]
+    );
+    assert_eq!(
+        edited_full_service(
+            "permissions = [\"DeviceManagementApps.ReadWrite.All\", \"DeviceManagementConfiguration.ReadWrite.All\", \"Group.Read.All\"]\n",
+            ""
+        ),
+        [
+            "80:1: access `Contoso Workplace Management` lists no permissions (add `permissions = [\"…\"]`: what the service can reach is the point of this section)"
+        ]
+    );
+}

@@ -53,6 +53,15 @@ fn repository(prepare: impl Fn(&Path)) -> tempfile::TempDir {
         &project,
         &["book", "target", ".git", "tests", "src", "bench", ".ci"],
     );
+    // The example declares what its model page states: only data categories and storage
+    // locations are material. These cases are about the notice rules, so they start from a
+    // policy that lists every original category.
+    edit(
+        &project,
+        SERVICE,
+        "material = [\"data-categories\", \"storage-locations\"]",
+        "material = [\"data-sources\", \"data-categories\", \"storage-locations\", \"staff-locations\", \"retention\", \"notice\"]",
+    );
     prepare(&project);
     git(repository.path(), &["init", "-q"]);
     git(repository.path(), &["add", "-A"]);
@@ -303,7 +312,7 @@ fn fail_on_material_gates_ci_and_stat_counts_lines() {
     );
     let stat = String::from_utf8(diff(&["--base", "HEAD", dir, "--stat"]).stdout).unwrap();
     assert!(
-        stat.contains("  changed  services/managed-desktop.md (+1 -1)"),
+        stat.contains("  changed  services/managed-desktop.md (+2 -2)"),
         "{stat}"
     );
     assert!(!stat.contains("@@"), "--stat prints no diff");
@@ -629,4 +638,230 @@ fn versions_that_are_neither_directories_nor_revisions_exit_2() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+}
+
+const WORKPLACE: &str = "content/services/workplace.toml";
+
+/// `tests/fixtures/full-service` (a service that declares everything) in a new git
+/// repository, with `prepare` applied before the commit and `change` after it: the report.
+fn full_case(prepare: impl Fn(&Path), change: impl Fn(&Path)) -> Value {
+    let repository = tempfile::tempdir().unwrap();
+    copy_dir(
+        &crate::support::fixture("full-service"),
+        repository.path(),
+        &["book"],
+    );
+    prepare(repository.path());
+    git(repository.path(), &["init", "-q"]);
+    git(repository.path(), &["add", "-A"]);
+    git(repository.path(), &["commit", "-q", "-m", "base"]);
+    change(repository.path());
+    json(&diff(&[
+        "--base",
+        "HEAD",
+        repository.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]))
+}
+
+/// Every kind the extended declarations add: material under the default policy (every
+/// category), editorial when its category is left out of `material` in both versions.
+#[test]
+fn each_new_kind_is_material_by_default_and_editorial_when_its_category_is_left_out() {
+    let cases: [(&str, &str, &str, &str); 11] = [
+        (
+            "access-added",
+            "access",
+            "[rights]",
+            "[[access]]\nname = \"Backup Reader\"\npermissions = [\"Files.Read.All\"]\n\n[rights]",
+        ),
+        // `CUT`: the table that starts with `from` is removed.
+        ("access-removed", "access", "[[access]]", "CUT"),
+        (
+            "permission-added",
+            "access",
+            "\"Group.Read.All\"]",
+            "\"Group.Read.All\", \"User.Read.All\"]",
+        ),
+        ("permission-removed", "access", ", \"Group.Read.All\"]", "]"),
+        (
+            "recipient-added",
+            "recipients",
+            "[[access]]",
+            "[[recipients]]\nname = \"Tailspin Analytics\"\npurpose = \"usage statistics\"\nlocations = [\"DE\"]\n\n[[access]]",
+        ),
+        (
+            "recipient-removed",
+            "recipients",
+            "name = \"Northwind Cloud\"",
+            "name = \"Northwind Cloud Backup\"",
+        ),
+        (
+            "transfer-changed",
+            "transfers",
+            "transfer = \"adequacy\"",
+            "transfer = \"derogation\"",
+        ),
+        (
+            "legal-basis-changed",
+            "legal-basis",
+            "legal-basis = \"legitimate-interests\"",
+            "legal-basis = \"consent\"",
+        ),
+        (
+            "scope-changed",
+            "data-sources",
+            "applies-to = \"Windows 10 and Windows 11 laptops\"",
+            "applies-to = \"Windows 11 laptops\"",
+        ),
+        (
+            "storage-change-scheduled",
+            "storage-locations",
+            "effective = 2026-03-01",
+            "effective = 2026-04-01",
+        ),
+        ("rights-changed", "rights", ", \"objection\"]", "]"),
+    ];
+    for (kind, category, from, to) in cases {
+        let change = |dir: &Path| {
+            if to == "CUT" {
+                let path = dir.join(WORKPLACE);
+                let text = fs::read_to_string(&path).unwrap();
+                let start = text.find(from).unwrap();
+                let end = start + text[start..].find("\n\n[").unwrap() + 2;
+                fs::write(&path, format!("{}{}", &text[..start], &text[end..])).unwrap();
+            } else {
+                edit(dir, WORKPLACE, from, to);
+            }
+        };
+        let report = full_case(|_| {}, change);
+        let found = changes(&report);
+        assert!(
+            found.contains(&(kind.to_owned(), true)),
+            "{kind}: {found:?}"
+        );
+        // The same change, with the category out of the policy in both versions.
+        let all = [
+            "data-sources",
+            "data-categories",
+            "storage-locations",
+            "staff-locations",
+            "retention",
+            "notice",
+            "access",
+            "recipients",
+            "transfers",
+            "legal-basis",
+            "rights",
+        ];
+        let without: Vec<String> = all
+            .iter()
+            .filter(|c| **c != category)
+            .map(|c| format!("\"{c}\""))
+            .collect();
+        let policy = format!("days = 30\nmaterial = [{}]", without.join(", "));
+        let report = full_case(|dir| edit(dir, WORKPLACE, "days = 30", &policy), change);
+        let found = changes(&report);
+        assert!(
+            found.contains(&(kind.to_owned(), false)),
+            "{kind} without `{category}`: {found:?}"
+        );
+    }
+}
+
+/// `tests/fixtures/history-v14` (the model page at version 14, as declarations) in a git
+/// repository, `prepare` applied before the commit and `change` after it: the report.
+fn history_case(prepare: impl Fn(&Path), change: impl Fn(&Path)) -> Value {
+    let repository = tempfile::tempdir().unwrap();
+    copy_dir(
+        &crate::support::fixture("history-v14"),
+        repository.path(),
+        &["book"],
+    );
+    prepare(repository.path());
+    git(repository.path(), &["init", "-q"]);
+    git(repository.path(), &["add", "-A"]);
+    git(repository.path(), &["commit", "-q", "-m", "Fixed link."]);
+    change(repository.path());
+    json(&diff(&[
+        "--base",
+        "HEAD",
+        repository.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]))
+}
+
+/// v14 → v15: the date new EU customers move to European data centers moved.
+fn v15(dir: &Path) {
+    edit(
+        dir,
+        SERVICE,
+        "effective = 2022-10-31",
+        "effective = 2022-11-08",
+    );
+}
+
+/// v20 → v21: Windows 11 devices joined the sources.
+fn v21(dir: &Path) {
+    edit(
+        dir,
+        SERVICE,
+        "applies-to = \"Windows 10 devices\"",
+        "applies-to = \"Windows 10 and Windows 11 devices\"",
+    );
+}
+
+/// v24 → v25: the "Tenant access" section, with its Microsoft Graph permissions.
+fn v25(dir: &Path) {
+    edit(
+        dir,
+        SERVICE,
+        "[change-notice]",
+        "[[access]]\nname = \"Modern Workplace Management\"\nkind = \"enterprise application\"\n\
+         uses = [\"manage the service\", \"publish baseline configuration updates\", \"maintain overall service health\"]\n\
+         permissions = [\"DeviceManagementApps.ReadWrite.All\", \"DeviceManagementConfiguration.ReadWrite.All\", \
+         \"DeviceManagementManagedDevices.PriviligedOperation.All\", \"DeviceManagementManagedDevices.ReadWrite.All\", \
+         \"DeviceManagementRBAC.ReadWrite.All\", \"DeviceManagementServiceConfig.ReadWrite.All\", \"Directory.Read.All\", \
+         \"Group.Create\", \"Policy.Read.All\", \"WindowsUpdates.ReadWrite.All\"]\n\n[change-notice]",
+    );
+}
+
+/// Three of the changes a privacy reviewer flags in the model page's history, which free
+/// text hid from `diff`, are material changes of their kind once declared.
+#[test]
+fn replaying_the_model_pages_history_sees_its_material_changes() {
+    let report = history_case(|_| {}, v15);
+    assert_eq!(
+        changes(&report),
+        [("storage-change-scheduled".to_owned(), true)]
+    );
+    assert_eq!(
+        report["services"][0]["changes"][0]["summary"],
+        "the move to the European Union for new customers in the EU, the UK, Africa and the Middle East rescheduled: 2022-10-31 → 2022-11-08"
+    );
+    let report = history_case(v15, v21);
+    assert_eq!(changes(&report), [("scope-changed".to_owned(), true)]);
+    assert_eq!(
+        report["services"][0]["changes"][0]["summary"],
+        "Microsoft Windows 10 Enterprise applies to: Windows 10 devices → Windows 10 and Windows 11 devices"
+    );
+    let report = history_case(
+        |dir| {
+            v15(dir);
+            v21(dir);
+        },
+        v25,
+    );
+    assert_eq!(changes(&report), [("access-added".to_owned(), true)]);
+    assert!(
+        report["services"][0]["changes"][0]["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with(
+                "access Modern Workplace Management added with DeviceManagementApps.ReadWrite.All"
+            ),
+        "{report}"
+    );
 }

@@ -1,30 +1,18 @@
-//! Golden output of the bundled example: every file `privdoc build` writes for the
-//! repository's own `book.toml`, `content/` and `templates/`, compared byte for byte with
-//! `tests/golden/example/`. Regenerate with `PRIVDOC_BLESS=1 cargo test --test integration`
-//! and review the diff.
+//! Golden output: every file `privdoc build` writes for a project, compared byte for byte
+//! with `tests/golden/<name>/`. The bundled example (the repository's own `book.toml`,
+//! `content/` and `templates/`) and `tests/fixtures/full-service` (a service that uses every
+//! declaration). Regenerate with `PRIVDOC_BLESS=1 cargo test --test integration golden` and
+//! review the diff.
 
 use std::fs;
+use std::path::Path;
 
-use crate::support::{bless, copy_dir, privdoc, read_tree, repo};
+use crate::support::{bless, copy_dir, fixture, privdoc, read_tree, repo};
 
-#[test]
-fn example_output_matches_golden_files() {
-    let project = tempfile::tempdir().unwrap();
-    for entry in ["book.toml", "content", "templates"] {
-        let from = repo().join(entry);
-        if from.is_dir() {
-            copy_dir(&from, &project.path().join(entry), &[]);
-        } else {
-            fs::copy(&from, project.path().join(entry)).unwrap();
-        }
-    }
-    privdoc()
-        .arg("build")
-        .arg(project.path())
-        .assert()
-        .success();
-    let built = read_tree(&project.path().join("book"));
-    let golden_dir = repo().join("tests/golden/example");
+fn assert_golden(project: &Path, name: &str) {
+    privdoc().arg("build").arg(project).assert().success();
+    let built = read_tree(&project.join("book"));
+    let golden_dir = repo().join("tests/golden").join(name);
     if bless() {
         let _ = fs::remove_dir_all(&golden_dir);
         for (path, bytes) in &built {
@@ -40,8 +28,29 @@ fn example_output_matches_golden_files() {
     for (path, bytes) in &built {
         assert!(
             golden[path] == *bytes,
-            "`{path}` differs from tests/golden/example/{path}:\n{}",
+            "`{path}` differs from tests/golden/{name}/{path}:\n{}",
             String::from_utf8_lossy(bytes)
         );
     }
+}
+
+#[test]
+fn example_output_matches_golden_files() {
+    let project = tempfile::tempdir().unwrap();
+    for entry in ["book.toml", "content", "templates"] {
+        let from = repo().join(entry);
+        if from.is_dir() {
+            copy_dir(&from, &project.path().join(entry), &[]);
+        } else {
+            fs::copy(&from, project.path().join(entry)).unwrap();
+        }
+    }
+    assert_golden(project.path(), "example");
+}
+
+#[test]
+fn a_service_using_every_declaration_matches_golden_files() {
+    let project = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("full-service"), project.path(), &["book"]);
+    assert_golden(project.path(), "full-service");
 }

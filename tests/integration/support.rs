@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 /// The `privdoc` binary built for this test run, with colours off.
 pub(crate) fn privdoc() -> assert_cmd::Command {
     let mut command = assert_cmd::cargo::cargo_bin_cmd!("privdoc");
-    command.env("NO_COLOR", "1");
+    // Colours off, and "today" fixed (2026-06-30) so that review dates age the same way
+    // on every day the tests run.
+    command
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", "1782777600");
     command
 }
 
