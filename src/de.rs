@@ -10,7 +10,7 @@ use crate::diag::{Code, Diagnostic, FileId, Span, did_you_mean};
 
 /// Parses `text` (the contents of `file`) as TOML into `T`, or explains at the offending
 /// line why it cannot.
-pub fn parse_toml<T: DeserializeOwned>(file: FileId, text: &str) -> Result<T, Diagnostic> {
+pub(crate) fn parse_toml<T: DeserializeOwned>(file: FileId, text: &str) -> Result<T, Diagnostic> {
     let deserializer =
         toml::de::Deserializer::parse(text).map_err(|error| syntax_error(file, &error))?;
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
@@ -147,7 +147,7 @@ impl<V: schemars::JsonSchema> schemars::JsonSchema for Ordered<V> {
 
 /// A TOML table read as a list of entries in file order (serde maps lose it).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Ordered<V>(pub Vec<(String, V)>);
+pub(crate) struct Ordered<V>(pub Vec<(String, V)>);
 
 impl<'de, V: de::Deserialize<'de>> de::Deserialize<'de> for Ordered<V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -10,8 +10,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use code::{CheckCode, Level};
-pub use format::{Format, render};
+pub(crate) use code::{CheckCode, Level};
+pub(crate) use format::{Format, render};
 
 /// How bad a finding is. Ordered so that `Error > Warning`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -323,12 +323,12 @@ impl SourceMap {
 /// Sorts diagnostics in the order they are printed — the problems that stopped a file from
 /// loading (the real errors) first, then by file path, position and code — and drops
 /// exact repeats.
-pub fn sort(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
+pub(crate) fn sort(diagnostics: &mut Vec<Diagnostic>, files: &SourceMap) {
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
             (
                 !d.code.is_structural(),
-                sources.get(d.span.file).path(),
+                files.get(d.span.file).path(),
                 d.span.range.start,
                 d.code,
             )
@@ -340,7 +340,7 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
 
 /// The closest of `candidates` to `word`, if one is close enough to be a likely typo.
 #[must_use]
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
@@ -365,7 +365,7 @@ pub struct Summary {
 
 /// Counts of a run's findings, for the closing line.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Counts {
+pub(crate) struct Counts {
     /// Findings at error level.
     pub errors: usize,
     /// Findings at warning level.
@@ -377,7 +377,7 @@ pub struct Counts {
 impl Counts {
     /// Counts `diagnostics` by severity and by file.
     #[must_use]
-    pub fn of(diagnostics: &[Diagnostic]) -> Self {
+    pub(crate) fn of(diagnostics: &[Diagnostic]) -> Self {
         let errors = diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
@@ -394,7 +394,7 @@ impl Counts {
     /// The counts as a sentence: "no problems", "3 errors in 1 file", "1 error and 2
     /// warnings in 2 files".
     #[must_use]
-    pub fn sentence(self) -> String {
+    pub(crate) fn sentence(self) -> String {
         let plural = |n: usize, word: &str| {
             if n == 1 {
                 format!("1 {word}")

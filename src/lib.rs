@@ -8,15 +8,15 @@
 //! Markdown configuration both rendering and checking use.
 
 pub mod app;
-pub mod check;
+pub(crate) mod check;
 pub mod cli;
-pub mod config;
-pub mod de;
-pub mod diag;
-pub mod diff;
-pub mod load;
-pub mod markdown;
-pub mod model;
-pub mod render;
-pub mod scaffold;
-pub mod write;
+pub(crate) mod config;
+pub(crate) mod de;
+pub(crate) mod diag;
+pub(crate) mod diff;
+pub(crate) mod load;
+pub(crate) mod markdown;
+pub(crate) mod model;
+pub(crate) mod render;
+pub(crate) mod scaffold;
+pub(crate) mod write;

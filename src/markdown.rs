@@ -9,7 +9,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// `CommonMark` plus tables, footnotes, strikethrough and heading attributes (`{#id}`).
 #[must_use]
-pub fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -19,7 +19,7 @@ pub fn options() -> Options {
 /// The id of a heading with `text`, by GitHub's rule (which mdBook and Learn follow):
 /// lowercase, letters, digits, `-` and `_` kept, spaces to `-`, everything else dropped.
 #[must_use]
-pub fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     text.trim()
         .chars()
         .filter_map(|c| match c {
@@ -34,13 +34,13 @@ pub fn slug(text: &str) -> String {
 
 /// Hands out heading ids for one page: a repeated slug gets `-1`, `-2`, … as on GitHub.
 #[derive(Debug, Default)]
-pub struct Slugger {
+pub(crate) struct Slugger {
     seen: HashMap<String, usize>,
 }
 
 impl Slugger {
     /// The id for a heading whose text slugs to `base`.
-    pub fn unique(&mut self, base: &str) -> String {
+    pub(crate) fn unique(&mut self, base: &str) -> String {
         let count = self.seen.entry(base.to_owned()).or_insert(0);
         let id = if *count == 0 {
             base.to_owned()
@@ -55,14 +55,14 @@ impl Slugger {
     }
 
     /// Records an explicit `{#id}` so a later heading with the same slug is suffixed.
-    pub fn claim(&mut self, id: &str) {
+    pub(crate) fn claim(&mut self, id: &str) {
         *self.seen.entry(id.to_owned()).or_insert(0) += 1;
     }
 }
 
 /// A heading of a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Heading {
+pub(crate) struct Heading {
     /// 1 for `#`, 2 for `##`, …
     pub level: u8,
     /// Its id, explicit or from the slugger.
@@ -77,7 +77,7 @@ pub struct Heading {
 
 /// A page rendered to HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// The HTML body.
     pub html: String,
     /// Every heading, in order.
@@ -85,7 +85,7 @@ pub struct Rendered {
 }
 
 /// A page parsed once: its events with their byte ranges, heading ids assigned.
-pub struct Document<'a> {
+pub(crate) struct Document<'a> {
     /// Events and the ranges of the Markdown they come from.
     pub events: Vec<(Event<'a>, Range<usize>)>,
     /// Every heading, in order.
@@ -98,7 +98,7 @@ pub struct Document<'a> {
 /// A reference label as `CommonMark` matches it: case-folded, white space collapsed. One
 /// key per label makes finding a definition one lookup, however many a page has.
 #[must_use]
-pub fn label_key(label: &str) -> String {
+pub(crate) fn label_key(label: &str) -> String {
     label
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -109,7 +109,7 @@ pub fn label_key(label: &str) -> String {
 impl<'a> Document<'a> {
     /// Parses `markdown` with the one configuration and gives every heading its id.
     #[must_use]
-    pub fn parse(markdown: &'a str) -> Self {
+    pub(crate) fn parse(markdown: &'a str) -> Self {
         let parser = Parser::new_ext(markdown, options()).into_offset_iter();
         let definitions = parser
             .reference_definitions()
@@ -144,7 +144,7 @@ impl<'a> Document<'a> {
 /// through `rewrite` (which returns `None` to keep it), under the one HTML policy: links
 /// and images whose URL [`is_published`] refuses lose their URL (the text stays), and raw
 /// HTML is sanitized (see [`sanitize`]).
-pub fn to_html<'a>(markdown: &'a str, rewrite: impl Fn(&str) -> Option<String>) -> Rendered {
+pub(crate) fn to_html<'a>(markdown: &'a str, rewrite: impl Fn(&str) -> Option<String>) -> Rendered {
     let document = Document::parse(markdown);
     let raw_html = document
         .events
@@ -208,11 +208,11 @@ pub fn to_html<'a>(markdown: &'a str, rewrite: impl Fn(&str) -> Option<String>) 
 /// The URL schemes the HTML links to; anything else (`javascript:`, `data:`, `file:`,
 /// `xref:` …) is published as plain text. URLs without a scheme (relative, site-absolute,
 /// fragments) are always published.
-pub const PUBLISHED_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+pub(crate) const PUBLISHED_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
 
 /// The scheme of `dest` (`javascript` for `JavaScript:alert(1)`), lowercased, if it has one.
 #[must_use]
-pub fn scheme(dest: &str) -> Option<String> {
+pub(crate) fn scheme(dest: &str) -> Option<String> {
     // Browsers ignore leading spaces and control characters, and tabs or newlines inside
     // the scheme (`java\tscript:`): compare what a browser would see.
     let seen: String = dest
@@ -231,14 +231,14 @@ pub fn scheme(dest: &str) -> Option<String> {
 
 /// Whether the HTML may link to `dest`: no scheme, or one of [`PUBLISHED_SCHEMES`].
 #[must_use]
-pub fn is_published(dest: &str) -> bool {
+pub(crate) fn is_published(dest: &str) -> bool {
     scheme(dest).is_none_or(|scheme| PUBLISHED_SCHEMES.contains(&scheme.as_str()))
 }
 
 /// Whether `dest` runs code or reads local files when followed: a finding, not just a
 /// link left out of the HTML.
 #[must_use]
-pub fn is_dangerous(dest: &str) -> bool {
+pub(crate) fn is_dangerous(dest: &str) -> bool {
     scheme(dest).is_some_and(|s| matches!(s.as_str(), "javascript" | "vbscript" | "data" | "file"))
 }
 
@@ -248,7 +248,7 @@ pub fn is_dangerous(dest: &str) -> bool {
 /// own markup need; URLs limited to [`PUBLISHED_SCHEMES`] and relative ones; comments
 /// dropped. Only pages that contain raw HTML pay for it.
 #[must_use]
-pub fn sanitize(html: &str) -> String {
+pub(crate) fn sanitize(html: &str) -> String {
     static POLICY: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
     let policy = POLICY.get_or_init(|| {
         let mut builder = ammonia::Builder::default();
@@ -297,7 +297,7 @@ fn assign_id(
 
 /// The text of inline events, as a reader sees it.
 #[must_use]
-pub fn plain_text<'e, 'a: 'e>(events: impl IntoIterator<Item = &'e Event<'a>>) -> String {
+pub(crate) fn plain_text<'e, 'a: 'e>(events: impl IntoIterator<Item = &'e Event<'a>>) -> String {
     let mut text = String::new();
     for event in events {
         match event {
@@ -323,7 +323,7 @@ fn heading_level(level: HeadingLevel) -> u8 {
 /// Whether `dest` is a link privdoc resolves itself: no scheme, not site-absolute, not a
 /// same-page fragment (`guide/faq.md#top`, `../sources/x.md`).
 #[must_use]
-pub fn is_relative(dest: &str) -> bool {
+pub(crate) fn is_relative(dest: &str) -> bool {
     !(dest.is_empty()
         || dest.starts_with('/')
         || dest.starts_with('#')
@@ -338,7 +338,7 @@ pub fn is_relative(dest: &str) -> bool {
 
 /// `faq.md#top` → `faq.html#top`: relative links to Markdown pages point at their HTML.
 #[must_use]
-pub fn md_link_to_html(dest: &str) -> Option<String> {
+pub(crate) fn md_link_to_html(dest: &str) -> Option<String> {
     if !is_relative(dest) {
         return None;
     }
@@ -350,7 +350,7 @@ pub fn md_link_to_html(dest: &str) -> Option<String> {
 /// The values of `id` and `name` attributes in a piece of raw HTML: the anchors it
 /// defines besides headings (`<a name='top'></a>`).
 #[must_use]
-pub fn html_anchor_ids(html: &str) -> Vec<String> {
+pub(crate) fn html_anchor_ids(html: &str) -> Vec<String> {
     let mut ids = Vec::new();
     let bytes = html.as_bytes();
     for attribute in ["id", "name"] {

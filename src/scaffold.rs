@@ -32,7 +32,7 @@ const FILES: [(&str, &str); 6] = [
 /// Creates the project in `dir`, which must be empty (or missing) unless `force`, in which
 /// case the scaffold's files overwrite theirs and nothing else is touched. Returns the
 /// files written.
-pub fn create(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
+pub(crate) fn create(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
     let occupied = fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
     if occupied && !force {
         bail!(

@@ -17,7 +17,7 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
 /// The file that marks a directory as privdoc's output, at its top.
-pub const MARKER: &str = ".privdoc-output";
+pub(crate) const MARKER: &str = ".privdoc-output";
 const MARKER_TEXT: &str =
     "This directory is privdoc's build output. Every build replaces it as a whole.\n";
 /// Staging directories are made beside the build directory with this prefix.
@@ -25,7 +25,7 @@ const STAGING_PREFIX: &str = ".privdoc-build-";
 
 /// What a successful write could not tidy up: the new output is in place either way.
 #[derive(Debug, Default)]
-pub struct Written {
+pub(crate) struct Written {
     /// Why the previous output (now in a staging directory) could not be removed; the next
     /// build tries again.
     pub leftover: Option<String>,
@@ -33,7 +33,7 @@ pub struct Written {
 
 /// Replaces `build_dir` (resolved, see `config`) with exactly `files` (paths relative to
 /// it, `/`-separated). Refuses a directory that is not empty and was not written by privdoc.
-pub fn replace_dir(build_dir: &Path, files: &[(String, &[u8])]) -> Result<Written> {
+pub(crate) fn replace_dir(build_dir: &Path, files: &[(String, &[u8])]) -> Result<Written> {
     let parent = match build_dir.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
@@ -240,7 +240,7 @@ fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
 
 /// How a build directory differs from what a build would write.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Drift {
+pub(crate) struct Drift {
     /// Files a build writes that are not there.
     pub missing: Vec<String>,
     /// Files there that a build would not write.
@@ -252,13 +252,13 @@ pub struct Drift {
 impl Drift {
     /// Whether the directory is exactly what a build writes.
     #[must_use]
-    pub fn is_fresh(&self) -> bool {
+    pub(crate) fn is_fresh(&self) -> bool {
         self.missing.is_empty() && self.extra.is_empty() && self.changed.is_empty()
     }
 }
 
 /// Compares `build_dir` with `files` (what a build would write), without changing anything.
-pub fn compare_dir(build_dir: &Path, files: &[(String, &[u8])]) -> Result<Drift> {
+pub(crate) fn compare_dir(build_dir: &Path, files: &[(String, &[u8])]) -> Result<Drift> {
     let mut on_disk = std::collections::BTreeSet::new();
     if build_dir.exists() {
         for entry in walkdir::WalkDir::new(build_dir).sort_by_file_name() {

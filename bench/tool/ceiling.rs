@@ -20,7 +20,12 @@ pub(crate) fn run(dir: &Path, threads: usize) -> io::Result<(usize, usize)> {
         .num_threads(threads)
         .build()
         .map_err(io::Error::other)?;
-    let options = privdoc::markdown::options() | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    // privdoc's one Markdown configuration (`markdown::options`), and front matter skipped.
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
     let bytes = pool.install(|| {
         files
             .par_iter()

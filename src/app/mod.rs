@@ -175,7 +175,7 @@ pub struct Outcome {
     /// The settings.
     pub config: Config,
     /// Every file read, for printing diagnostics.
-    pub sources: SourceMap,
+    pub files: SourceMap,
     /// The declarations.
     pub model: crate::model::Model,
     /// The rendered site.
@@ -189,7 +189,7 @@ pub struct Outcome {
 /// The pipeline could not run (exit 2): no such project, or a configuration problem.
 pub struct Unusable {
     /// Files read so far.
-    pub sources: SourceMap,
+    pub files: SourceMap,
     /// The configuration's problems, located.
     pub diagnostics: Vec<Diagnostic>,
     /// Why the run stopped, in one sentence.
@@ -201,7 +201,7 @@ pub struct Unusable {
 impl Unusable {
     fn new(reason: String, hint: Option<&str>) -> Self {
         Self {
-            sources: SourceMap::default(),
+            files: SourceMap::default(),
             diagnostics: Vec::new(),
             reason,
             hint: hint.map(str::to_owned),
@@ -244,13 +244,13 @@ pub fn process(
             ),
         )));
     }
-    let mut sources = SourceMap::default();
-    sources.set_base(relative_to_current_dir(dir));
-    let config = match Config::load(dir, overrides, &mut sources) {
+    let mut files = SourceMap::default();
+    files.set_base(relative_to_current_dir(dir));
+    let config = match Config::load(dir, overrides, &mut files) {
         Ok(config) => config,
         Err(diagnostics) => {
             return Err(Box::new(Unusable {
-                sources,
+                files,
                 diagnostics,
                 reason: "could not run: the configuration is invalid".to_owned(),
                 hint: None,
@@ -259,14 +259,14 @@ pub fn process(
     };
     let progress = Progress::start(ui.quiet);
     progress.stage("loading");
-    let loaded = ui.stage("load", || load::load(&config, &mut sources));
+    let loaded = ui.stage("load", || load::load(&config, &mut files));
     if !has_book && loaded.model.is_empty() && loaded.diagnostics.is_empty() {
         return Err(Box::new(Unusable::new(
             format!("`{shown}` has no `book.toml` and no Markdown pages: nothing to check"),
             None,
         )));
     }
-    let (templates, mut diagnostics) = Templates::new(&loaded.templates, &mut sources);
+    let (templates, mut diagnostics) = Templates::new(&loaded.templates, &mut files);
     diagnostics.extend(loaded.diagnostics);
     progress.stage("rendering");
     let (site, rendered) = ui.stage("render", || {
@@ -289,10 +289,10 @@ pub fn process(
         Some(report.summary)
     };
     check::apply_levels(&mut diagnostics, &config.checks);
-    ui.stage("sort", || diag::sort(&mut diagnostics, &sources));
+    ui.stage("sort", || diag::sort(&mut diagnostics, &files));
     Ok(Outcome {
         config,
-        sources,
+        files,
         model: loaded.model,
         site,
         diagnostics,
@@ -309,7 +309,10 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
-    let counts = report(&outcome, args.format, ui);
+    let counts = match report(&outcome, args.format, ui) {
+        Ok(counts) => counts,
+        Err(exit) => return exit,
+    };
     if fails(counts, args.deny_warnings) {
         eprintln!(
             "error: {}; nothing was written",
@@ -354,7 +357,10 @@ fn check_command(args: &CheckArgs, ui: Ui) -> Exit {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
-    let counts = report(&outcome, args.format, ui);
+    let counts = match report(&outcome, args.format, ui) {
+        Ok(counts) => counts,
+        Err(exit) => return exit,
+    };
     ui.status(&match &outcome.summary {
         Some(covered) => format!("checked {}", summary(counts, Some(covered))),
         None => format!(
@@ -405,13 +411,14 @@ pub fn output_files(outcome: &Outcome) -> anyhow::Result<Vec<(String, Cow<'_, [u
     Ok(files)
 }
 
-/// Prints a run's findings and returns their counts.
-fn report(outcome: &Outcome, format: Format, ui: Ui) -> Counts {
+/// Prints a run's findings and returns their counts; a report that cannot be written
+/// fails the run (exit 2).
+fn report(outcome: &Outcome, format: Format, ui: Ui) -> Result<Counts, Exit> {
     let covered = outcome.summary.unwrap_or_default();
     ui.stage("report", || {
-        print(&outcome.diagnostics, &outcome.sources, &covered, format);
-    });
-    Counts::of(&outcome.diagnostics)
+        print(&outcome.diagnostics, &outcome.files, &covered, format)
+    })?;
+    Ok(Counts::of(&outcome.diagnostics))
 }
 
 /// Errors fail a run; with `--deny-warnings`, warnings do too.
@@ -421,9 +428,10 @@ fn fails(counts: Counts, deny_warnings: bool) -> bool {
 
 fn report_unusable(unusable: &Unusable, format: Format) -> Exit {
     if !unusable.diagnostics.is_empty() {
-        print(
+        // Exit 2 either way: whether the report could be written changes nothing.
+        let _ = print(
             &unusable.diagnostics,
-            &unusable.sources,
+            &unusable.files,
             &diag::Summary::default(),
             format,
         );
@@ -437,21 +445,42 @@ fn report_unusable(unusable: &Unusable, format: Format) -> Exit {
 
 /// Prints findings: for people on stderr (coloured on a terminal, never with `NO_COLOR`),
 /// for programs on stdout.
-fn print(diagnostics: &[Diagnostic], sources: &SourceMap, summary: &diag::Summary, format: Format) {
+fn print(
+    diagnostics: &[Diagnostic],
+    files: &SourceMap,
+    summary: &diag::Summary,
+    format: Format,
+) -> Result<(), Exit> {
     // Colours only when the stream shows them (a terminal, no NO_COLOR): rendering plain
     // text is cheaper than stripping the colours of thousands of findings afterwards.
     let write = |stream: &mut dyn Write, styled: bool| {
-        let text = diag::render(format, diagnostics, sources, summary, styled);
-        let _ = stream.write_all(text.as_bytes());
+        let text = diag::render(format, diagnostics, files, summary, styled);
+        stream
+            .write_all(text.as_bytes())
+            .and_then(|()| stream.flush())
     };
-    if format.is_machine_readable() {
+    let written = if format.is_machine_readable() {
         let mut out = anstream::stdout().lock();
         let styled = out.current_choice() != anstream::ColorChoice::Never;
-        write(&mut out, styled);
+        write(&mut out, styled)
     } else {
         let mut out = anstream::stderr().lock();
         let styled = out.current_choice() != anstream::ColorChoice::Never;
-        write(&mut out, styled);
+        write(&mut out, styled)
+    };
+    written_out(written)
+}
+
+/// A report that could not be written (a full disk) fails the run with exit 2; a reader
+/// that stopped reading (`privdoc check | head`) is not an error, as for ripgrep.
+fn written_out(result: std::io::Result<()>) -> Result<(), Exit> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => {
+            eprintln!("error: failed to write the report: {error}");
+            Err(Exit::Failure)
+        }
     }
 }
 

@@ -87,12 +87,14 @@ pub(super) fn diff_command(args: &DiffArgs, ui: Ui) -> Exit {
         match process(version.path(), &Overrides::default(), Needs::Project, ui) {
             Ok(outcome) if Counts::of(&outcome.diagnostics).errors == 0 => outcomes.push(outcome),
             Ok(outcome) => {
-                print(
+                if let Err(exit) = print(
                     &outcome.diagnostics,
-                    &outcome.sources,
+                    &outcome.files,
                     &diag::Summary::default(),
                     Format::Human,
-                );
+                ) {
+                    return exit;
+                }
                 eprintln!(
                     "error: {} has errors; fix them to compare",
                     version.label(false)
@@ -111,7 +113,11 @@ pub(super) fn diff_command(args: &DiffArgs, ui: Ui) -> Exit {
         today,
     );
     let text = crate::diff::render(&report, args.format, args.stat, true);
-    let _ = anstream::stdout().lock().write_all(text.as_bytes());
+    let mut out = anstream::stdout().lock();
+    if let Err(exit) = super::written_out(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+    {
+        return exit;
+    }
     if args.fail_on == Some(FailOn::Material) && report.material() {
         eprintln!("error: material changes need notice (`--fail-on material`)");
         return Exit::Problems;

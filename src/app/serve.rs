@@ -250,7 +250,7 @@ fn rebuild(dir: &Path, shared: &Shared, ui: Ui) -> Result<Inputs> {
             let mut text = diag::render(
                 Format::Human,
                 &unusable.diagnostics,
-                &unusable.sources,
+                &unusable.files,
                 &diag::Summary::default(),
                 false,
             );
@@ -276,7 +276,7 @@ fn rebuild(dir: &Path, shared: &Shared, ui: Ui) -> Result<Inputs> {
         let text = diag::render(
             Format::Human,
             &outcome.diagnostics,
-            &outcome.sources,
+            &outcome.files,
             &diag::Summary::default(),
             false,
         );

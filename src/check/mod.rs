@@ -17,8 +17,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use rayon::prelude::*;
 
-pub use crate::diag::{CheckCode, Level, Summary};
-pub use near::THRESHOLD as NEAR_DUPLICATE_THRESHOLD;
+pub(crate) use crate::diag::{CheckCode, Level, Summary};
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Severity};
@@ -28,7 +27,7 @@ use page::Facts;
 
 /// The findings of a run and its counts.
 #[derive(Debug, Default)]
-pub struct Report {
+pub(crate) struct Report {
     /// Findings, unsorted.
     pub diagnostics: Vec<Diagnostic>,
     /// Counts.
@@ -37,7 +36,7 @@ pub struct Report {
 
 /// Runs every check over the model and the rendered site.
 #[must_use]
-pub fn run(model: &Model, site: &Site, config: &Config, today: jiff::civil::Date) -> Report {
+pub(crate) fn run(model: &Model, site: &Site, config: &Config, today: jiff::civil::Date) -> Report {
     let pages = &site.pages;
     let targets = mismatch::Targets::new(model, config.site_url.as_deref());
     // First each page alone, in parallel: its facts, the checks that need only them, and
@@ -154,7 +153,7 @@ fn declarations(model: &Model, config: &Config) -> Vec<Diagnostic> {
 
 /// Applies the project's levels (`[preprocessor.privdoc.checks]`): drops findings of checks
 /// set to `off` and re-levels the others. Load-stage codes keep their severity.
-pub fn apply_levels(diagnostics: &mut Vec<Diagnostic>, levels: &BTreeMap<CheckCode, Level>) {
+pub(crate) fn apply_levels(diagnostics: &mut Vec<Diagnostic>, levels: &BTreeMap<CheckCode, Level>) {
     diagnostics.retain_mut(|diagnostic| {
         let Code::Check(check) = diagnostic.code else {
             return true;

@@ -18,7 +18,7 @@ use crate::diag::{CheckCode, Code, Diagnostic};
 use crate::render::RenderedPage;
 
 /// Word-bigram Jaccard similarity at which two texts are near-duplicates.
-pub const THRESHOLD: f64 = 0.85;
+pub(crate) const THRESHOLD: f64 = 0.85;
 /// Sentences shorter than this are too short for a similarity to mean anything.
 const MIN_WORDS: usize = 8;
 const BANDS: usize = 16;

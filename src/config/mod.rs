@@ -15,7 +15,7 @@ use crate::de::parse_toml;
 use crate::diag::{CheckCode, Code, Diagnostic, FileId, Level, SourceMap, Span};
 
 /// The file name of the project settings.
-pub const BOOK_TOML: &str = "book.toml";
+pub(crate) const BOOK_TOML: &str = "book.toml";
 
 /// Which outputs a build writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, schemars::JsonSchema)]
@@ -282,7 +282,7 @@ impl schemars::JsonSchema for CheckLevels {
 
 /// The JSON Schema (draft-07) of `book.toml`, from the types that read it.
 #[must_use]
-pub fn schema() -> serde_json::Value {
+pub(crate) fn schema() -> serde_json::Value {
     let schema = schemars::generate::SchemaSettings::draft07()
         .into_generator()
         .into_root_schema_for::<RawBook>();
@@ -295,11 +295,11 @@ impl Config {
     pub fn load(
         root: &Path,
         overrides: &Overrides,
-        sources: &mut SourceMap,
+        files: &mut SourceMap,
     ) -> Result<Self, Vec<Diagnostic>> {
         let path = root.join(BOOK_TOML);
         if let Some(target) = link_out_of(root, &path) {
-            let file = sources.add(BOOK_TOML.into(), "".into());
+            let file = files.add(BOOK_TOML.into(), "".into());
             let message = format!(
                 "`{BOOK_TOML}` is a symbolic link to `{}`, outside the project: privdoc never reads files outside the project",
                 target.display()
@@ -313,7 +313,7 @@ impl Config {
         let (raw, file) = match read_limited(&path) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
-                let file = sources.add(BOOK_TOML.into(), text.clone().into());
+                let file = files.add(BOOK_TOML.into(), text.clone().into());
                 if std::str::from_utf8(&bytes).is_err() {
                     let span = Span::file_start(file);
                     return Err(vec![Diagnostic::error(
@@ -331,7 +331,7 @@ impl Config {
                 (RawBook::default(), None)
             }
             Err(error) => {
-                let file = sources.add(BOOK_TOML.into(), "".into());
+                let file = files.add(BOOK_TOML.into(), "".into());
                 let message = format!("failed to read `{BOOK_TOML}`: {error}");
                 return Err(vec![Diagnostic::error(
                     Code::Io,
@@ -347,10 +347,7 @@ impl Config {
                 let text = format!("--dest-dir {}", dir.display());
                 let start = "--dest-dir ".len();
                 let end = text.len();
-                Span::new(
-                    sources.add("<command line>".into(), text.into()),
-                    start..end,
-                )
+                Span::new(files.add("<command line>".into(), text.into()), start..end)
             }
             (None, Some(file)) => Span::new(
                 file,
@@ -361,10 +358,7 @@ impl Config {
             ),
             (None, None) => {
                 let text = "build-dir = \"book\"  # the default\n";
-                Span::new(
-                    sources.add("<default settings>".into(), text.into()),
-                    12..18,
-                )
+                Span::new(files.add("<default settings>".into(), text.into()), 12..18)
             }
         };
         Self::resolve(root, raw, file, &build_dir_at, overrides)
@@ -567,8 +561,8 @@ mod tests {
     fn load(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let project = tempfile::tempdir().unwrap();
         std::fs::create_dir(project.path().join("content")).unwrap();
-        let mut sources = SourceMap::default();
-        let file = sources.add(BOOK_TOML.into(), text.into());
+        let mut files = SourceMap::default();
+        let file = files.add(BOOK_TOML.into(), text.into());
         let raw = parse_toml::<RawBook>(file, text).map_err(|d| vec![d])?;
         let at = Span::new(file, 0..0);
         Config::resolve(project.path(), raw, Some(file), &at, &Overrides::default())

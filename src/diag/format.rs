@@ -43,10 +43,10 @@ const HUMAN_SNIPPETS: usize = 100;
 /// Renders `diagnostics` (already sorted) in `format`. `styled` adds ANSI colours to the
 /// human format; the caller strips them where the output is not a terminal.
 #[must_use]
-pub fn render(
+pub(crate) fn render(
     format: Format,
     diagnostics: &[Diagnostic],
-    sources: &SourceMap,
+    files: &SourceMap,
     summary: &Summary,
     styled: bool,
 ) -> String {
@@ -55,7 +55,7 @@ pub fn render(
         Format::Human => {
             let (full, rest) = diagnostics.split_at(diagnostics.len().min(HUMAN_SNIPPETS));
             for diagnostic in full {
-                out.push_str(&human(diagnostic, sources, styled));
+                out.push_str(&human(diagnostic, files, styled));
                 out.push_str("\n\n");
             }
             if !rest.is_empty() {
@@ -70,7 +70,7 @@ pub fn render(
                     rest.len()
                 );
                 for diagnostic in rest {
-                    out.push_str(&short(diagnostic, sources));
+                    out.push_str(&short(diagnostic, files));
                     out.push('\n');
                 }
                 out.push('\n');
@@ -78,22 +78,22 @@ pub fn render(
         }
         Format::Short => {
             for diagnostic in diagnostics {
-                out.push_str(&short(diagnostic, sources));
+                out.push_str(&short(diagnostic, files));
                 out.push('\n');
             }
         }
         Format::Github => {
             for diagnostic in diagnostics {
-                out.push_str(&github(diagnostic, sources));
+                out.push_str(&github(diagnostic, files));
                 out.push('\n');
             }
         }
         Format::Json => {
-            out.push_str(&pretty(&json_report(diagnostics, sources, summary)));
+            out.push_str(&pretty(&json_report(diagnostics, files, summary)));
             out.push('\n');
         }
         Format::Sarif => {
-            out.push_str(&pretty(&sarif(diagnostics, sources)));
+            out.push_str(&pretty(&sarif(diagnostics, files)));
             out.push('\n');
         }
     }
@@ -105,14 +105,14 @@ fn pretty(value: &Value) -> String {
 }
 
 /// Path, line and column (1-based, in characters) of the start of a diagnostic.
-fn position(diagnostic: &Diagnostic, sources: &SourceMap) -> (String, usize, usize) {
-    let file = sources.get(diagnostic.span.file);
+fn position(diagnostic: &Diagnostic, files: &SourceMap) -> (String, usize, usize) {
+    let file = files.get(diagnostic.span.file);
     let (line, column) = file.line_col(diagnostic.span.range.start);
     (file.display_path(), line, column)
 }
 
-fn short(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
-    let (path, line, column) = position(diagnostic, sources);
+fn short(diagnostic: &Diagnostic, files: &SourceMap) -> String {
+    let (path, line, column) = position(diagnostic, files);
     format!(
         "{path}:{line}:{column}: {}[{}]: {}",
         diagnostic.severity.as_str(),
@@ -121,12 +121,12 @@ fn short(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
     )
 }
 
-fn json_report(diagnostics: &[Diagnostic], sources: &SourceMap, summary: &Summary) -> Value {
+fn json_report(diagnostics: &[Diagnostic], files: &SourceMap, summary: &Summary) -> Value {
     let counts = Counts::of(diagnostics);
     let findings: Vec<Value> = diagnostics
         .iter()
         .map(|diagnostic| {
-            let (file, line, column) = position(diagnostic, sources);
+            let (file, line, column) = position(diagnostic, files);
             json!({
                 "code": diagnostic.code.as_str(),
                 "severity": diagnostic.severity.as_str(),
@@ -152,9 +152,9 @@ fn json_report(diagnostics: &[Diagnostic], sources: &SourceMap, summary: &Summar
 
 /// `::error file=…,line=…,col=…,title=…::message`, escaped as GitHub documents. The path
 /// is relative to the directory privdoc runs in, as GitHub resolves it from the checkout.
-fn github(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
-    let (file, line, column) = position(diagnostic, sources);
-    let file = format!("{}{file}", sources.base());
+fn github(diagnostic: &Diagnostic, files: &SourceMap) -> String {
+    let (file, line, column) = position(diagnostic, files);
+    let file = format!("{}{file}", files.base());
     let command = match diagnostic.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -199,7 +199,7 @@ fn rule_description(code: &str) -> &'static str {
         "unknown-reference" => "a reference or include that resolves to nothing",
         "link-target-mismatch" => "a link to one source's page in text about another source",
         "front-matter" => "missing, empty or repeated front-matter values",
-        "declaration" => "unknown or duplicate ids, unused sources, bad periods, conflicting rules",
+        "declaration" => "unknown or duplicate ids, unused files, bad periods, conflicting rules",
         "heading-structure" => "skipped heading levels, several H1, duplicate heading ids",
         "stale-review" => "a page not reviewed within review-every",
         _ => "a privdoc finding",
@@ -208,7 +208,7 @@ fn rule_description(code: &str) -> &'static str {
 
 const LOAD_CODES: [&str; 5] = ["io", "toml", "schema", "config", "template"];
 
-fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> Value {
+fn sarif(diagnostics: &[Diagnostic], files: &SourceMap) -> Value {
     let rule_ids: Vec<&str> = LOAD_CODES
         .into_iter()
         .chain(CheckCode::ALL.iter().map(|c| c.as_str()))
@@ -226,7 +226,7 @@ fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> Value {
     let results: Vec<Value> = diagnostics
         .iter()
         .map(|diagnostic| {
-            let file = sources.get(diagnostic.span.file);
+            let file = files.get(diagnostic.span.file);
             let (line, column) = file.line_col(diagnostic.span.range.start);
             let (end_line, end_column) = file.line_col(diagnostic.span.range.end.max(diagnostic.span.range.start));
             let code = diagnostic.code.as_str();
@@ -236,7 +236,7 @@ fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> Value {
                 Some(hint) => format!("{}\nhint: {hint}", diagnostic.message),
                 None => diagnostic.message.clone(),
             };
-            let uri = format!("{}{}", sources.base(), file.display_path());
+            let uri = format!("{}{}", files.base(), file.display_path());
             let mut result = json!({
                 "ruleId": code,
                 "ruleIndex": rule_ids.iter().position(|id| *id == code).unwrap_or(0),
@@ -278,7 +278,7 @@ fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> Value {
                     "description": { "text": "The directory privdoc ran in (in CI, the checkout): every result's path is relative to it." },
                 },
                 "PROJECTROOT": {
-                    "uri": if sources.base().is_empty() { "./" } else { sources.base() },
+                    "uri": if files.base().is_empty() { "./" } else { files.base() },
                     "uriBaseId": "%SRCROOT%",
                     "description": { "text": "The privdoc project (its book.toml)." },
                 },
@@ -288,12 +288,12 @@ fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> Value {
     })
 }
 
-fn human(diagnostic: &Diagnostic, sources: &SourceMap, styled: bool) -> String {
+fn human(diagnostic: &Diagnostic, files: &SourceMap, styled: bool) -> String {
     let level = match diagnostic.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let file = sources.get(diagnostic.span.file);
+    let file = files.get(diagnostic.span.file);
     let path = file.display_path();
     // Each snippet gets the lines its annotations touch, not the whole file: a large
     // file with many findings would otherwise be walked once per finding.
@@ -337,7 +337,7 @@ fn human(diagnostic: &Diagnostic, sources: &SourceMap, styled: bool) -> String {
         .iter()
         .filter(|label| label.span.file != diagnostic.span.file)
         .map(|label| {
-            let other = sources.get(label.span.file);
+            let other = files.get(label.span.file);
             let range = clamp(other.text(), &label.span.range);
             let (first_line, lines) = other.lines_around(&range);
             (
@@ -400,12 +400,12 @@ mod tests {
 
     #[test]
     fn the_human_format_shows_a_hundred_snippets_then_one_line_each() {
-        let mut sources = SourceMap::default();
+        let mut files = SourceMap::default();
         let text: String = (0..120).fold(String::new(), |mut text, i| {
             let _ = writeln!(text, "line {i:03}");
             text
         });
-        let file = sources.add("page.md".into(), text.into());
+        let file = files.add("page.md".into(), text.into());
         let diagnostics: Vec<Diagnostic> = (0..HUMAN_SNIPPETS + 2)
             .map(|i| {
                 let span = Span {
@@ -422,7 +422,7 @@ mod tests {
         let out = render(
             Format::Human,
             &diagnostics,
-            &sources,
+            &files,
             &Summary::default(),
             false,
         );

@@ -12,7 +12,7 @@ use crate::model::{ChangeNotice, Material, Model, Period, RetentionRule, Service
 /// What changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A source is listed that was not.
     SourceAdded,
     /// A source is no longer listed.
@@ -91,7 +91,7 @@ impl Kind {
 
     /// The kind as written in reports (`retention-lengthened`).
     #[must_use]
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::SourceAdded => "source-added",
             Self::SourceRemoved => "source-removed",
@@ -123,7 +123,7 @@ impl Kind {
 
 /// One change of one service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Change {
+pub(crate) struct Change {
     /// What changed.
     pub kind: Kind,
     /// Whether it needs notice, under the service's `material` list.
@@ -134,7 +134,7 @@ pub struct Change {
 
 /// The changes of one service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ServiceChanges {
+pub(crate) struct ServiceChanges {
     /// The service id.
     pub id: String,
     /// Its name (the new one, or the old one when it was removed).
@@ -151,7 +151,7 @@ pub struct ServiceChanges {
 /// material when the stricter of the two versions' policies says so — a change cannot
 /// exempt itself — and the notice it needs is the longer of the two.
 #[must_use]
-pub fn compare(old: &Model, new: &Model) -> Vec<ServiceChanges> {
+pub(crate) fn compare(old: &Model, new: &Model) -> Vec<ServiceChanges> {
     let ids: BTreeSet<&str> = old
         .services
         .iter()

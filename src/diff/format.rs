@@ -22,7 +22,7 @@ pub enum DiffFormat {
 
 /// Renders `report`; `stat` prints line counts instead of page diffs; `styled` colours text.
 #[must_use]
-pub fn render(report: &Report, format: DiffFormat, stat: bool, styled: bool) -> String {
+pub(crate) fn render(report: &Report, format: DiffFormat, stat: bool, styled: bool) -> String {
     match format {
         DiffFormat::Text => text(report, stat, styled),
         DiffFormat::Markdown => markdown(report, stat),

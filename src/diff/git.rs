@@ -26,7 +26,7 @@ fn output(mut command: Command) -> Result<Option<String>> {
 }
 
 /// A project as it was at a git revision, written to a temporary directory.
-pub struct Checkout {
+pub(crate) struct Checkout {
     /// The files, removed when this is dropped.
     pub dir: tempfile::TempDir,
     /// The revision as given (`HEAD~1`).
@@ -38,7 +38,7 @@ pub struct Checkout {
 impl Checkout {
     /// How reports name it: "revision `HEAD~1` (1a2b3c4)".
     #[must_use]
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         let short = self.commit.get(..7).unwrap_or(&self.commit);
         format!("revision `{}` ({short})", self.revision)
     }
@@ -46,7 +46,7 @@ impl Checkout {
 
 /// Writes the project in `dir` as it was at `revision` into a new temporary directory.
 /// Errors say what went wrong: not a git repository, unknown revision, or git failing.
-pub fn checkout(dir: &Path, revision: &str) -> Result<Checkout> {
+pub(crate) fn checkout(dir: &Path, revision: &str) -> Result<Checkout> {
     let mut top = git(dir);
     top.args(["rev-parse", "--show-prefix"]);
     let Some(prefix) = output(top)? else {

@@ -13,16 +13,16 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use facts::{Change, Kind, ServiceChanges, compare};
-pub use format::{DiffFormat, render};
-pub use git::{Checkout, checkout};
+pub(crate) use facts::{ServiceChanges, compare};
+pub(crate) use format::{DiffFormat, render};
+pub(crate) use git::{Checkout, checkout};
 
 use crate::render::Site;
 
 /// How a generated page changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Status {
+pub(crate) enum Status {
     /// Only in the new version.
     Added,
     /// Only in the old version.
@@ -33,7 +33,7 @@ pub enum Status {
 
 /// A generated page that changed.
 #[derive(Debug, Clone, Serialize)]
-pub struct PageChange {
+pub(crate) struct PageChange {
     /// The page's path in the Markdown output.
     pub path: String,
     /// Added, removed or changed.
@@ -48,7 +48,7 @@ pub struct PageChange {
 
 /// Everything `privdoc diff` reports.
 #[derive(Debug, Clone)]
-pub struct Report {
+pub(crate) struct Report {
     /// How the old version is named ("revision `HEAD~1` (1a2b3c4)", "`old/`").
     pub old: String,
     /// How the new version is named ("the working tree", "`new/`").
@@ -64,7 +64,7 @@ pub struct Report {
 impl Report {
     /// Compares the declarations and the generated pages of two versions.
     #[must_use]
-    pub fn new(
+    pub(crate) fn new(
         old: (&crate::model::Model, &Site),
         new: (&crate::model::Model, &Site),
         labels: (String, String),
@@ -81,7 +81,7 @@ impl Report {
 
     /// Whether any change is material.
     #[must_use]
-    pub fn material(&self) -> bool {
+    pub(crate) fn material(&self) -> bool {
         self.services
             .iter()
             .any(|s| s.changes.iter().any(|c| c.material))
@@ -90,7 +90,7 @@ impl Report {
     /// The earliest date a service's material changes may take effect: today plus its
     /// notice days. `None` when it has no material change.
     #[must_use]
-    pub fn effective_date(&self, service: &ServiceChanges) -> Option<jiff::civil::Date> {
+    pub(crate) fn effective_date(&self, service: &ServiceChanges) -> Option<jiff::civil::Date> {
         if !service.changes.iter().any(|c| c.material) {
             return None;
         }
@@ -101,7 +101,7 @@ impl Report {
 
     /// The earliest date all material changes may take effect (the latest of the services').
     #[must_use]
-    pub fn overall_effective_date(&self) -> Option<jiff::civil::Date> {
+    pub(crate) fn overall_effective_date(&self) -> Option<jiff::civil::Date> {
         self.services
             .iter()
             .filter_map(|s| self.effective_date(s))

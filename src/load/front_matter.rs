@@ -10,7 +10,7 @@ use crate::model::{FrontMatter, MetaValue};
 /// Splits a page into its front matter (the YAML between the `---` lines) and the byte
 /// offset where the Markdown body starts. Pages without front matter start at 0.
 #[must_use]
-pub fn split(text: &str) -> Option<(Range<usize>, usize)> {
+pub(crate) fn split(text: &str) -> Option<(Range<usize>, usize)> {
     let first = text.strip_prefix('\u{feff}').unwrap_or(text);
     let after_open = first
         .strip_prefix("---\n")

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-pub use front_matter::split as split_front_matter;
+pub(crate) use front_matter::split as split_front_matter;
 
 use crate::config::Config;
 use crate::de::parse_toml;
@@ -27,7 +27,7 @@ use crate::model::{Model, Origin, Prose, Unloaded};
 
 /// A template file of the project, overriding a built-in one by name.
 #[derive(Debug, Clone)]
-pub struct TemplateFile {
+pub(crate) struct TemplateFile {
     /// The file name (`service.md`).
     pub name: String,
     /// The file, for diagnostics.
@@ -38,7 +38,7 @@ pub struct TemplateFile {
 
 /// What loading produced: the model, the project's templates and every problem found.
 #[derive(Debug, Default)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     /// The validated declarations (only the valid parts when there are errors).
     pub model: Model,
     /// Template overrides from the project's `templates/`.
@@ -59,12 +59,12 @@ enum Kind {
 }
 
 /// Loads the project described by `config`, registering every file it reads in `sources`.
-pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
+pub(crate) fn load(config: &Config, files: &mut SourceMap) -> Loaded {
     let mut diagnostics = Vec::new();
     let root = &config.root;
     let skip = [config.build_path().to_path_buf(), root.join("templates")];
-    let content = walk::files(root, &config.src, &skip, &mut diagnostics, sources);
-    let templates = walk::files(root, Path::new("templates"), &[], &mut diagnostics, sources).files;
+    let content = walk::files(root, &config.src, &skip, &mut diagnostics, files);
+    let templates = walk::files(root, Path::new("templates"), &[], &mut diagnostics, files).files;
     // Classified before reading: only declarations and pages are read; other files are
     // recorded as link targets.
     let src_prefix = walk::display(&config.src);
@@ -88,25 +88,28 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
             None => {}
         }
     }
-    let files = read_all(root, to_read, sources, &mut diagnostics);
-    let read: HashSet<&str> = files.iter().map(|(path, _, _)| path.as_str()).collect();
+    let read_files = read_all(root, to_read, files, &mut diagnostics);
+    let read: HashSet<&str> = read_files
+        .iter()
+        .map(|(path, _, _)| path.as_str())
+        .collect();
     for (path, kind) in &kinds {
         if !read.contains(path.as_str()) {
             unloaded.add(kind);
         }
     }
-    let templates = read_all(root, templates, sources, &mut diagnostics)
+    let templates = read_all(root, templates, files, &mut diagnostics)
         .into_iter()
         .filter_map(|(relative, file, text)| {
             let name = relative.rsplit('/').next()?.to_owned();
             Some(TemplateFile { name, file, text })
         })
         .collect();
-    let classified = files
+    let classified = read_files
         .into_iter()
         .filter_map(|(path, file, text)| Some((kinds.remove(&path)?, file, text)))
         .collect();
-    let mut model = resolve::model(&classified, sources, &mut unloaded, &mut diagnostics);
+    let mut model = resolve::model(&classified, files, &mut unloaded, &mut diagnostics);
     model.assets = assets;
     model.unloaded = unloaded;
     Loaded {
@@ -139,26 +142,26 @@ fn strip_dir<'a>(path: &'a str, dir: &str) -> Option<&'a str> {
 fn read_all(
     root: &Path,
     paths: Vec<String>,
-    sources: &mut SourceMap,
+    files: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(String, FileId, Arc<str>)> {
     let contents: Vec<_> = paths
         .par_iter()
         .map(|path| read_limited(&root.join(path), limit(path)))
         .collect();
-    let mut files = Vec::with_capacity(paths.len());
+    let mut read = Vec::with_capacity(paths.len());
     for (path, content) in paths.into_iter().zip(contents) {
         match content {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => {
                     let text: Arc<str> = lone_cr_to_lf(text).into();
-                    let file = sources.add(path.clone().into(), text.clone());
-                    files.push((path, file, text));
+                    let file = files.add(path.clone().into(), text.clone());
+                    read.push((path, file, text));
                 }
                 Err(error) => {
                     let valid = error.utf8_error().valid_up_to();
                     let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-                    let file = sources.add(path.clone().into(), text.into());
+                    let file = files.add(path.clone().into(), text.into());
                     let message = format!("`{path}` is not valid UTF-8");
                     diagnostics.push(
                         Diagnostic::error(Code::Io, Span::new(file, valid..valid + 1), message)
@@ -168,13 +171,13 @@ fn read_all(
                 }
             },
             Err(error) => {
-                let file = sources.add(path.clone().into(), "".into());
+                let file = files.add(path.clone().into(), "".into());
                 let message = format!("failed to read `{path}`: {error}");
                 diagnostics.push(Diagnostic::error(Code::Io, Span::file_start(file), message));
             }
         }
     }
-    files
+    read
 }
 
 /// Old Mac line endings (a lone `\r`) as `\n`, byte for byte so every offset stays: the
@@ -194,9 +197,9 @@ fn lone_cr_to_lf(text: String) -> String {
 
 /// The most a declaration file may hold: a real service file is a few KiB. A bound keeps a
 /// mistaken or hostile file (a million `[[sources]]`) from taking the machine's memory.
-pub const MAX_DECLARATION_BYTES: u64 = 4 << 20;
+pub(crate) const MAX_DECLARATION_BYTES: u64 = 4 << 20;
 /// The most a page, snippet or template may hold.
-pub const MAX_PAGE_BYTES: u64 = 16 << 20;
+pub(crate) const MAX_PAGE_BYTES: u64 = 16 << 20;
 
 fn limit(path: &str) -> u64 {
     if Path::new(path)
@@ -277,7 +280,10 @@ fn prose(file: FileId, text: &str, value: Spanned<String>) -> Prose {
 
 /// The bytes of the content directory's other files (images, downloads), for writing
 /// beside the pages. Read only when output is written, never for a check.
-pub fn read_assets(config: &Config, assets: &[String]) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+pub(crate) fn read_assets(
+    config: &Config,
+    assets: &[String],
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     use anyhow::Context;
     let src = config.src_dir();
     assets
@@ -294,7 +300,7 @@ pub fn read_assets(config: &Config, assets: &[String]) -> anyhow::Result<Vec<(St
 /// The JSON Schemas (draft-07) of the declarations, from the types the loader reads them
 /// with: `(file name, schema)` for service files, source files and `locations.toml`.
 #[must_use]
-pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
+pub(crate) fn schemas() -> Vec<(&'static str, serde_json::Value)> {
     fn of<T: schemars::JsonSchema>() -> serde_json::Value {
         let schema = schemars::generate::SchemaSettings::draft07()
             .into_generator()

@@ -17,14 +17,14 @@ type Files = Vec<(Kind, FileId, Arc<str>)>;
 
 /// Builds the model from classified files.
 pub(super) fn model(
-    files: &Files,
-    sources: &SourceMap,
+    classified: &Files,
+    files: &SourceMap,
     unloaded: &mut Unloaded,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Model {
     let mut model = Model::default();
-    let regions = regions(files, diagnostics);
-    for (kind, file, text) in files {
+    let regions = regions(classified, diagnostics);
+    for (kind, file, text) in classified {
         match kind {
             Kind::Snippet(path) => {
                 let snippet = Snippet {
@@ -48,10 +48,10 @@ pub(super) fn model(
         }
     }
     // Front matter is YAML to parse: pages are many, so they are read in parallel.
-    let pages: Vec<(Page, Option<Diagnostic>)> = files
+    let pages: Vec<(Page, Option<Diagnostic>)> = classified
         .par_iter()
         .filter_map(|(kind, file, text)| match kind {
-            Kind::Page(path) => Some(page(path, *file, text, sources)),
+            Kind::Page(path) => Some(page(path, *file, text, files)),
             _ => None,
         })
         .collect();
@@ -61,7 +61,7 @@ pub(super) fn model(
     }
     model.sources.sort_by(|a, b| a.id.cmp(&b.id));
     let source_ids: BTreeSet<&str> = model.sources.iter().map(|s| s.id.as_str()).collect();
-    let services: Vec<_> = files
+    let services: Vec<_> = classified
         .par_iter()
         .filter_map(|(kind, file, text)| match kind {
             Kind::Service(id) => Some((id, *file, text)),
@@ -134,9 +134,9 @@ fn valid_id(stem: &str, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> Opti
     None
 }
 
-fn regions(files: &Files, diagnostics: &mut Vec<Diagnostic>) -> Regions {
+fn regions(classified: &Files, diagnostics: &mut Vec<Diagnostic>) -> Regions {
     let mut regions = Regions::new();
-    for (kind, file, text) in files {
+    for (kind, file, text) in classified {
         if *kind != Kind::Locations {
             continue;
         }
@@ -180,11 +180,11 @@ fn page(
     path: &str,
     file: FileId,
     text: &Arc<str>,
-    sources: &SourceMap,
+    files: &SourceMap,
 ) -> (Page, Option<Diagnostic>) {
     let mut problem = None;
     let (front_matter, body_start) = match front_matter::split(text) {
-        Some((yaml, body_start)) => match front_matter::parse(file, sources.get(file), yaml) {
+        Some((yaml, body_start)) => match front_matter::parse(file, files.get(file), yaml) {
             Ok(entries) => (entries, body_start),
             Err(diagnostic) => {
                 problem = Some(diagnostic);

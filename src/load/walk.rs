@@ -26,7 +26,7 @@ pub(super) fn files(
     dir: &Path,
     skip: &[PathBuf],
     diagnostics: &mut Vec<Diagnostic>,
-    sources: &mut SourceMap,
+    files: &mut SourceMap,
 ) -> Walked {
     let start = root.join(dir);
     if !start.is_dir() {
@@ -65,7 +65,7 @@ pub(super) fn files(
                 match relative.to_str() {
                     Some(_) => paths.push(display(relative)),
                     None => diagnostics.push(walk_error(
-                        sources,
+                        files,
                         relative,
                         "has a name that is not UTF-8",
                     )),
@@ -79,7 +79,7 @@ pub(super) fn files(
                     .io_error()
                     .map_or_else(|| error.to_string(), ToString::to_string);
                 diagnostics.push(walk_error(
-                    sources,
+                    files,
                     &relative,
                     &format!("cannot be read: {cause}"),
                 ));
@@ -93,7 +93,7 @@ pub(super) fn files(
             "is a symbolic link to `{}`, outside the project: privdoc never reads or publishes files outside the project",
             target.display()
         );
-        diagnostics.push(walk_error(sources, relative, &problem));
+        diagnostics.push(walk_error(files, relative, &problem));
         refused.push(display(relative));
     }
     Walked {
@@ -130,9 +130,9 @@ fn is_skipped(entry: &walkdir::DirEntry, skip: &[PathBuf]) -> bool {
             .is_ok_and(|path| skip.contains(&path))
 }
 
-fn walk_error(sources: &mut SourceMap, relative: &Path, problem: &str) -> Diagnostic {
+fn walk_error(files: &mut SourceMap, relative: &Path, problem: &str) -> Diagnostic {
     let shown = relative.to_string_lossy().into_owned();
-    let file = sources.add(relative.to_path_buf(), "".into());
+    let file = files.add(relative.to_path_buf(), "".into());
     Diagnostic::error(
         Code::Io,
         Span::file_start(file),

@@ -13,7 +13,7 @@ pub struct Location {
 }
 
 /// Regions declared in `locations.toml`: id → name as used in a sentence.
-pub type Regions = BTreeMap<String, String>;
+pub(crate) type Regions = BTreeMap<String, String>;
 
 /// Short names where the ISO long name is not what a reader expects in a sentence.
 const COMMON_NAMES: &[(&str, &str)] = &[
@@ -35,7 +35,7 @@ const COMMON_NAMES: &[(&str, &str)] = &[
 
 /// The English name of the country with ISO 3166-1 alpha-2 `code`, as used in a sentence.
 #[must_use]
-pub fn country(code: &str) -> Option<String> {
+pub(crate) fn country(code: &str) -> Option<String> {
     // celes also accepts names and aliases ("USA"); only the two-letter code is a code here.
     if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
         return None;

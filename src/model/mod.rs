@@ -12,9 +12,9 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-pub use gdpr::{LegalBasis, Right, Transfer};
-pub use location::{Location, Regions, country};
-pub use period::Period;
+pub(crate) use gdpr::{LegalBasis, Right, Transfer};
+pub(crate) use location::{Location, Regions, country};
+pub(crate) use period::Period;
 
 use crate::diag::{FileId, Span};
 
@@ -238,11 +238,11 @@ impl schemars::JsonSchema for MetaValue {
 }
 
 /// Front matter in output order.
-pub type FrontMatter = Vec<(String, MetaValue)>;
+pub(crate) type FrontMatter = Vec<(String, MetaValue)>;
 
 /// The ids of the generated sections of a service page, in page order; a free section's
 /// `after` may name them.
-pub const GENERATED_SECTIONS: [&str; 9] = [
+pub(crate) const GENERATED_SECTIONS: [&str; 9] = [
     "overview",
     "sources",
     "processing",
@@ -333,6 +333,10 @@ pub struct Access {
 #[derive(Debug, Clone)]
 pub struct Rights {
     /// The rights.
+    #[expect(
+        clippy::struct_field_names,
+        reason = "DESIGN names the key `rights.rights`"
+    )]
     pub rights: Vec<Right>,
     /// How to make a request.
     pub how: Option<Prose>,

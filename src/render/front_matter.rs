@@ -9,7 +9,7 @@ use crate::model::{FrontMatter, MetaValue};
 
 /// The front matter block, from the opening `---` to the closing `---` and its newline.
 #[must_use]
-pub fn emit(entries: &FrontMatter) -> String {
+pub(crate) fn emit(entries: &FrontMatter) -> String {
     let mut out = String::from("---\n");
     for (key, value) in entries {
         out.push_str(&key_text(key));
@@ -48,7 +48,7 @@ fn key_text(key: &str) -> String {
 
 /// A double-quoted YAML scalar that reads back as exactly `text`.
 #[must_use]
-pub fn quote(text: &str) -> String {
+pub(crate) fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

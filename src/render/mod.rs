@@ -17,10 +17,10 @@ use std::fmt::Write;
 
 use rayon::prelude::*;
 
-pub use front_matter::{emit as emit_front_matter, quote as yaml_quote};
-pub use nav::Nav;
-pub use origin::{Anchor, OriginMap};
-pub use templates::Templates;
+pub(crate) use front_matter::emit as emit_front_matter;
+pub(crate) use nav::Nav;
+pub(crate) use origin::{Anchor, OriginMap};
+pub(crate) use templates::Templates;
 
 use crate::config::{Config, Output};
 use crate::diag::Diagnostic;
@@ -88,7 +88,7 @@ impl Site {
 
 /// `services/mmd.md` → `services/mmd.html`.
 #[must_use]
-pub fn html_path(markdown_path: &str) -> String {
+pub(crate) fn html_path(markdown_path: &str) -> String {
     let stem = markdown_path.strip_suffix(".md").unwrap_or(markdown_path);
     format!("{stem}.html")
 }
@@ -122,7 +122,11 @@ impl Overview {
 }
 
 /// Renders every page of `model`.
-pub fn render(model: &Model, config: &Config, templates: &Templates) -> (Site, Vec<Diagnostic>) {
+pub(crate) fn render(
+    model: &Model,
+    config: &Config,
+    templates: &Templates,
+) -> (Site, Vec<Diagnostic>) {
     let overviews = match (nav::has_overviews(model), nav::has_recipients(model)) {
         (true, true) => &[
             Overview::Index,
@@ -402,7 +406,7 @@ fn sitemap(pages: &[RenderedPage], config: &Config) -> Option<String> {
 
 /// Escapes the characters that would turn plain text into Markdown markup inline.
 #[must_use]
-pub fn escape_markdown(text: &str) -> String {
+pub(crate) fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|') {
@@ -416,7 +420,7 @@ pub fn escape_markdown(text: &str) -> String {
 /// A link destination that survives Markdown: wrapped in `<…>` when it holds spaces or
 /// parentheses.
 #[must_use]
-pub fn link_destination(url: &str) -> String {
+pub(crate) fn link_destination(url: &str) -> String {
     if url.contains([' ', '(', ')', '<', '>']) {
         format!("<{}>", url.replace('<', "%3C").replace('>', "%3E"))
     } else {
@@ -426,7 +430,7 @@ pub fn link_destination(url: &str) -> String {
 
 /// A date as a sentence says it: "November 8, 2022".
 #[must_use]
-pub fn long_date(date: jiff::civil::Date) -> String {
+pub(crate) fn long_date(date: jiff::civil::Date) -> String {
     date.strftime("%B %-d, %Y").to_string()
 }
 
@@ -442,7 +446,7 @@ fn sentence(text: &str) -> String {
 
 /// "A", "A and B", "A, B, and C" (Microsoft style: serial comma).
 #[must_use]
-pub fn sentence_list(items: &[String], conjunction: &str) -> String {
+pub(crate) fn sentence_list(items: &[String], conjunction: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

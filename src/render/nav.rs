@@ -13,7 +13,7 @@ use crate::model::Model;
 
 /// A page in the navigation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// Its title in the navigation.
     pub title: String,
     /// Its site path (`services/mmd.md`).
@@ -22,7 +22,7 @@ pub struct Entry {
 
 /// A titled group of pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Section {
+pub(crate) struct Section {
     /// The group's title ("Services").
     pub title: String,
     /// Its pages, in order.
@@ -31,7 +31,7 @@ pub struct Section {
 
 /// The whole navigation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Nav {
+pub(crate) struct Nav {
     /// The index page, outside any section.
     pub index: Option<Entry>,
     /// The sections, in order.
@@ -71,7 +71,7 @@ pub(super) fn has_overviews(model: &Model) -> bool {
 impl Nav {
     /// The navigation of the site `model` makes.
     #[must_use]
-    pub fn of(model: &Model) -> Self {
+    pub(crate) fn of(model: &Model) -> Self {
         let mut nav = Self::default();
         if has_overviews(model) {
             nav.index = Some(Entry {
@@ -140,8 +140,9 @@ impl Nav {
     }
 
     /// A navigation of `index` and `sections`.
+    #[cfg(test)]
     #[must_use]
-    pub fn new(index: Option<Entry>, sections: Vec<Section>) -> Self {
+    pub(crate) fn new(index: Option<Entry>, sections: Vec<Section>) -> Self {
         let mut nav = Self {
             index,
             sections,
@@ -201,16 +202,9 @@ impl Nav {
         }
     }
 
-    /// Every page in reading order.
-    pub fn order(&self) -> impl Iterator<Item = &Entry> {
-        self.index
-            .iter()
-            .chain(self.sections.iter().flat_map(|s| &s.entries))
-    }
-
     /// `SUMMARY.md` in mdBook's format: the index as a prefix chapter, a part title per section.
     #[must_use]
-    pub fn summary_md(&self) -> String {
+    pub(crate) fn summary_md(&self) -> String {
         let mut out = String::from("# Summary\n\n");
         if let Some(index) = &self.index {
             writeln!(
@@ -241,7 +235,7 @@ impl Nav {
 
     /// `toc.yml` in the `DocFX` format Microsoft Learn uses.
     #[must_use]
-    pub fn toc_yml(&self) -> String {
+    pub(crate) fn toc_yml(&self) -> String {
         let mut out = String::new();
         if let Some(index) = &self.index {
             writeln!(
@@ -272,7 +266,7 @@ impl Nav {
     /// itself marked current, and its neighbours in reading order. A long section shows
     /// the pages around this one (or its first pages) and links to the rest in the index.
     #[must_use]
-    pub fn view(&self, page: &str) -> View {
+    pub(crate) fn view(&self, page: &str) -> View {
         let link = |entry: &Entry| Link {
             title: entry.title.clone(),
             href: html_path(&paths::relative(page, &entry.path)),
@@ -334,7 +328,7 @@ impl Nav {
 
 /// A link in the HTML navigation.
 #[derive(Debug, Clone, Serialize)]
-pub struct Link {
+pub(crate) struct Link {
     /// The text.
     pub title: String,
     /// Relative to the page showing it.
@@ -345,7 +339,7 @@ pub struct Link {
 
 /// A section of the HTML navigation.
 #[derive(Debug, Clone, Serialize)]
-pub struct ViewSection {
+pub(crate) struct ViewSection {
     /// The heading.
     pub title: String,
     /// Its links.
@@ -356,7 +350,7 @@ pub struct ViewSection {
 
 /// The navigation of one HTML page.
 #[derive(Debug, Clone, Serialize)]
-pub struct View {
+pub(crate) struct View {
     /// The sidebar.
     pub sections: Vec<ViewSection>,
     /// The page before this one in reading order.

@@ -28,7 +28,7 @@ const BUILT_IN: [(&str, &str); 8] = [
 const ASSETS: [&str; 1] = ["style.css"];
 
 /// Parsed templates and the files they came from.
-pub struct Templates {
+pub(crate) struct Templates {
     tera: Tera,
     files: BTreeMap<String, FileId>,
     /// For Markdown templates, where line tags were inserted (see `origin`).
@@ -40,19 +40,22 @@ pub struct Templates {
 impl Templates {
     /// Parses the built-in templates with `overrides` applied. Built-in files are registered
     /// in `sources` as `<built-in>/name` so errors in them can be shown too.
-    pub fn new(overrides: &[TemplateFile], sources: &mut SourceMap) -> (Self, Vec<Diagnostic>) {
+    pub(crate) fn new(
+        overrides: &[TemplateFile],
+        files: &mut SourceMap,
+    ) -> (Self, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
-        let mut files = BTreeMap::new();
+        let mut by_name = BTreeMap::new();
         let mut texts: Vec<(String, String)> = Vec::new();
         for (name, built_in) in BUILT_IN {
             let (file, text) = match overrides.iter().find(|o| o.name == name) {
                 Some(project) => (project.file, project.text.to_string()),
                 None => (
-                    sources.add(format!("<built-in>/{name}").into(), built_in.into()),
+                    files.add(format!("<built-in>/{name}").into(), built_in.into()),
                     built_in.to_owned(),
                 ),
             };
-            files.insert(name.to_owned(), file);
+            by_name.insert(name.to_owned(), file);
             texts.push((name.to_owned(), text));
         }
         for unused in overrides
@@ -87,7 +90,7 @@ impl Templates {
         register_filters(&mut tera);
         let mut this = Self {
             tera,
-            files,
+            files: by_name,
             tags: BTreeMap::new(),
             assets,
             layout_source: templates
@@ -118,7 +121,7 @@ impl Templates {
     /// parse, which was reported when it was added. A render is bounded (see
     /// `MAX_RANGE_ITEMS`, `MAX_OUTPUT_BYTES`): a runaway template is an error, never a
     /// thread that spins forever.
-    pub fn render(
+    pub(crate) fn render(
         &self,
         name: &str,
         context: &tera::Context,
@@ -144,13 +147,13 @@ impl Templates {
 
     /// The file template `name` was read from.
     #[must_use]
-    pub fn file(&self, name: &str) -> Option<FileId> {
+    pub(crate) fn file(&self, name: &str) -> Option<FileId> {
         self.files.get(name).copied()
     }
 
     /// The ids `layout.html` gives every page (`content` for the skip link's target).
     #[must_use]
-    pub fn layout_ids(&self) -> Vec<String> {
+    pub(crate) fn layout_ids(&self) -> Vec<String> {
         self.layout_source
             .as_deref()
             .map(crate::markdown::html_anchor_ids)
@@ -159,7 +162,7 @@ impl Templates {
 
     /// The static files for the HTML output: (file name, contents).
     #[must_use]
-    pub fn assets(&self) -> &[(String, String)] {
+    pub(crate) fn assets(&self) -> &[(String, String)] {
         &self.assets
     }
 

@@ -6,8 +6,6 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use privdoc::de::Ordered;
-
 use crate::support::{copy_project, fixture, privdoc, read_tree, repo};
 
 fn build(project: &Path, extra: &[&str]) -> BTreeMap<String, Vec<u8>> {
@@ -112,8 +110,9 @@ fn example_page_has_none_of_the_model_pages_defects() {
     assert!(repeated.is_empty(), "repeated sentences: {repeated:?}");
     assert_eq!(page.matches("When we process data").count(), 1);
     // No keyword twice, and the front matter reads back as declared.
-    let (yaml, _) = privdoc::load::split_front_matter(&page).unwrap();
-    let front: Ordered<serde_yaml_value::Value> = serde_saphyr::from_str(&page[yaml]).unwrap();
+    let (yaml, _) = crate::support::front_matter(&page);
+    let front: crate::support::Ordered<serde_yaml_value::Value> =
+        serde_saphyr::from_str(yaml).unwrap();
     let keys: Vec<_> = front.0.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(keys[..4], ["title", "description", "keywords", "author"]);
     assert_eq!(

@@ -30,12 +30,23 @@ fn each_code_is_found_at_the_line_to_edit() {
         .iter()
         .map(|c| c.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    for code in privdoc::check::CheckCode::ALL {
-        assert!(
-            codes.iter().any(|c| c == code.as_str()),
-            "no fixture for `{}`",
-            code.as_str()
-        );
+    // Every configurable check code, as the SARIF report lists its rules.
+    let sarif = json(&check(
+        &fixture("checks/broken-link"),
+        &["--format", "sarif"],
+    ));
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let load_stage = ["io", "toml", "schema", "config", "template"];
+    let check_codes: Vec<&str> = rules
+        .iter()
+        .map(|rule| rule["id"].as_str().unwrap())
+        .filter(|id| !load_stage.contains(id))
+        .collect();
+    assert!(check_codes.len() >= 11, "{check_codes:?}");
+    for code in check_codes {
+        assert!(codes.iter().any(|c| c == code), "no fixture for `{code}`");
     }
     for case in cases {
         let code = case.file_name().unwrap().to_string_lossy().into_owned();
@@ -375,4 +386,26 @@ fn a_learn_style_tree_checks_without_false_alarms() {
     let found = findings(&output.stdout);
     assert_eq!(found, Vec::<String>::new());
     assert_eq!(output.status.code(), Some(0));
+}
+
+/// A report written to a full disk is a failed run (exit 2), not a silent success.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_cannot_be_written_fails_the_run() {
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin!("privdoc"))
+        .args(["check", "--format", "json"])
+        .arg(repo())
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("failed to write the report"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

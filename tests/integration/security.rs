@@ -268,9 +268,8 @@ fn writer_text_never_becomes_markup_or_code_in_the_html() {
     );
     assert!(!service.contains("49"), "{service}");
     // The front matter stays YAML that reads back as declared.
-    let (yaml, _) = privdoc::load::split_front_matter(&service).unwrap();
-    let front: privdoc::de::Ordered<serde_json::Value> =
-        serde_saphyr::from_str(&service[yaml]).unwrap();
+    let (yaml, _) = crate::support::front_matter(&service);
+    let front: crate::support::Ordered<serde_json::Value> = serde_saphyr::from_str(yaml).unwrap();
     let title = &front.0.iter().find(|(k, _)| k == "title").unwrap().1;
     assert!(
         title

@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use privdoc::de::Ordered;
-
 use crate::support::{copy_project, fixture, privdoc, read_tree, repo};
 
 fn build(project: &std::path::Path) -> BTreeMap<String, String> {
@@ -245,12 +243,9 @@ fn a_second_project_gets_the_same_site() {
         site["markdown/SUMMARY.md"]
             .contains("# Pages\n\n- [Frequently asked questions](guide/faq.md)")
     );
-    let front: Ordered<String> = serde_saphyr::from_str(
-        privdoc::load::split_front_matter(&site["markdown/retention.md"])
-            .map(|(y, _)| &site["markdown/retention.md"][y])
-            .unwrap(),
-    )
-    .unwrap();
+    let front: crate::support::Ordered<String> =
+        serde_saphyr::from_str(crate::support::front_matter(&site["markdown/retention.md"]).0)
+            .unwrap();
     assert_eq!(
         front.0[0],
         ("title".to_owned(), "Data retention".to_owned())

@@ -82,3 +82,40 @@ pub(crate) fn findings(stdout: &[u8]) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// The YAML front matter of a generated page (between the `---` lines) and where its body
+/// starts: what a reader of the Markdown output sees.
+pub(crate) fn front_matter(page: &str) -> (&str, &str) {
+    let rest = page
+        .strip_prefix("---\n")
+        .expect("the page opens with front matter");
+    let end = rest.find("\n---\n").expect("the front matter is closed");
+    (&rest[..=end], &rest[end + 5..])
+}
+
+/// A YAML mapping read in file order (serde maps lose it).
+#[derive(Debug)]
+pub(crate) struct Ordered<V>(pub(crate) Vec<(String, V)>);
+
+impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for Ordered<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries<V>(std::marker::PhantomData<V>);
+        impl<'de, V: serde::Deserialize<'de>> serde::de::Visitor<'de> for Entries<V> {
+            type Value = Ordered<V>;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("a mapping")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Ordered(entries))
+            }
+        }
+        deserializer.deserialize_map(Entries(std::marker::PhantomData))
+    }
+}
