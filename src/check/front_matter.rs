@@ -7,7 +7,6 @@
 use std::collections::BTreeSet;
 
 use crate::diag::{CheckCode, Code, Diagnostic, Span};
-use crate::load::split_front_matter;
 use crate::model::{FrontMatter, MetaValue, Page, Service};
 
 fn finding(span: Span, message: String, hint: &str) -> Diagnostic {
@@ -74,32 +73,16 @@ pub(super) fn service(service: &Service, required: &[String]) -> Vec<Diagnostic>
 
 /// Checks the front matter of a hand-written page that has one.
 pub(super) fn page(page: &Page, required: &[String]) -> Vec<Diagnostic> {
-    let Some((yaml, _)) = split_front_matter(&page.text) else {
+    let Some(yaml) = &page.front_matter_at else {
         return Vec::new();
     };
     if page.front_matter_invalid {
         return Vec::new(); // the YAML error says it all
     }
     let at = |key: &str| {
-        let offset =
-            key_line(&page.text[yaml.clone()], key).map_or(yaml.start, |line| yaml.start + line);
-        Span::new(page.file, offset..offset + key.len())
+        let range = page.front_matter_keys.get(key).cloned();
+        Span::new(page.file, range.unwrap_or(yaml.start..yaml.start))
     };
     let opening = Span::new(page.file, 0..3);
     check_entries(&page.front_matter, required, at, &opening)
-}
-
-/// The offset of the line that sets `key` in YAML text.
-fn key_line(yaml: &str, key: &str) -> Option<usize> {
-    let mut offset = 0;
-    for line in yaml.split_inclusive('\n') {
-        if line
-            .strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        {
-            return Some(offset);
-        }
-        offset += line.len();
-    }
-    None
 }

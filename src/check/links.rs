@@ -114,8 +114,38 @@ enum Target<'a> {
     Missing(String),
 }
 
+/// Checks the links of every page against every page, in parallel: the findings and how
+/// many links were checked or left for an online check.
+pub(super) fn check_site(
+    pages: &[RenderedPage],
+    facts: &[Facts],
+    model: &crate::model::Model,
+    layout_ids: &[String],
+) -> (Vec<Diagnostic>, LinkCounts) {
+    use rayon::prelude::*;
+    let assets: HashSet<String> = model.assets.iter().cloned().collect();
+    let layout_ids: HashSet<String> = layout_ids.iter().cloned().collect();
+    let index = Index::new(
+        pages.iter().map(|page| page.path.as_str()),
+        &assets,
+        &layout_ids,
+    );
+    let per_page: Vec<_> = (0..pages.len())
+        .into_par_iter()
+        .map(|at| check(at, pages, facts, &index))
+        .collect();
+    let mut found = Vec::new();
+    let mut total = LinkCounts::default();
+    for (page_found, counts) in per_page {
+        found.extend(page_found);
+        total.checked += counts.checked;
+        total.unchecked += counts.unchecked;
+    }
+    (found, total)
+}
+
 /// Checks the links of page `at`.
-pub(super) fn check(
+fn check(
     at: usize,
     pages: &[RenderedPage],
     facts: &[Facts],

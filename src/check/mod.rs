@@ -22,7 +22,7 @@ pub(crate) use crate::diag::{CheckCode, Level, Summary};
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::model::Model;
-use crate::render::Site;
+use crate::render::{RenderedPage, Site};
 use page::Facts;
 
 /// The findings of a run and its counts.
@@ -34,106 +34,110 @@ pub(crate) struct Report {
     pub summary: Summary,
 }
 
-/// Runs every check over the model and the rendered site.
+impl Report {
+    fn extend(&mut self, found: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(found);
+    }
+}
+
+/// What one page contributes: the findings about it alone, and what the site-wide checks
+/// compare across pages.
+#[derive(Default)]
+struct PageFindings {
+    diagnostics: Vec<Diagnostic>,
+    sentences: Vec<duplicates::Occurrence>,
+    paragraphs: Vec<duplicates::Occurrence>,
+    near_sentences: Vec<near::Shingled>,
+    near_paragraphs: Vec<near::Shingled>,
+}
+
+impl PageFindings {
+    fn merge(mut self, other: Self) -> Self {
+        self.diagnostics.extend(other.diagnostics);
+        self.sentences.extend(other.sentences);
+        self.paragraphs.extend(other.paragraphs);
+        self.near_sentences.extend(other.near_sentences);
+        self.near_paragraphs.extend(other.near_paragraphs);
+        self
+    }
+}
+
+/// Runs every check over the model and the rendered site: first each page alone, in
+/// parallel, then what needs every page.
 #[must_use]
 pub(crate) fn run(model: &Model, site: &Site, config: &Config, today: jiff::civil::Date) -> Report {
     let pages = &site.pages;
     let targets = mismatch::Targets::new(model, config.site_url.as_deref());
-    // First each page alone, in parallel: its facts, the checks that need only them, and
-    // what the site-wide checks compare. Only links and anchors outlive this pass: the
-    // page's text (blocks and sentences) is dropped as soon as the page is done, so memory
-    // holds one page's text per thread, not the whole site's.
-    let per_page: Vec<_> = pages
+    let (kept, found): (Vec<Facts>, Vec<PageFindings>) = pages
         .par_iter()
         .enumerate()
-        .map(|(at, page)| {
-            let body =
-                crate::load::split_front_matter(&page.markdown).map_or(0, |(_, start)| start);
-            let mut facts = Facts::gather(&page.markdown, body);
-            let mut found = Vec::new();
-            // mdBook's `SUMMARY.md` is a table of contents, whose parts are level-1 headings.
-            if page.path != "SUMMARY.md" {
-                found.extend(headings::check(page, &facts));
-            }
-            found.extend(mismatch::check(page, &facts, &targets));
-            let (sentences, paragraphs) = duplicates::texts(at, page, &facts);
-            let occurrences = duplicates::occurrences(&sentences, &paragraphs);
-            let near = near::items(&sentences, &paragraphs);
-            facts.keep_links_and_anchors();
-            (facts, found, occurrences, near)
-        })
-        .collect();
-    let (facts, per_page): (Vec<Facts>, Vec<_>) = per_page
-        .into_iter()
-        .map(|(facts, found, occurrences, near)| (facts, (found, occurrences, near)))
+        .map(|(at, page)| each_page(at, page, &targets))
         .unzip();
-    let assets: HashSet<String> = model.assets.iter().cloned().collect();
-    let layout_ids: HashSet<String> = site.layout_ids.iter().cloned().collect();
-    let index = links::Index::new(
-        pages.iter().map(|page| page.path.as_str()),
-        &assets,
-        &layout_ids,
-    );
-    let links: Vec<_> = (0..pages.len())
-        .into_par_iter()
-        .map(|at| links::check(at, pages, &facts, &index))
-        .collect();
-    drop(facts);
+    let each = found
+        .into_iter()
+        .fold(PageFindings::default(), PageFindings::merge);
     let mut report = Report {
+        diagnostics: each.diagnostics,
         summary: Summary {
             pages: pages.len(),
             ..Summary::default()
         },
-        ..Report::default()
     };
-    let (mut sentences, mut paragraphs, mut near_sentences, mut near_paragraphs) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (
-        (found, counts),
-        (
-            page_found,
-            (page_sentences, page_paragraphs),
-            (page_near_sentences, page_near_paragraphs),
-        ),
-    ) in links.into_iter().zip(per_page)
-    {
-        report.diagnostics.extend(found);
-        report.diagnostics.extend(page_found);
-        report.summary.links_checked += counts.checked;
-        report.summary.links_unchecked += counts.unchecked;
-        sentences.extend(page_sentences);
-        paragraphs.extend(page_paragraphs);
-        near_sentences.extend(page_near_sentences);
-        near_paragraphs.extend(page_near_paragraphs);
-    }
+    let (found, counts) = links::check_site(pages, &kept, model, &site.layout_ids);
+    report.extend(found);
+    report.summary.links_checked = counts.checked;
+    report.summary.links_unchecked = counts.unchecked;
+    drop(kept);
     let (found, repeated) = duplicates::find(
-        paragraphs,
+        each.paragraphs,
         CheckCode::DuplicateParagraph,
         "paragraph",
         pages,
         &HashSet::new(),
     );
-    report.diagnostics.extend(found);
-    let (found, _) = duplicates::find(
-        sentences,
-        CheckCode::DuplicateSentence,
-        "sentence",
-        pages,
-        &repeated,
-    );
-    report.diagnostics.extend(found);
-    let (found, near_blocks) = near::find(near_paragraphs, "paragraph", pages, &HashSet::new());
-    report.diagnostics.extend(found);
-    report
-        .diagnostics
-        .extend(near::find(near_sentences, "sentence", pages, &near_blocks).0);
-    report.diagnostics.extend(declarations(model, config));
-    report.diagnostics.extend(declaration::stale_reviews(
+    report.extend(found);
+    let sentences = CheckCode::DuplicateSentence;
+    report.extend(duplicates::find(each.sentences, sentences, "sentence", pages, &repeated).0);
+    let (found, near_blocks) =
+        near::find(each.near_paragraphs, "paragraph", pages, &HashSet::new());
+    report.extend(found);
+    report.extend(near::find(each.near_sentences, "sentence", pages, &near_blocks).0);
+    report.extend(declarations(model, config));
+    report.extend(declaration::stale_reviews(
         model,
         config.review_every,
         today,
     ));
     report
+}
+
+/// The checks of one page alone, and what the site-wide checks need of it. Only its links
+/// and anchors are kept for the link check: the page's text (blocks and sentences) is
+/// dropped as soon as the page is done, so memory holds one page's text per thread.
+fn each_page(
+    at: usize,
+    page: &RenderedPage,
+    targets: &mismatch::Targets<'_>,
+) -> (Facts, PageFindings) {
+    let mut facts = Facts::gather(&page.markdown, page.body_start);
+    let mut diagnostics = Vec::new();
+    // mdBook's `SUMMARY.md` is a table of contents, whose parts are level-1 headings.
+    if page.path != "SUMMARY.md" {
+        diagnostics.extend(headings::check(page, &facts));
+    }
+    diagnostics.extend(mismatch::check(page, &facts, targets));
+    let (sentences, paragraphs) = duplicates::texts(at, page, &facts);
+    let (exact_sentences, exact_paragraphs) = duplicates::occurrences(&sentences, &paragraphs);
+    let (near_sentences, near_paragraphs) = near::items(&sentences, &paragraphs);
+    facts.keep_links_and_anchors();
+    let found = PageFindings {
+        diagnostics,
+        sentences: exact_sentences,
+        paragraphs: exact_paragraphs,
+        near_sentences,
+        near_paragraphs,
+    };
+    (facts, found)
 }
 
 /// The checks of the declarations and front matter themselves, not of the pages.

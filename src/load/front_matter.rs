@@ -60,6 +60,29 @@ pub(super) fn parse(
         })
 }
 
+/// Where each of `entries`' keys is written in the YAML at `yaml` of `text`: the range of
+/// the key on the first line that sets it at the top level.
+pub(super) fn key_ranges(
+    text: &str,
+    yaml: Range<usize>,
+    entries: &FrontMatter,
+) -> std::collections::BTreeMap<String, Range<usize>> {
+    let mut found = std::collections::BTreeMap::new();
+    let mut offset = yaml.start;
+    for line in text[yaml].split_inclusive('\n') {
+        if let Some((key, _)) = entries.iter().find(|(key, _)| {
+            line.strip_prefix(key.as_str())
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        }) {
+            found
+                .entry(key.clone())
+                .or_insert(offset..offset + key.len());
+        }
+        offset += line.len();
+    }
+    found
+}
+
 /// The byte offset of 1-based `line` and `column` in `text`.
 fn offset_of(text: &str, line: u64, column: u64) -> usize {
     let skip = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);

@@ -103,8 +103,8 @@ fn reject_shadowing_pages(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) 
     let generated: BTreeSet<String> = model
         .services
         .iter()
-        .map(|s| format!("services/{}.md", s.id))
-        .chain(model.sources.iter().map(|s| format!("sources/{}.md", s.id)))
+        .map(|s| s.id.page())
+        .chain(model.sources.iter().map(|s| s.id.page()))
         .collect();
     model.pages.retain(|page| {
         if !generated.contains(&page.path) {
@@ -183,22 +183,33 @@ fn page(
     files: &SourceMap,
 ) -> (Page, Option<Diagnostic>) {
     let mut problem = None;
-    let (front_matter, body_start) = match front_matter::split(text) {
-        Some((yaml, body_start)) => match front_matter::parse(file, files.get(file), yaml) {
-            Ok(entries) => (entries, body_start),
-            Err(diagnostic) => {
-                problem = Some(diagnostic);
-                (Vec::new(), body_start)
+    let split = front_matter::split(text);
+    let (front_matter, body_start) = match &split {
+        Some((yaml, body_start)) => {
+            match front_matter::parse(file, files.get(file), yaml.clone()) {
+                Ok(entries) => (entries, *body_start),
+                Err(diagnostic) => {
+                    problem = Some(diagnostic);
+                    (Vec::new(), *body_start)
+                }
             }
-        },
+        }
         None => (Vec::new(), 0),
     };
+    let front_matter_at = split.map(|(yaml, _)| yaml);
+    let front_matter_keys = front_matter_at
+        .as_ref()
+        .map_or_else(Default::default, |yaml| {
+            front_matter::key_ranges(text, yaml.clone(), &front_matter)
+        });
     let page = Page {
         path: path.to_owned(),
         file,
         text: text.clone(),
         front_matter,
         front_matter_invalid: problem.is_some(),
+        front_matter_at,
+        front_matter_keys,
         body_start,
     };
     (page, problem)

@@ -10,8 +10,8 @@ use super::{declaration, prose, raw};
 use crate::diag::{Diagnostic, FileId, Span, did_you_mean};
 use crate::markdown::slug;
 use crate::model::{
-    ChangeNotice, FrontMatter, GENERATED_SECTIONS, Location, Material, MetaValue, Prose, Regions,
-    Section, Service, ServiceId, SourceId, SourceUse, Staff, Storage,
+    After, ChangeNotice, FrontMatter, Location, Material, MetaValue, Prose, Regions, Section,
+    SectionId, Service, ServiceId, SourceId, SourceUse, Staff, Storage,
 };
 
 /// What one service file is resolved against.
@@ -254,15 +254,15 @@ impl Context<'_> {
             let id = slug(entry.title.get_ref());
             // A section is placed by its id: one that takes a generated section's id or an
             // earlier section's would be placed after itself ("Sources" after `sources`).
-            let taken =
-                GENERATED_SECTIONS.contains(&id.as_str()) || sections.iter().any(|s| s.id == id);
+            let generated = SectionId::parse(&id).is_some();
+            let taken = generated || sections.iter().any(|s| s.id == id);
             if id.is_empty() || taken {
                 let message = if id.is_empty() {
                     format!(
                         "section title \"{}\" has no letters or digits for an id",
                         entry.title.get_ref()
                     )
-                } else if taken && GENERATED_SECTIONS.contains(&id.as_str()) {
+                } else if generated {
                     format!(
                         "section \"{}\" has the id `{id}` of a generated section",
                         entry.title.get_ref()
@@ -279,19 +279,21 @@ impl Context<'_> {
                 continue;
             }
             let after = entry.after.and_then(|after| {
-                let known = GENERATED_SECTIONS.contains(&after.get_ref().as_str())
-                    || sections.iter().any(|s| &s.id == after.get_ref());
-                if known {
-                    return Some(after.into_inner());
+                if let Some(generated) = SectionId::parse(after.get_ref()) {
+                    return Some(After::Generated(generated));
                 }
-                let candidates = GENERATED_SECTIONS
+                if sections.iter().any(|s| &s.id == after.get_ref()) {
+                    return Some(After::Section(after.into_inner()));
+                }
+                let generated = SectionId::ALL.map(SectionId::as_str);
+                let candidates = generated
                     .into_iter()
                     .chain(sections.iter().map(|s| s.id.as_str()));
                 let hint = match did_you_mean(after.get_ref(), candidates) {
                     Some(close) => format!("did you mean `{close}`?"),
                     None => format!(
                         "`after` names one of {} or an earlier section",
-                        GENERATED_SECTIONS.join(", ")
+                        generated.join(", ")
                     ),
                 };
                 let message = format!("`after = \"{}\"` names no section", after.get_ref());

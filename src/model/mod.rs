@@ -19,7 +19,7 @@ pub(crate) use period::Period;
 use crate::diag::{FileId, Span};
 
 macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $name:ident, $dir:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(pub String);
@@ -36,17 +36,29 @@ macro_rules! id_type {
             pub fn as_str(&self) -> &str {
                 &self.0
             }
+
+            /// The folder of the generated pages of this kind, under the site root.
+            pub(crate) const DIR: &'static str = $dir;
+
+            /// The site path of the generated page (`services/mmd.md`): the one place
+            /// this convention is spelled.
+            #[must_use]
+            pub fn page(&self) -> String {
+                format!("{}/{}.md", $dir, self.0)
+            }
         }
     };
 }
 
 id_type!(
     /// A service id: the stem of `content/services/<id>.toml`.
-    ServiceId
+    ServiceId,
+    "services"
 );
 id_type!(
     /// A source id: the stem of `content/sources/<id>.toml`.
-    SourceId
+    SourceId,
+    "sources"
 );
 
 /// Everything a project declares.
@@ -240,19 +252,85 @@ impl schemars::JsonSchema for MetaValue {
 /// Front matter in output order.
 pub(crate) type FrontMatter = Vec<(String, MetaValue)>;
 
-/// The ids of the generated sections of a service page, in page order; a free section's
-/// `after` may name them.
-pub(crate) const GENERATED_SECTIONS: [&str; 9] = [
-    "overview",
-    "sources",
-    "processing",
-    "storage",
-    "source-details",
-    "access",
-    "recipients",
-    "change-notice",
-    "rights",
-];
+/// The generated sections of a service page; a free section's `after` may name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SectionId {
+    /// The summary and the at-a-glance list.
+    Overview,
+    /// Data sources and purpose.
+    Sources,
+    /// Data process and storage.
+    Processing,
+    /// Data storage and staff location, with retention.
+    Storage,
+    /// The per-source subsections.
+    SourceDetails,
+    /// Tenant access.
+    Access,
+    /// Recipients.
+    Recipients,
+    /// The change notice.
+    ChangeNotice,
+    /// Data subject rights.
+    Rights,
+}
+
+impl SectionId {
+    /// Every generated section, in page order.
+    pub const ALL: [Self; 9] = [
+        Self::Overview,
+        Self::Sources,
+        Self::Processing,
+        Self::Storage,
+        Self::SourceDetails,
+        Self::Access,
+        Self::Recipients,
+        Self::ChangeNotice,
+        Self::Rights,
+    ];
+
+    /// The id: the section's anchor, and the name `after` gives it.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Overview => "overview",
+            Self::Sources => "sources",
+            Self::Processing => "processing",
+            Self::Storage => "storage",
+            Self::SourceDetails => "source-details",
+            Self::Access => "access",
+            Self::Recipients => "recipients",
+            Self::ChangeNotice => "change-notice",
+            Self::Rights => "rights",
+        }
+    }
+
+    /// The section with id `id`.
+    #[must_use]
+    pub fn parse(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|section| section.as_str() == id)
+    }
+}
+
+/// What a free section follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum After {
+    /// A generated section.
+    Generated(SectionId),
+    /// An earlier free section, by id.
+    Section(String),
+}
+
+impl After {
+    /// The id of the section followed.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Generated(section) => section.as_str(),
+            Self::Section(id) => id,
+        }
+    }
+}
 
 /// One privacy page.
 #[derive(Debug, Clone)]
@@ -559,7 +637,7 @@ pub struct Section {
     /// The heading's id, also the name `after` uses for it.
     pub id: String,
     /// The generated or free section it follows; `None` for the end.
-    pub after: Option<String>,
+    pub after: Option<After>,
     /// The Markdown.
     pub body: Prose,
 }
@@ -609,6 +687,10 @@ pub struct Page {
     pub front_matter: FrontMatter,
     /// Whether the front matter failed to parse (and was reported).
     pub front_matter_invalid: bool,
+    /// The YAML between the `---` lines, when the page has front matter.
+    pub front_matter_at: Option<std::ops::Range<usize>>,
+    /// Where each top-level front-matter key is written: the range of the key.
+    pub front_matter_keys: BTreeMap<String, std::ops::Range<usize>>,
     /// Where the Markdown after the front matter starts.
     pub body_start: usize,
 }

@@ -8,7 +8,7 @@ use crate::diag::Diagnostic;
 use crate::markdown;
 use crate::model::{FrontMatter, MetaValue};
 
-use super::{Templates, paths, title_of};
+use super::{Template, Templates, paths, title_of};
 
 #[derive(Serialize)]
 struct TocEntry<'a> {
@@ -35,20 +35,17 @@ fn link_for_html(dest: &str, config: &Config) -> Option<String> {
     markdown::md_link_to_html(dest)
 }
 
-/// The HTML page at site path `path` (`services/mmd.md`) for `markdown` (front matter
-/// included, which is skipped) with `front_matter` for the head.
+/// The HTML page at site path `path` (`services/mmd.md`) for the Markdown `body` (after
+/// its front matter), with `front_matter` for the head.
 pub(super) fn page(
     path: &str,
-    markdown_text: &str,
+    body: &str,
     front_matter: &FrontMatter,
     config: &Config,
     templates: &Templates,
     nav: &super::Nav,
 ) -> Result<String, Option<Diagnostic>> {
-    let body_start = crate::load::split_front_matter(markdown_text).map_or(0, |(_, start)| start);
-    let rendered = markdown::to_html(&markdown_text[body_start..], |dest| {
-        link_for_html(dest, config)
-    });
+    let rendered = markdown::to_html(body, |dest| link_for_html(dest, config));
     let title = title_of(front_matter)
         .map(str::to_owned)
         .or_else(|| rendered.headings.first().map(|h| h.text.clone()))
@@ -99,5 +96,5 @@ pub(super) fn page(
     };
     context.insert("heading", title_html);
     context.insert("content", body_html);
-    templates.render("layout.html", &context)
+    templates.render(Template::Layout, &context)
 }

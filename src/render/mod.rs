@@ -20,7 +20,7 @@ use rayon::prelude::*;
 pub(crate) use front_matter::emit as emit_front_matter;
 pub(crate) use nav::Nav;
 pub(crate) use origin::{Anchor, OriginMap};
-pub(crate) use templates::Templates;
+pub(crate) use templates::{Template, Templates};
 
 use crate::config::{Config, Output};
 use crate::diag::Diagnostic;
@@ -33,6 +33,9 @@ pub struct RenderedPage {
     pub path: String,
     /// The Markdown output, front matter included.
     pub markdown: String,
+    /// Where the Markdown body starts, after the front matter: found once, here, for the
+    /// HTML and the checks.
+    pub body_start: usize,
     /// The HTML output, when HTML is enabled.
     pub html: Option<String>,
     /// Where each byte of `markdown` was written.
@@ -195,19 +198,19 @@ fn render_job(
     let mut marks = origin::Marks::default();
     let (path, marked, front_matter, template, file) = match job {
         Job::Service(service) => {
-            let path = format!("services/{}.md", service.id);
+            let path = service.id.page();
             let marked =
                 service::markdown(service, model, config, &path, templates, &mut marks, found)?;
             (
                 path,
                 marked,
                 service::front_matter(service, config),
-                templates.file("service.md"),
+                Some(templates.file(Template::Service)),
                 service.file,
             )
         }
         Job::Source(source) => {
-            let path = format!("sources/{}.md", source.id);
+            let path = source.id.page();
             let users = users.get(source.id.as_str()).map_or(&[][..], Vec::as_slice);
             let (marked, front_matter) =
                 source::markdown(source, users, model, &path, templates, &mut marks, found)?;
@@ -215,7 +218,7 @@ fn render_job(
                 path,
                 marked,
                 front_matter,
-                templates.file("source.md"),
+                Some(templates.file(Template::Source)),
                 source.file,
             )
         }
@@ -245,16 +248,29 @@ fn render_job(
         Job::Page(_) => origin::unmark(&marked, &marks, None),
         _ => finish(&marked, &marks, template),
     };
+    let body_start = match job {
+        // The front matter as written, copied verbatim: the body starts where it did.
+        Job::Page(page) => page.body_start,
+        _ => crate::load::split_front_matter(&markdown).map_or(0, |(_, start)| start),
+    };
     let html = if config.writes(Output::Html) {
-        html::page(&path, &markdown, &front_matter, config, templates, nav)
-            .map_err(|d| found.extend(d))
-            .ok()
+        html::page(
+            &path,
+            &markdown[body_start..],
+            &front_matter,
+            config,
+            templates,
+            nav,
+        )
+        .map_err(|d| found.extend(d))
+        .ok()
     } else {
         None
     };
     Some(RenderedPage {
         path,
         markdown,
+        body_start,
         html,
         origins,
         file,
@@ -279,22 +295,22 @@ fn overview_page(
         Overview::Index => (
             book_title,
             "The services, their data sources, and overviews of retention and locations",
-            "index.md",
+            Template::Index,
         ),
         Overview::Retention => (
             "Data retention",
             "How long each service keeps each kind of data",
-            "retention.md",
+            Template::Retention,
         ),
         Overview::Recipients => (
             "Recipients",
             "Who receives data from each service, in which countries, under which safeguard",
-            "recipients.md",
+            Template::Recipients,
         ),
         Overview::Locations => (
             "Data and staff locations",
             "Where each service stores data and where its staff work",
-            "locations.md",
+            Template::Locations,
         ),
     };
     let front_matter = overview::front_matter(title, description);
@@ -310,9 +326,7 @@ fn overview_page(
         .render(template, &context)
         .map_err(|d| found.extend(d))
         .ok()?;
-    let file = templates
-        .file(template)
-        .expect("built-in templates are registered");
+    let file = templates.file(template);
     Some((marked, front_matter, file))
 }
 

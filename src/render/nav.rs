@@ -83,7 +83,7 @@ impl Nav {
                 .iter()
                 .map(|s| Entry {
                     title: s.name.clone(),
-                    path: format!("services/{}.md", s.id),
+                    path: s.id.page(),
                 })
                 .collect();
             services.sort_by(|a, b| (&a.title, &a.path).cmp(&(&b.title, &b.path)));
@@ -92,7 +92,7 @@ impl Nav {
                 .iter()
                 .map(|s| Entry {
                     title: s.name.clone(),
-                    path: format!("sources/{}.md", s.id),
+                    path: s.id.page(),
                 })
                 .collect();
             sources.sort_by(|a, b| (&a.title, &a.path).cmp(&(&b.title, &b.path)));

@@ -42,7 +42,7 @@ pub(super) fn index(model: &Model, book_title: Option<&str>, context: &mut tera:
     let services: Vec<Line> = sorted_services(model)
         .map(|service| Line {
             name: service.name.clone(),
-            link: paths::relative(here, &format!("services/{}.md", service.id)),
+            link: paths::relative(here, &service.id.page()),
             about: description(service),
             collects: Vec::new(),
         })
@@ -50,7 +50,7 @@ pub(super) fn index(model: &Model, book_title: Option<&str>, context: &mut tera:
     let sources: Vec<Line> = sorted_sources(model)
         .map(|source| Line {
             name: source.name.clone(),
-            link: paths::relative(here, &format!("sources/{}.md", source.id)),
+            link: paths::relative(here, &source.id.page()),
             about: None,
             collects: source.collects.clone(),
         })
@@ -115,10 +115,10 @@ pub(super) fn rule(here: &str, service: &Service, rule: &RetentionRule, model: &
     let source = rule.source.as_ref().and_then(|id| model.source(id));
     Rule {
         service: service.name.clone(),
-        link: paths::relative(here, &format!("services/{}.md#retention", service.id)),
+        link: paths::relative(here, &format!("{}#retention", service.id.page())),
         data: rule.data.clone(),
         source_name: source.map(|s| s.name.clone()),
-        source_link: source.map(|s| paths::relative(here, &format!("sources/{}.md", s.id))),
+        source_link: source.map(|s| paths::relative(here, &s.id.page())),
         period: rule.keep.period().map(|p| p.to_string()),
         until: match &rule.keep {
             crate::model::Keep::Until(event) => Some(event.clone()),
@@ -161,7 +161,7 @@ pub(super) fn recipients(model: &Model, context: &mut tera::Context) {
             service: &service.name,
             link: paths::relative(
                 "recipients.md",
-                &format!("services/{}.md#recipients", service.id),
+                &format!("{}#recipients", service.id.page()),
             ),
             name: &recipient.name,
             url: recipient.url.as_deref(),
@@ -222,7 +222,7 @@ fn storage_link(here: &str, service: &Service) -> String {
     let has_section =
         service.storage.is_some() || !service.staff.is_empty() || !service.retention.is_empty();
     let anchor = if has_section { "#storage" } else { "" };
-    paths::relative(here, &format!("services/{}.md{anchor}", service.id))
+    paths::relative(here, &format!("{}{anchor}", service.id.page()))
 }
 
 /// The context of `locations.md`: per service, then a location × service matrix.

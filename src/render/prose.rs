@@ -179,10 +179,10 @@ impl Resolver<'_> {
             .rfind(dest)
             .map(|at| range.start + at..range.start + at + dest.len());
         let span = origin.locate(dest_range.clone().unwrap_or(range.clone()));
-        let (target, name) = match self.target(dest) {
+        let (target, name) = match self.target(dest, span) {
             Ok(resolved) => resolved,
-            Err((message, hint)) => {
-                found.push(reference_error(span, message, hint));
+            Err(problem) => {
+                found.push(problem);
                 return None;
             }
         };
@@ -199,8 +199,9 @@ impl Resolver<'_> {
         }
     }
 
-    /// `@sources/intune#x` → (`../sources/intune.md#x`, "Microsoft Intune").
-    fn target(&self, dest: &str) -> Result<(String, String), (String, String)> {
+    /// `@sources/intune#x` → (`../sources/intune.md#x`, "Microsoft Intune"), or the
+    /// `unknown-reference` finding at `span`.
+    fn target(&self, dest: &str, span: Span) -> Result<(String, String), Diagnostic> {
         let reference = &dest[1..];
         let (path, fragment) = reference
             .split_once('#')
@@ -211,41 +212,63 @@ impl Resolver<'_> {
             format!("#{fragment}")
         };
         let (kind, id) = path.split_once('/').unwrap_or((path, ""));
-        let name = match kind {
-            "sources" => self
-                .model
-                .source(&SourceId(id.to_owned()))
-                .map(|s| s.name.clone()),
-            "services" => self
-                .model
-                .service(&ServiceId(id.to_owned()))
-                .map(|s| s.name.clone()),
-            _ => {
-                let message = format!("unknown reference kind `@{kind}`");
-                return Err((
-                    message,
-                    "references are `@sources/<id>` or `@services/<id>`".into(),
-                ));
+        let Some(kind) = RefKind::parse(kind) else {
+            let message = format!("unknown reference kind `@{kind}`");
+            let hint = "references are `@sources/<id>` or `@services/<id>`".to_owned();
+            return Err(reference_error(span, message, hint));
+        };
+        let model = self.model;
+        let (page, name, unloaded, ids) = match kind {
+            RefKind::Sources => {
+                let id = SourceId(id.to_owned());
+                let name = model.source(&id).map(|s| s.name.clone());
+                let ids: Vec<&str> = model.sources.iter().map(|s| s.id.as_str()).collect();
+                (id.page(), name, &model.unloaded.sources, ids)
+            }
+            RefKind::Services => {
+                let id = ServiceId(id.to_owned());
+                let name = model.service(&id).map(|s| s.name.clone());
+                let ids: Vec<&str> = model.services.iter().map(|s| s.id.as_str()).collect();
+                (id.page(), name, &model.unloaded.services, ids)
             }
         };
-        let unloaded = match kind {
-            "sources" => &self.model.unloaded.sources,
-            _ => &self.model.unloaded.services,
-        };
+        // A declaration whose file failed to load reports its own error; its name is the id.
         let name = name.or_else(|| unloaded.contains(id).then(|| id.to_owned()));
         let Some(name) = name else {
-            let ids: Vec<&str> = match kind {
-                "sources" => self.model.sources.iter().map(|s| s.id.as_str()).collect(),
-                _ => self.model.services.iter().map(|s| s.id.as_str()).collect(),
-            };
+            let kind = kind.as_str();
             let hint = match did_you_mean(id, ids) {
                 Some(close) => format!("did you mean `@{kind}/{close}`?"),
                 None => format!("no file `content/{kind}/{id}.toml` declares it"),
             };
-            return Err((format!("unknown reference `@{kind}/{id}`"), hint));
+            let message = format!("unknown reference `@{kind}/{id}`");
+            return Err(reference_error(span, message, hint));
         };
-        let target = paths::relative(self.page, &format!("{kind}/{id}.md"));
+        let target = paths::relative(self.page, &page);
         Ok((format!("{target}{fragment}"), name))
+    }
+}
+
+/// What an `@kind/id` reference names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RefKind {
+    Sources,
+    Services,
+}
+
+impl RefKind {
+    fn parse(kind: &str) -> Option<Self> {
+        match kind {
+            SourceId::DIR => Some(Self::Sources),
+            ServiceId::DIR => Some(Self::Services),
+            _ => None,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Sources => SourceId::DIR,
+            Self::Services => ServiceId::DIR,
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use crate::diag::Diagnostic;
 use crate::model::{FrontMatter, MetaValue, Model, Service, Source, SourceUse};
 
 use super::origin::Marks;
-use super::{Templates, emit_front_matter, paths, prose::Resolver, sentence};
+use super::{Template, Templates, emit_front_matter, paths, prose::Resolver, sentence};
 
 #[derive(Serialize)]
 struct UsedBy<'a> {
@@ -57,8 +57,8 @@ pub(super) fn markdown(
             link: paths::relative(
                 path,
                 &format!(
-                    "services/{}.md#{}",
-                    service.id,
+                    "{}#{}",
+                    service.id.page(),
                     if entry.details.is_some() {
                         source.id.as_str()
                     } else {
@@ -107,7 +107,7 @@ pub(super) fn markdown(
         .collect();
     context.insert("retention", &retention);
     let markdown = templates
-        .render("source.md", &context)
+        .render(Template::Source, &context)
         .map_err(|d| found.extend(d))
         .ok()?;
     Some((markdown, front_matter))

@@ -2,6 +2,7 @@
 //! `templates/`, overridden by name by a project's `templates/`. Parsed once per run.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use tera::{Kwargs, State, Tera};
 
@@ -9,62 +10,114 @@ use super::origin::{annotate_template, original_offset};
 use crate::diag::{Code, Diagnostic, FileId, SourceMap, Span};
 use crate::load::TemplateFile;
 
-/// The built-in templates and assets, by file name.
-const BUILT_IN: [(&str, &str); 8] = [
-    ("service.md", include_str!("../../templates/service.md")),
-    ("source.md", include_str!("../../templates/source.md")),
-    ("index.md", include_str!("../../templates/index.md")),
-    ("retention.md", include_str!("../../templates/retention.md")),
-    ("locations.md", include_str!("../../templates/locations.md")),
-    (
-        "recipients.md",
-        include_str!("../../templates/recipients.md"),
-    ),
-    ("layout.html", include_str!("../../templates/layout.html")),
-    ("style.css", include_str!("../../templates/style.css")),
-];
+/// The templates privdoc renders with, and the stylesheet it copies: a closed set, each
+/// built in and overridable by a project file of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Template {
+    Service,
+    Source,
+    Index,
+    Retention,
+    Locations,
+    Recipients,
+    Layout,
+    Style,
+}
 
-/// Files copied to the HTML output as they are (after overrides).
-const ASSETS: [&str; 1] = ["style.css"];
+impl Template {
+    const ALL: [Self; 8] = [
+        Self::Service,
+        Self::Source,
+        Self::Index,
+        Self::Retention,
+        Self::Locations,
+        Self::Recipients,
+        Self::Layout,
+        Self::Style,
+    ];
+
+    /// The file name, in `templates/` and in error messages.
+    pub(crate) fn file_name(self) -> &'static str {
+        match self {
+            Self::Service => "service.md",
+            Self::Source => "source.md",
+            Self::Index => "index.md",
+            Self::Retention => "retention.md",
+            Self::Locations => "locations.md",
+            Self::Recipients => "recipients.md",
+            Self::Layout => "layout.html",
+            Self::Style => "style.css",
+        }
+    }
+
+    fn built_in(self) -> &'static str {
+        match self {
+            Self::Service => include_str!("../../templates/service.md"),
+            Self::Source => include_str!("../../templates/source.md"),
+            Self::Index => include_str!("../../templates/index.md"),
+            Self::Retention => include_str!("../../templates/retention.md"),
+            Self::Locations => include_str!("../../templates/locations.md"),
+            Self::Recipients => include_str!("../../templates/recipients.md"),
+            Self::Layout => include_str!("../../templates/layout.html"),
+            Self::Style => include_str!("../../templates/style.css"),
+        }
+    }
+
+    /// A file copied to the HTML output as it is, not rendered.
+    fn is_asset(self) -> bool {
+        self == Self::Style
+    }
+
+    /// Markdown templates carry line tags, so findings in their text find their line.
+    fn is_markdown(self) -> bool {
+        Path::new(self.file_name())
+            .extension()
+            .is_some_and(|ext| ext == "md")
+    }
+}
 
 /// Parsed templates and the files they came from.
 pub(crate) struct Templates {
     tera: Tera,
-    files: BTreeMap<String, FileId>,
+    files: BTreeMap<Template, FileId>,
     /// For Markdown templates, where line tags were inserted (see `origin`).
-    tags: BTreeMap<String, Vec<(usize, usize)>>,
+    tags: BTreeMap<&'static str, Vec<(usize, usize)>>,
     assets: Vec<(String, String)>,
-    layout_source: Option<String>,
+    layout_source: String,
 }
 
 impl Templates {
     /// Parses the built-in templates with `overrides` applied. Built-in files are registered
-    /// in `sources` as `<built-in>/name` so errors in them can be shown too.
+    /// in `files` as `<built-in>/name` so errors in them can be shown too.
     pub(crate) fn new(
         overrides: &[TemplateFile],
         files: &mut SourceMap,
     ) -> (Self, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
-        let mut by_name = BTreeMap::new();
-        let mut texts: Vec<(String, String)> = Vec::new();
-        for (name, built_in) in BUILT_IN {
+        let mut by_template = BTreeMap::new();
+        let mut texts: Vec<(Template, String)> = Vec::new();
+        for template in Template::ALL {
+            let name = template.file_name();
             let (file, text) = match overrides.iter().find(|o| o.name == name) {
                 Some(project) => (project.file, project.text.to_string()),
                 None => (
-                    files.add(format!("<built-in>/{name}").into(), built_in.into()),
-                    built_in.to_owned(),
+                    files.add(
+                        format!("<built-in>/{name}").into(),
+                        template.built_in().into(),
+                    ),
+                    template.built_in().to_owned(),
                 ),
             };
-            by_name.insert(name.to_owned(), file);
-            texts.push((name.to_owned(), text));
+            by_template.insert(template, file);
+            texts.push((template, text));
         }
         for unused in overrides
             .iter()
-            .filter(|o| !BUILT_IN.iter().any(|(name, _)| *name == o.name))
+            .filter(|o| !Template::ALL.iter().any(|t| t.file_name() == o.name))
         {
-            let names: Vec<_> = BUILT_IN
+            let names: Vec<_> = Template::ALL
                 .iter()
-                .map(|(name, _)| format!("`{name}`"))
+                .map(|t| format!("`{}`", t.file_name()))
                 .collect();
             diagnostics.push(
                 Diagnostic::warning(
@@ -77,7 +130,7 @@ impl Templates {
         }
         let (assets, templates): (Vec<_>, Vec<_>) = texts
             .into_iter()
-            .partition(|(name, _)| ASSETS.contains(&name.as_str()));
+            .partition(|(template, _)| template.is_asset());
         let mut tera = Tera::new();
         // Markdown heading ids are written `{#id}`, which is also how a tera comment opens:
         // comments are `{! … !}` instead, so templates read like the Markdown they make.
@@ -88,24 +141,26 @@ impl Templates {
         })
         .expect("no template is added before the delimiters are set");
         register_filters(&mut tera);
+        let layout_source = templates
+            .iter()
+            .find(|(template, _)| *template == Template::Layout)
+            .map(|(_, text)| text.clone())
+            .unwrap_or_default();
         let mut this = Self {
             tera,
-            files: by_name,
+            files: by_template,
             tags: BTreeMap::new(),
-            assets,
-            layout_source: templates
-                .iter()
-                .find(|(name, _)| name == "layout.html")
-                .map(|(_, text)| text.clone()),
+            assets: assets
+                .into_iter()
+                .map(|(template, text)| (template.file_name().to_owned(), text))
+                .collect(),
+            layout_source,
         };
-        for (name, text) in &templates {
-            // Markdown templates carry line tags, so findings in their text find their line.
-            let source = if std::path::Path::new(name)
-                .extension()
-                .is_some_and(|ext| ext == "md")
-            {
+        for (template, text) in &templates {
+            let name = template.file_name();
+            let source = if template.is_markdown() {
                 let (annotated, inserted) = annotate_template(text);
-                this.tags.insert(name.clone(), inserted);
+                this.tags.insert(name, inserted);
                 annotated
             } else {
                 text.clone()
@@ -123,9 +178,10 @@ impl Templates {
     /// thread that spins forever.
     pub(crate) fn render(
         &self,
-        name: &str,
+        template: Template,
         context: &tera::Context,
     ) -> Result<String, Option<Diagnostic>> {
+        let name = template.file_name();
         if !self.tera.contains_template(name) {
             return Err(None);
         }
@@ -136,7 +192,7 @@ impl Templates {
             .map_err(|error| Some(self.error(name, &error)))?;
         String::from_utf8(out.0).map_err(|_| {
             let message = format!("template `{name}` wrote text that is not UTF-8");
-            let file = self.files[name];
+            let file = self.files[&template];
             Some(Diagnostic::error(
                 Code::Template,
                 Span::file_start(file),
@@ -145,19 +201,15 @@ impl Templates {
         })
     }
 
-    /// The file template `name` was read from.
-    #[must_use]
-    pub(crate) fn file(&self, name: &str) -> Option<FileId> {
-        self.files.get(name).copied()
+    /// The file `template` was read from.
+    pub(crate) fn file(&self, template: Template) -> FileId {
+        self.files[&template]
     }
 
     /// The ids `layout.html` gives every page (`content` for the skip link's target).
     #[must_use]
     pub(crate) fn layout_ids(&self) -> Vec<String> {
-        self.layout_source
-            .as_deref()
-            .map(crate::markdown::html_anchor_ids)
-            .unwrap_or_default()
+        crate::markdown::html_anchor_ids(&self.layout_source)
     }
 
     /// The static files for the HTML output: (file name, contents).
@@ -186,12 +238,15 @@ impl Templates {
             }
             other => (name, 0..0, other.to_string()),
         };
-        let file = self
-            .files
-            .get(template)
-            .or_else(|| self.files.get(name))
-            .copied();
-        let file = file.expect("every template name was registered with its file");
+        let by_name = |name: &str| {
+            Template::ALL
+                .into_iter()
+                .find(|t| t.file_name() == name)
+                .map(|t| self.files[&t])
+        };
+        let file = by_name(template)
+            .or_else(|| by_name(name))
+            .expect("every template name was registered with its file");
         Diagnostic::error(
             Code::Template,
             Span::new(file, range),

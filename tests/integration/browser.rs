@@ -89,9 +89,11 @@ const load = (src, width) => new Promise(done => {{
         }}
       }}
     }}
-    // The site navigation is a drawer: closed on a phone, open as a sidebar on a wide screen.
-    const nav = doc.getElementById('nav-drawer');
-    if (!nav || nav.open !== (width >= 960)) drawer.push({{page, width, open: nav && nav.open}});
+    // The site navigation is a drawer: closed on a phone, open as a sidebar on a wide screen
+    // (once the page's media-query listener has run: polled, for a loaded machine).
+    const nav = doc.getElementById('nav-drawer'), wide = width >= 960;
+    for (let tries = 0; nav && nav.open !== wide && tries < 100; tries++) await new Promise(r => setTimeout(r, 20));
+    if (!nav || nav.open !== wide) drawer.push({{page, width, open: nav && nav.open}});
     if (width === widths[0]) {{
       ids[new URL(page, location.href).href] = [...doc.querySelectorAll('[id]')].map(e => e.id).concat([...doc.querySelectorAll('a[name]')].map(e => e.name));
       for (const a of doc.querySelectorAll('a[href*="#"]')) links.push({{page, href: a.href}});

@@ -14,10 +14,10 @@ pub(crate) use sources::use_facts;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::model::{GENERATED_SECTIONS, MetaValue, Model, Service};
+use crate::model::{MetaValue, Model, SectionId, Service};
 
 use super::origin::Marks;
-use super::{Templates, emit_front_matter, prose::Resolver};
+use super::{Template, Templates, emit_front_matter, prose::Resolver};
 
 /// One block of the page, in order: a generated section (`kind` is its id) or a free one
 /// (`kind` is `"section"`).
@@ -72,7 +72,7 @@ pub(super) fn markdown(
     context.insert("glance", &glance::facts(service, model));
     context.insert(
         "sources",
-        &sources::items(&service.sources, model, facts, &mut prose),
+        &sources::items(path, &service.sources, model, facts, &mut prose),
     );
     context.insert("processing", &service.processing.as_ref().map(&mut prose));
     context.insert("storage", &facts::storage(service, &mut prose));
@@ -93,7 +93,7 @@ pub(super) fn markdown(
     context.insert("notice", &facts::notice(service, &mut prose));
     context.insert("blocks", &blocks(service, &mut prose));
     templates
-        .render("service.md", &context)
+        .render(Template::Service, &context)
         .map_err(|d| found.extend(d))
         .ok()
 }
@@ -106,7 +106,7 @@ fn blocks(service: &Service, prose: &mut impl FnMut(&crate::model::Prose) -> Str
     let mut children: HashMap<Option<&str>, Vec<&crate::model::Section>> = HashMap::new();
     for section in &service.sections {
         children
-            .entry(section.after.as_deref())
+            .entry(section.after.as_ref().map(crate::model::After::as_str))
             .or_default()
             .push(section);
     }
@@ -132,22 +132,22 @@ fn blocks(service: &Service, prose: &mut impl FnMut(&crate::model::Prose) -> Str
         }
     };
     let mut blocks = Vec::new();
-    for generated in GENERATED_SECTIONS {
+    for generated in SectionId::ALL {
         blocks.push(Block {
-            kind: generated,
-            id: generated.to_owned(),
+            kind: generated.as_str(),
+            id: generated.as_str().to_owned(),
             title: String::new(),
             body: String::new(),
         });
         // The per-source subsections (H3) follow the storage section and read as part of
         // it: a section placed after `storage` comes after them.
         match generated {
-            "storage" => {}
-            "source-details" => {
-                place(&mut blocks, Some("storage"));
-                place(&mut blocks, Some(generated));
+            SectionId::Storage => {}
+            SectionId::SourceDetails => {
+                place(&mut blocks, Some(SectionId::Storage.as_str()));
+                place(&mut blocks, Some(generated.as_str()));
             }
-            _ => place(&mut blocks, Some(generated)),
+            _ => place(&mut blocks, Some(generated.as_str())),
         }
     }
     place(&mut blocks, None);

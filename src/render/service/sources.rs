@@ -71,8 +71,10 @@ fn plain_facts(entry: &SourceUse, model: &Model) -> Vec<String> {
 }
 
 /// The sources in list order: each top-level source followed by the ones nested under it.
-/// `facts` holds, for each of `uses` in order, what [`use_facts`] made of it.
+/// `facts` holds, for each of `uses` in order, what [`use_facts`] made of it; `here` is the
+/// service page's path.
 pub(super) fn items<'a>(
+    here: &str,
     uses: &'a [SourceUse],
     model: &'a Model,
     mut facts: Vec<Vec<String>>,
@@ -106,7 +108,7 @@ pub(super) fn items<'a>(
             id: source.id.as_str(),
             name: &source.name,
             url: &source.url,
-            page: format!("../sources/{}.md", source.id),
+            page: super::super::paths::relative(here, &source.id.page()),
             purpose: sentence(&prose(&entry.purpose)),
             facts: facts.get_mut(at).map(std::mem::take).unwrap_or_default(),
         });
