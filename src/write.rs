@@ -23,6 +23,31 @@ const MARKER_TEXT: &str =
 /// Staging directories are made beside the build directory with this prefix.
 const STAGING_PREFIX: &str = ".privdoc-build-";
 
+/// What one file of the build holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Contents<'a> {
+    /// Text rendered in memory.
+    Bytes(&'a [u8]),
+    /// A file of the project copied as it is (an image, a download): never held in memory.
+    Copy(PathBuf),
+}
+
+impl<'a> From<&'a [u8]> for Contents<'a> {
+    fn from(bytes: &'a [u8]) -> Self {
+        Self::Bytes(bytes)
+    }
+}
+
+impl Contents<'_> {
+    /// The bytes, read from disk for a copy.
+    pub(crate) fn read(&self) -> io::Result<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            Self::Bytes(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
+            Self::Copy(source) => fs::read(source).map(std::borrow::Cow::Owned),
+        }
+    }
+}
+
 /// What a successful write could not tidy up: the new output is in place either way.
 #[derive(Debug, Default)]
 pub(crate) struct Written {
@@ -33,7 +58,7 @@ pub(crate) struct Written {
 
 /// Replaces `build_dir` (resolved, see `config`) with exactly `files` (paths relative to
 /// it, `/`-separated). Refuses a directory that is not empty and was not written by privdoc.
-pub(crate) fn replace_dir(build_dir: &Path, files: &[(String, &[u8])]) -> Result<Written> {
+pub(crate) fn replace_dir(build_dir: &Path, files: &[(String, Contents<'_>)]) -> Result<Written> {
     let parent = match build_dir.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
@@ -79,16 +104,30 @@ pub(crate) fn replace_dir(build_dir: &Path, files: &[(String, &[u8])]) -> Result
     // previous build already wrote with the same bytes is linked, not written: a rebuild
     // then allocates (and later frees) no inode for it, which on ext4 makes repeated
     // builds of a large site slower and slower.
-    files.par_iter().try_for_each(|(relative, bytes)| {
+    files.par_iter().try_for_each(|(relative, contents)| {
         let path = staging.path().join(relative);
-        let previous = build_dir.join(relative);
-        if existing.is_some()
-            && unchanged(&previous, bytes)
-            && fs::hard_link(&previous, &path).is_ok()
-        {
-            return Ok(());
+        match contents {
+            Contents::Bytes(bytes) => {
+                let previous = build_dir.join(relative);
+                if existing.is_some()
+                    && unchanged(&previous, bytes)
+                    && fs::hard_link(&previous, &path).is_ok()
+                {
+                    return Ok(());
+                }
+                fs::write(&path, bytes)
+                    .with_context(|| format!("failed to write `{}`", path.display()))
+            }
+            // Copied, not linked: a writer who edits the image in place must not edit the
+            // published one with it.
+            Contents::Copy(source) => fs::copy(source, &path).map(drop).with_context(|| {
+                format!(
+                    "failed to copy `{}` to `{}`",
+                    source.display(),
+                    path.display()
+                )
+            }),
         }
-        fs::write(&path, bytes).with_context(|| format!("failed to write `{}`", path.display()))
     })?;
     make_readable(staging.path())?;
     if existing.is_none() {
@@ -258,7 +297,7 @@ impl Drift {
 }
 
 /// Compares `build_dir` with `files` (what a build would write), without changing anything.
-pub(crate) fn compare_dir(build_dir: &Path, files: &[(String, &[u8])]) -> Result<Drift> {
+pub(crate) fn compare_dir(build_dir: &Path, files: &[(String, Contents<'_>)]) -> Result<Drift> {
     let mut on_disk = std::collections::BTreeSet::new();
     if build_dir.exists() {
         for entry in walkdir::WalkDir::new(build_dir).sort_by_file_name() {
@@ -278,12 +317,14 @@ pub(crate) fn compare_dir(build_dir: &Path, files: &[(String, &[u8])]) -> Result
         }
     }
     let mut drift = Drift::default();
-    for (path, bytes) in files {
+    for (path, contents) in files {
         if !on_disk.remove(path) {
             drift.missing.push(path.clone());
         } else if fs::read(build_dir.join(path))
             .with_context(|| format!("failed to read `{path}`"))?
-            != *bytes
+            != *contents
+                .read()
+                .with_context(|| format!("failed to read the source of `{path}`"))?
         {
             drift.changed.push(path.clone());
         }
@@ -300,9 +341,16 @@ mod tests {
     fn replaces_the_whole_directory_and_leaves_no_temporaries() {
         let root = tempfile::tempdir().unwrap();
         let book = root.path().join("book");
-        replace_dir(&book, &[("a/x.md".into(), b"one"), ("b.md".into(), b"two")]).unwrap();
+        replace_dir(
+            &book,
+            &[
+                ("a/x.md".into(), Contents::Bytes(b"one")),
+                ("b.md".into(), Contents::Bytes(b"two")),
+            ],
+        )
+        .unwrap();
         assert_eq!(fs::read(book.join("a/x.md")).unwrap(), b"one");
-        replace_dir(&book, &[("c.md".into(), b"three")]).unwrap();
+        replace_dir(&book, &[("c.md".into(), Contents::Bytes(b"three"))]).unwrap();
         assert!(
             !book.join("a").exists(),
             "files of the previous build are gone"
@@ -324,13 +372,19 @@ mod tests {
         let inode = |name: &str| fs::metadata(book.join(name)).unwrap().ino();
         replace_dir(
             &book,
-            &[("same.md".into(), b"same"), ("edited.md".into(), b"old")],
+            &[
+                ("same.md".into(), Contents::Bytes(b"same")),
+                ("edited.md".into(), Contents::Bytes(b"old")),
+            ],
         )
         .unwrap();
         let (same, edited) = (inode("same.md"), inode("edited.md"));
         replace_dir(
             &book,
-            &[("same.md".into(), b"same"), ("edited.md".into(), b"new")],
+            &[
+                ("same.md".into(), Contents::Bytes(b"same")),
+                ("edited.md".into(), Contents::Bytes(b"new")),
+            ],
         )
         .unwrap();
         assert_eq!(
@@ -350,9 +404,9 @@ mod tests {
         replace_dir(
             &book,
             &[
-                ("a.md".into(), b"one"),
-                ("b.md".into(), b"two"),
-                ("c.md".into(), b"three"),
+                ("a.md".into(), Contents::Bytes(b"one")),
+                ("b.md".into(), Contents::Bytes(b"two")),
+                ("c.md".into(), Contents::Bytes(b"three")),
             ],
         )
         .unwrap();
@@ -360,9 +414,9 @@ mod tests {
             compare_dir(
                 &book,
                 &[
-                    ("a.md".into(), b"one"),
-                    ("b.md".into(), b"two"),
-                    ("c.md".into(), b"three")
+                    ("a.md".into(), Contents::Bytes(b"one")),
+                    ("b.md".into(), Contents::Bytes(b"two")),
+                    ("c.md".into(), Contents::Bytes(b"three"))
                 ]
             )
             .unwrap()
@@ -371,9 +425,9 @@ mod tests {
         let drift = compare_dir(
             &book,
             &[
-                ("a.md".into(), b"one"),
-                ("b.md".into(), b"2"),
-                ("d.md".into(), b"four"),
+                ("a.md".into(), Contents::Bytes(b"one")),
+                ("b.md".into(), Contents::Bytes(b"2")),
+                ("d.md".into(), Contents::Bytes(b"four")),
             ],
         )
         .unwrap();
@@ -402,7 +456,7 @@ mod tests {
         let book = root.path().join("book");
         fs::create_dir(&book).unwrap();
         fs::write(book.join("notes.txt"), "mine").unwrap();
-        let error = replace_dir(&book, &[("a.md".into(), b"x")]).unwrap_err();
+        let error = replace_dir(&book, &[("a.md".into(), Contents::Bytes(b"x"))]).unwrap_err();
         assert!(
             error.to_string().contains("privdoc did not write it"),
             "{error}"
@@ -411,7 +465,7 @@ mod tests {
         assert!(!book.join("a.md").exists());
         // An empty folder is fine, and then carries the marker.
         fs::remove_file(book.join("notes.txt")).unwrap();
-        replace_dir(&book, &[("a.md".into(), b"x")]).unwrap();
+        replace_dir(&book, &[("a.md".into(), Contents::Bytes(b"x"))]).unwrap();
         assert!(book.join(MARKER).is_file());
     }
 
@@ -423,10 +477,10 @@ mod tests {
         fs::create_dir(&outside).unwrap();
         fs::write(outside.join("keep.txt"), "keep").unwrap();
         let book = root.path().join("book");
-        replace_dir(&book, &[("a.md".into(), b"x")]).unwrap();
+        replace_dir(&book, &[("a.md".into(), Contents::Bytes(b"x"))]).unwrap();
         std::os::unix::fs::symlink(&outside, book.join("linked-dir")).unwrap();
         std::os::unix::fs::symlink(outside.join("keep.txt"), book.join("linked-file")).unwrap();
-        replace_dir(&book, &[("b.md".into(), b"y")]).unwrap();
+        replace_dir(&book, &[("b.md".into(), Contents::Bytes(b"y"))]).unwrap();
         assert_eq!(fs::read(outside.join("keep.txt")).unwrap(), b"keep");
         assert!(!book.join("linked-dir").exists());
     }
@@ -443,7 +497,11 @@ mod tests {
         let foreign = root.path().join(".privdoc-build-notes");
         fs::create_dir(&foreign).unwrap();
         fs::write(foreign.join("mine.txt"), "mine").unwrap();
-        replace_dir(&root.path().join("book"), &[("a.md".into(), b"x")]).unwrap();
+        replace_dir(
+            &root.path().join("book"),
+            &[("a.md".into(), Contents::Bytes(b"x"))],
+        )
+        .unwrap();
         assert!(!stale.exists());
         assert!(!emptied.exists());
         assert_eq!(fs::read(foreign.join("mine.txt")).unwrap(), b"mine");

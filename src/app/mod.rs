@@ -1,7 +1,6 @@
 //! The commands: each runs the pipeline (config → load → render → check) and decides what
 //! to print and which exit status to return. The only module that prints.
 
-use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
@@ -320,17 +319,7 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
         );
         return Exit::Problems;
     }
-    let files = match output_files(&outcome) {
-        Ok(files) => files,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            return Exit::Failure;
-        }
-    };
-    let files: Vec<(String, &[u8])> = files
-        .iter()
-        .map(|(path, bytes)| (path.clone(), bytes.as_ref()))
-        .collect();
+    let files = output_files(&outcome);
     let build_dir = outcome.config.build_path();
     match ui.stage("write", || write::replace_dir(build_dir, &files)) {
         Ok(written) => {
@@ -385,30 +374,31 @@ fn check_command(args: &CheckArgs, ui: Ui) -> Exit {
     }
 }
 
-/// Every file of the build directory, sorted: the rendered site, and the content
-/// directory's other files (images) copied beside the pages in each output.
-pub fn output_files(outcome: &Outcome) -> anyhow::Result<Vec<(String, Cow<'_, [u8]>)>> {
-    let assets = load::read_assets(&outcome.config, &outcome.model.assets)?;
-    // The pages are borrowed, not copied: the site is the largest thing in memory.
-    let mut files: Vec<(String, Cow<'_, [u8]>)> = outcome
+/// Every file of the build directory, sorted: the rendered site, borrowed (the site is
+/// the largest thing in memory), and the content directory's other files (images), copied
+/// beside the pages in each output by `write` itself.
+pub(crate) fn output_files(outcome: &Outcome) -> Vec<(String, write::Contents<'_>)> {
+    let mut files: Vec<(String, write::Contents<'_>)> = outcome
         .site
         .files(&outcome.config)
         .into_iter()
-        .map(|(path, bytes)| (path, Cow::Borrowed(bytes)))
+        .map(|(path, bytes)| (path, write::Contents::Bytes(bytes)))
         .collect();
+    let src = outcome.config.src_dir();
     for output in &outcome.config.outputs {
         let dir = match output {
             crate::config::Output::Markdown => "markdown",
             crate::config::Output::Html => "html",
         };
-        files.extend(
-            assets
-                .iter()
-                .map(|(path, bytes)| (format!("{dir}/{path}"), Cow::Owned(bytes.clone()))),
-        );
+        files.extend(outcome.model.assets.iter().map(|asset| {
+            (
+                format!("{dir}/{asset}"),
+                write::Contents::Copy(src.join(asset)),
+            )
+        }));
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(files)
+    files
 }
 
 /// Prints a run's findings and returns their counts; a report that cannot be written

@@ -128,11 +128,7 @@ pub(super) fn diff_command(args: &DiffArgs, ui: Ui) -> Exit {
 /// `--frozen`: whether the build directory is exactly what a build would write now; the
 /// files that differ are listed.
 pub(super) fn frozen(outcome: &Outcome) -> anyhow::Result<bool> {
-    let files = output_files(outcome)?;
-    let files: Vec<(String, &[u8])> = files
-        .iter()
-        .map(|(path, bytes)| (path.clone(), bytes.as_ref()))
-        .collect();
+    let files = output_files(outcome);
     let drift = write::compare_dir(outcome.config.build_path(), &files)?;
     if drift.is_fresh() {
         return Ok(true);

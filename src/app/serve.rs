@@ -287,13 +287,15 @@ fn rebuild(dir: &Path, shared: &Shared, ui: Ui) -> Result<Inputs> {
         ));
         record_error(shared, text);
     } else {
-        let files = match output_files(&outcome) {
-            Ok(files) => files
-                .into_iter()
-                .filter_map(|(path, bytes)| {
-                    Some((path.strip_prefix("html/")?.to_owned(), bytes.into_owned()))
-                })
-                .collect(),
+        let served: std::io::Result<BTreeMap<String, Vec<u8>>> = output_files(&outcome)
+            .into_iter()
+            .filter_map(|(path, contents)| {
+                let path = path.strip_prefix("html/")?.to_owned();
+                Some(contents.read().map(|bytes| (path, bytes.into_owned())))
+            })
+            .collect();
+        let files = match served {
+            Ok(files) => files,
             Err(error) => {
                 let text = format!("error: {error:#}\n");
                 eprint!("{text}");

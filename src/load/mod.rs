@@ -278,25 +278,6 @@ fn prose(file: FileId, text: &str, value: Spanned<String>) -> Prose {
     }
 }
 
-/// The bytes of the content directory's other files (images, downloads), for writing
-/// beside the pages. Read only when output is written, never for a check.
-pub(crate) fn read_assets(
-    config: &Config,
-    assets: &[String],
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    use anyhow::Context;
-    let src = config.src_dir();
-    assets
-        .par_iter()
-        .map(|path| {
-            let bytes = std::fs::read(src.join(path)).with_context(|| {
-                format!("failed to read `{}`", walk::display(&config.src.join(path)))
-            })?;
-            Ok((path.clone(), bytes))
-        })
-        .collect()
-}
-
 /// The JSON Schemas (draft-07) of the declarations, from the types the loader reads them
 /// with: `(file name, schema)` for service files, source files and `locations.toml`.
 #[must_use]
