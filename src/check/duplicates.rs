@@ -172,3 +172,95 @@ pub(super) fn locate(pages: &[RenderedPage], occurrence: &Occurrence) -> Span {
                 .max(span.range.end.min(span.range.start + 1)),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::SourceMap;
+    use crate::render::OriginMap;
+
+    fn page(files: &mut SourceMap, path: &str, markdown: &str) -> RenderedPage {
+        let file = files.add(path.into(), markdown.into());
+        RenderedPage {
+            path: path.to_owned(),
+            markdown: markdown.to_owned(),
+            body_start: 0,
+            html: None,
+            origins: OriginMap::verbatim(file, 0),
+            file,
+            subject: None,
+        }
+    }
+
+    /// An occurrence of text `hash` on `page`, written at `key` of one source file.
+    fn occurrence(hash: u64, page: usize, block: usize, start: usize, key: usize) -> Occurrence {
+        let mut files = SourceMap::default();
+        let file = files.add("content/x.toml".into(), "".into());
+        Occurrence {
+            hash,
+            page,
+            block,
+            range: start..start + 10,
+            key: Some((file, key)),
+        }
+    }
+
+    #[test]
+    fn a_repeat_in_a_page_is_an_error_across_pages_a_warning_and_one_source_is_no_repeat() {
+        let mut files = SourceMap::default();
+        let pages = [
+            page(&mut files, "a.md", &"x".repeat(100)),
+            page(&mut files, "b.md", &"y".repeat(100)),
+        ];
+        let found = |occurrences| {
+            let (found, repeats) = find(
+                occurrences,
+                CheckCode::DuplicateSentence,
+                "sentence",
+                &pages,
+                &HashSet::new(),
+            );
+            let found: Vec<(Severity, String)> =
+                found.into_iter().map(|d| (d.severity, d.message)).collect();
+            (found, repeats)
+        };
+        // The same text twice in a.md, and once in b.md.
+        let (reported, repeats) = found(vec![
+            occurrence(7, 0, 0, 0, 0),
+            occurrence(7, 0, 1, 40, 40),
+            occurrence(7, 1, 0, 0, 100),
+        ]);
+        assert_eq!(
+            reported,
+            [
+                (Severity::Error, "sentence repeated in this page".to_owned()),
+                (
+                    Severity::Warning,
+                    "sentence also appears in `a.md`".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(repeats, HashSet::from([(0, 1), (1, 0)]));
+        // Written once (one key: a snippet, a template line) and shown twice: no finding.
+        let (reported, _) = found(vec![occurrence(7, 0, 0, 0, 5), occurrence(7, 1, 0, 0, 5)]);
+        assert!(reported.is_empty(), "{reported:?}");
+        // Different texts never meet.
+        let (reported, _) = found(vec![occurrence(7, 0, 0, 0, 0), occurrence(8, 0, 1, 40, 40)]);
+        assert!(reported.is_empty(), "{reported:?}");
+    }
+
+    #[test]
+    fn blocks_already_reported_as_paragraphs_are_skipped() {
+        let mut files = SourceMap::default();
+        let pages = [page(&mut files, "a.md", &"x".repeat(100))];
+        let skip = HashSet::from([(0, 1)]);
+        let (found, _) = find(
+            vec![occurrence(7, 0, 0, 0, 0), occurrence(7, 0, 1, 40, 40)],
+            CheckCode::DuplicateSentence,
+            "sentence",
+            &pages,
+            &skip,
+        );
+        assert!(found.is_empty());
+    }
+}

@@ -524,3 +524,135 @@ fn days(n: u32) -> String {
         format!("{n} days")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::model_of;
+
+    const SOURCE: (&str, &str) = (
+        "sources/agent.toml",
+        "name = \"Agent\"\nurl = \"https://agent.example/\"\n",
+    );
+
+    /// The changes between two versions of one service file: (kind, material, summary).
+    fn changes(old: &str, new: &str) -> Vec<(&'static str, bool, String)> {
+        let base =
+            "name = \"Svc\"\nsummary = \"S.\"\n[[sources]]\nsource = \"agent\"\npurpose = \"p\"\n";
+        let (old, _, problems) =
+            model_of(&[SOURCE, ("services/svc.toml", &format!("{base}{old}"))]);
+        assert!(problems.is_empty(), "{problems:?}");
+        let (new, _, problems) =
+            model_of(&[SOURCE, ("services/svc.toml", &format!("{base}{new}"))]);
+        assert!(problems.is_empty(), "{problems:?}");
+        compare(&old, &new)
+            .into_iter()
+            .flat_map(|service| service.changes)
+            .map(|c| (c.kind.as_str(), c.material, c.summary))
+            .collect()
+    }
+
+    #[test]
+    fn rewording_a_rules_data_is_one_change() {
+        assert_eq!(
+            changes(
+                "[[retention]]\ndata = \"personal data\"\nperiod = \"30 days\"\n",
+                "[[retention]]\ndata = \"data\"\nperiod = \"30 days\"\n"
+            ),
+            [(
+                "retention-changed",
+                true,
+                "retention rule for personal data now says \"data\"".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_period_and_an_event_compare() {
+        assert_eq!(
+            changes(
+                "[[retention]]\ndata = \"logs\"\nperiod = \"30 days\"\n",
+                "[[retention]]\ndata = \"logs\"\nuntil = \"the hold ends\"\n"
+            ),
+            [(
+                "retention-changed",
+                true,
+                "logs kept for 30 days → until the hold ends".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn the_stricter_policy_decides_and_weakening_the_notice_is_material() {
+        let notice = |days: u32, material: &str| {
+            format!(
+                "[change-notice]\ndays = {days}\nchannels = [\"email\"]\nmaterial = [{material}]\n"
+            )
+        };
+        // Staff added while `staff-locations` leaves the list: material under the old list.
+        let found = changes(
+            &(notice(30, "\"staff-locations\"")
+                + "[[staff]]\nteams = [\"Ops\"]\nlocations = [\"US\"]\n"),
+            &(notice(30, "\"retention\"")
+                + "[[staff]]\nteams = [\"Ops\"]\nlocations = [\"US\", \"IN\"]\n"),
+        );
+        assert_eq!(
+            found[0],
+            (
+                "staff-location-added",
+                true,
+                "staff now work in India".to_owned()
+            )
+        );
+        assert!(found.contains(&(
+            "notice-changed",
+            true,
+            "changes to where staff work no longer count as material".to_owned()
+        )));
+        // Fewer days is material even when `notice` is in neither list.
+        let found = changes(&notice(30, "\"retention\""), &notice(14, "\"retention\""));
+        assert_eq!(
+            found,
+            [(
+                "notice-changed",
+                true,
+                "notice shortened: 30 days → 14 days".to_owned()
+            )]
+        );
+        // More days is a change of the notice, material only where `notice` is listed.
+        let found = changes(&notice(30, "\"retention\""), &notice(60, "\"retention\""));
+        assert_eq!(
+            found,
+            [(
+                "notice-changed",
+                false,
+                "notice lengthened: 30 days → 60 days".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn channels_renamed_in_place_are_editorial_and_a_dropped_one_is_not() {
+        let notice =
+            |channels: &str| format!("[change-notice]\ndays = 30\nchannels = [{channels}]\n");
+        assert_eq!(
+            changes(
+                &notice("\"the Admin portal\""),
+                &notice("\"the admin center\"")
+            ),
+            [(
+                "text-changed",
+                false,
+                "notice channel reworded: the Admin portal → the admin center".to_owned()
+            )]
+        );
+        assert_eq!(
+            changes(&notice("\"email\", \"the portal\""), &notice("\"email\"")),
+            [(
+                "notice-changed",
+                true,
+                "notices no longer go through the portal".to_owned()
+            )]
+        );
+    }
+}

@@ -307,6 +307,27 @@ fn parse<T: serde::de::DeserializeOwned>(
     parse_toml(file, text).map_err(|d| diagnostics.push(d)).ok()
 }
 
+/// A model from files given as `(path under the content directory, text)`, for the unit
+/// tests of the stages after loading: the same classification and resolution as a real
+/// project, without a file system.
+#[cfg(test)]
+pub(crate) fn model_of(content: &[(&str, &str)]) -> (Model, SourceMap, Vec<Diagnostic>) {
+    let mut files = SourceMap::default();
+    let mut diagnostics = Vec::new();
+    let classified: Vec<(Kind, FileId, Arc<str>)> = content
+        .iter()
+        .filter_map(|(path, text)| {
+            let kind = classify(path)?;
+            let text: Arc<str> = (*text).into();
+            let file = files.add(format!("content/{path}").into(), text.clone());
+            Some((kind, file, text))
+        })
+        .collect();
+    let mut unloaded = Unloaded::default();
+    let model = resolve::model(&classified, &files, &mut unloaded, &mut diagnostics);
+    (model, files, diagnostics)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

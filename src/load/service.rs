@@ -311,3 +311,95 @@ impl Context<'_> {
         sections
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::load::model_of;
+    use crate::model::{After, Keep, SectionId};
+
+    const SOURCE: (&str, &str) = (
+        "sources/agent.toml",
+        "name = \"Agent\"\nurl = \"https://agent.example/\"\n",
+    );
+
+    fn messages(service: &str) -> Vec<String> {
+        let (_, _, diagnostics) = model_of(&[SOURCE, ("services/svc.toml", service)]);
+        diagnostics.into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn a_service_resolves_its_sources_sections_and_dates() {
+        let (model, _, diagnostics) = model_of(&[
+            SOURCE,
+            (
+                "services/svc.toml",
+                "name = \"Svc\"\nsummary = \"S.\"\nreviewed = 2026-01-10\n\
+                 [[sources]]\nsource = \"agent\"\npurpose = \"p\"\nlegal-basis = \"consent\"\n\
+                 [storage]\nlocations = [\"US\"]\n[[storage.changes]]\neffective = 2026-03-01\nlocations = [\"DE\"]\n\
+                 [[retention]]\ndata = \"logs\"\nuntil = \"the hold ends\"\n\
+                 [[sections]]\ntitle = \"Security\"\nafter = \"storage\"\nbody = \"b\"\n\
+                 [[sections]]\ntitle = \"More\"\nafter = \"security\"\nbody = \"b\"\n",
+            ),
+        ]);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let service = &model.services[0];
+        assert_eq!(
+            service.reviewed.as_ref().unwrap().0.to_string(),
+            "2026-01-10"
+        );
+        assert_eq!(service.sources[0].legal_basis.unwrap().as_str(), "consent");
+        let storage = service.storage.as_ref().unwrap();
+        assert_eq!(storage.changes[0].locations[0].name, "Germany");
+        assert_eq!(
+            service.retention[0].keep,
+            Keep::Until("the hold ends".into())
+        );
+        assert_eq!(
+            service.sections[0].after,
+            Some(After::Generated(SectionId::Storage))
+        );
+        assert_eq!(
+            service.sections[1].after,
+            Some(After::Section("security".into()))
+        );
+    }
+
+    #[test]
+    fn every_problem_of_a_file_is_reported() {
+        assert_eq!(
+            messages(
+                "name = \"Svc\"\nsummary = \"S.\"\n\
+                 [[sources]]\nsource = \"agnet\"\npurpose = \"p\"\n\
+                 [[sources]]\nsource = \"agent\"\npurpose = \"p\"\n\
+                 [[sources]]\nsource = \"agent\"\npurpose = \"again\"\n\
+                 [[staff]]\nteams = [\"Ops\"]\nlocations = [\"UK\"]\n\
+                 [[retention]]\ndata = \"logs\"\nperiod = \"30 days\"\n\
+                 [[retention]]\ndata = \"Logs\"\nperiod = \"90 days\"\n\
+                 [[sections]]\ntitle = \"Sources\"\nbody = \"b\"\n\
+                 [[sections]]\ntitle = \"Notes\"\nafter = \"storag\"\nbody = \"b\"\n"
+            ),
+            [
+                "unknown source `agnet`",
+                "source `agent` is listed twice",
+                "conflicting retention for `Logs`: 90 days here, 30 days in an earlier rule",
+                "unknown location `UK`",
+                "section \"Sources\" has the id `sources` of a generated section",
+                "`after = \"storag\"` names no section",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reference_to_a_source_that_failed_to_load_is_not_also_unknown() {
+        let (_, _, diagnostics) = model_of(&[
+            ("sources/agent.toml", "name = 3\n"),
+            (
+                "services/svc.toml",
+                "name = \"Svc\"\nsummary = \"S.\"\n[[sources]]\nsource = \"agent\"\npurpose = \"p\"\n",
+            ),
+        ]);
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].starts_with("invalid type"), "{messages:?}");
+    }
+}

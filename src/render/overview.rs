@@ -22,17 +22,17 @@ pub(super) fn front_matter(title: &str, description: &str) -> FrontMatter {
 }
 
 #[derive(Serialize)]
-struct Line {
-    name: String,
+struct Line<'a> {
+    name: &'a str,
     link: String,
     /// What the page is about, in one line.
-    about: Option<String>,
-    collects: Vec<String>,
+    about: Option<&'a str>,
+    collects: &'a [String],
 }
 
 #[derive(Serialize)]
-struct PageLine {
-    title: String,
+struct PageLine<'a> {
+    title: &'a str,
     link: String,
 }
 
@@ -41,27 +41,25 @@ pub(super) fn index(model: &Model, book_title: Option<&str>, context: &mut tera:
     let here = "index.md";
     let services: Vec<Line> = sorted_services(model)
         .map(|service| Line {
-            name: service.name.clone(),
+            name: &service.name,
             link: paths::relative(here, &service.id.page()),
             about: description(service),
-            collects: Vec::new(),
+            collects: &[],
         })
         .collect();
     let sources: Vec<Line> = sorted_sources(model)
         .map(|source| Line {
-            name: source.name.clone(),
+            name: &source.name,
             link: paths::relative(here, &source.id.page()),
             about: None,
-            collects: source.collects.clone(),
+            collects: &source.collects,
         })
         .collect();
     let pages: Vec<PageLine> = model
         .pages
         .iter()
         .map(|page| PageLine {
-            title: super::title_of(&page.front_matter)
-                .unwrap_or(&page.path)
-                .to_owned(),
+            title: super::title_of(&page.front_matter).unwrap_or(&page.path),
             link: paths::relative(here, &page.path),
         })
         .collect();
@@ -72,12 +70,12 @@ pub(super) fn index(model: &Model, book_title: Option<&str>, context: &mut tera:
     context.insert("pages", &pages);
 }
 
-fn description(service: &Service) -> Option<String> {
+fn description(service: &Service) -> Option<&str> {
     service
         .front_matter
         .iter()
         .find_map(|(key, value)| match value {
-            MetaValue::Text(text) if key == "description" => Some(text.clone()),
+            MetaValue::Text(text) if key == "description" => Some(text.as_str()),
             _ => None,
         })
 }
@@ -96,44 +94,49 @@ fn sorted_sources(model: &Model) -> impl Iterator<Item = &Source> {
 
 /// A retention rule as a table row or list line.
 #[derive(Serialize)]
-pub(super) struct Rule {
-    service: String,
+pub(super) struct Rule<'a> {
+    service: &'a str,
     link: String,
-    data: String,
-    source_name: Option<String>,
+    data: &'a str,
+    source_name: Option<&'a str>,
     source_link: Option<String>,
     period: Option<String>,
-    until: Option<String>,
+    until: Option<&'a str>,
     min_period: Option<String>,
-    trigger: Option<String>,
-    reason: Option<String>,
-    condition: Option<String>,
+    trigger: Option<&'a str>,
+    reason: Option<&'a str>,
+    condition: Option<&'a str>,
 }
 
 /// `rule` of `service` as seen from the page at `here`.
-pub(super) fn rule(here: &str, service: &Service, rule: &RetentionRule, model: &Model) -> Rule {
+pub(super) fn rule<'a>(
+    here: &str,
+    service: &'a Service,
+    rule: &'a RetentionRule,
+    model: &'a Model,
+) -> Rule<'a> {
     let source = rule.source.as_ref().and_then(|id| model.source(id));
     Rule {
-        service: service.name.clone(),
+        service: &service.name,
         link: paths::relative(here, &format!("{}#retention", service.id.page())),
-        data: rule.data.clone(),
-        source_name: source.map(|s| s.name.clone()),
+        data: &rule.data,
+        source_name: source.map(|s| s.name.as_str()),
         source_link: source.map(|s| paths::relative(here, &s.id.page())),
         period: rule.keep.period().map(|p| p.to_string()),
         until: match &rule.keep {
-            crate::model::Keep::Until(event) => Some(event.clone()),
+            crate::model::Keep::Until(event) => Some(event),
             crate::model::Keep::For(_) => None,
         },
         min_period: rule.min_period.map(|p| p.to_string()),
-        trigger: rule.trigger.clone(),
-        reason: rule.reason.clone(),
-        condition: rule.condition.clone(),
+        trigger: rule.trigger.as_deref(),
+        reason: rule.reason.as_deref(),
+        condition: rule.condition.as_deref(),
     }
 }
 
 /// The context of `retention.md`: every rule of every service.
 pub(super) fn retention(model: &Model, context: &mut tera::Context) {
-    let rows: Vec<Rule> = sorted_services(model)
+    let rows: Vec<Rule<'_>> = sorted_services(model)
         .flat_map(|service| service.retention.iter().map(move |r| (service, r)))
         .map(|(service, r)| rule("retention.md", service, r, model))
         .collect();

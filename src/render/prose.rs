@@ -315,3 +315,87 @@ fn includes(text: &str) -> Vec<(Range<usize>, Option<&str>)> {
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::model_of;
+    use crate::render::origin::unmark;
+
+    fn resolve(text: &str) -> (String, Vec<Diagnostic>) {
+        let (model, _, problems) = model_of(&[
+            (
+                "sources/agent.toml",
+                "name = \"Device [Agent]\"\nurl = \"https://agent.example/\"\n",
+            ),
+            (
+                "services/svc.toml",
+                "name = \"Svc\"\nsummary = \"S.\"\n[[sources]]\nsource = \"agent\"\npurpose = \"p\"\n",
+            ),
+            ("snippets/duty.md", "We follow your directions.\n"),
+            ("snippets/outer.md", "Outer: {{#include snippets/duty.md}}"),
+        ]);
+        assert!(problems.is_empty(), "{problems:?}");
+        let resolver = Resolver {
+            model: &model,
+            page: "guide/faq.md",
+        };
+        let prose = Prose {
+            text: text.to_owned(),
+            origin: Origin {
+                span: Span::file_start(model.services[0].file),
+                verbatim_start: Some(0),
+            },
+        };
+        let mut marks = Marks::default();
+        let mut found = Vec::new();
+        let marked = resolver.prose(&prose, &mut marks, &mut found);
+        (unmark(&marked, &marks, None).0, found)
+    }
+
+    #[test]
+    fn references_become_relative_links_and_includes_their_snippets() {
+        let (text, found) = resolve(
+            "See [](@sources/agent), [the rules](@services/svc#retention) and ![logo](@sources/agent). {{#include snippets/outer.md}}",
+        );
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(
+            text,
+            "See [Device \\[Agent\\]](../sources/agent.md), [the rules](../services/svc.md#retention) and ![logo](../sources/agent.md). Outer: We follow your directions."
+        );
+    }
+
+    #[test]
+    fn what_resolves_to_nothing_is_an_unknown_reference_with_a_hint() {
+        let (text, found) = resolve(
+            "[a](@sources/agnet) [b](@sourcez/agent) {{#include snippets/dutty.md}} {{#include snippets/x.md",
+        );
+        let reported: Vec<(String, Option<String>)> =
+            found.into_iter().map(|d| (d.message, d.hint)).collect();
+        assert_eq!(
+            reported,
+            [
+                (
+                    "unknown reference `@sources/agnet`".to_owned(),
+                    Some("did you mean `@sources/agent`?".to_owned())
+                ),
+                (
+                    "unknown reference kind `@sourcez`".to_owned(),
+                    Some("references are `@sources/<id>` or `@services/<id>`".to_owned())
+                ),
+                (
+                    "include of unknown snippet `snippets/dutty.md`".to_owned(),
+                    Some("did you mean `snippets/duty.md`?".to_owned())
+                ),
+                (
+                    "unterminated `{{#include`".to_owned(),
+                    Some(
+                        "write the include on one line: `{{#include snippets/name.md}}`".to_owned()
+                    )
+                ),
+            ]
+        );
+        // What could not be resolved is left as written, for the writer to see.
+        assert!(text.starts_with("[a](@sources/agnet)"), "{text}");
+    }
+}

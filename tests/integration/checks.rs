@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{copy_project, findings, fixture, privdoc, repo};
+use crate::support::{
+    assert_lines, copy_project, findings, fixture, fixture_dirs, fixture_tests, privdoc, repo,
+};
 
 fn check(project: &Path, args: &[&str]) -> std::process::Output {
     privdoc()
@@ -19,17 +21,42 @@ fn check(project: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// The fixture of check `code`: its findings are `expected.txt`, each at the line to edit,
+/// the code among them, and the exit status follows their severity.
+fn check_fixture(code: &str) {
+    let case = fixture("checks").join(code);
+    let output = check(&case, &["--format", "short"]);
+    let found = findings(&output.stdout);
+    assert_lines(&case.join("expected.txt"), &found);
+    assert!(
+        found.iter().any(|f| f.contains(&format!("[{code}]"))),
+        "fixture `{code}` does not show its code"
+    );
+    let errors = found.iter().any(|f| f.contains(": error["));
+    assert_eq!(
+        output.status.code(),
+        Some(i32::from(errors)),
+        "fixture `{code}`"
+    );
+}
+
+fixture_tests! { check_fixture, CHECK_FIXTURES;
+    broken_anchor => "broken-anchor",
+    broken_link => "broken-link",
+    declaration => "declaration",
+    duplicate_paragraph => "duplicate-paragraph",
+    duplicate_sentence => "duplicate-sentence",
+    front_matter => "front-matter",
+    heading_structure => "heading-structure",
+    link_target_mismatch => "link-target-mismatch",
+    near_duplicate => "near-duplicate",
+    stale_review => "stale-review",
+    unknown_reference => "unknown-reference",
+}
+
 #[test]
-fn each_code_is_found_at_the_line_to_edit() {
-    let mut cases: Vec<_> = fs::read_dir(fixture("checks"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    cases.sort();
-    let codes: Vec<String> = cases
-        .iter()
-        .map(|c| c.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
+fn every_check_code_has_a_fixture_and_every_fixture_a_test() {
+    assert_eq!(fixture_dirs("checks"), CHECK_FIXTURES);
     // Every configurable check code, as the SARIF report lists its rules.
     let sarif = json(&check(
         &fixture("checks/broken-link"),
@@ -46,28 +73,7 @@ fn each_code_is_found_at_the_line_to_edit() {
         .collect();
     assert!(check_codes.len() >= 11, "{check_codes:?}");
     for code in check_codes {
-        assert!(codes.iter().any(|c| c == code), "no fixture for `{code}`");
-    }
-    for case in cases {
-        let code = case.file_name().unwrap().to_string_lossy().into_owned();
-        let expected: Vec<String> = fs::read_to_string(case.join("expected.txt"))
-            .unwrap()
-            .lines()
-            .map(str::to_owned)
-            .collect();
-        let output = check(&case, &["--format", "short"]);
-        let found = findings(&output.stdout);
-        assert_eq!(found, expected, "fixture `{code}`");
-        assert!(
-            found.iter().any(|f| f.contains(&format!("[{code}]"))),
-            "fixture `{code}` does not show its code"
-        );
-        let errors = found.iter().any(|f| f.contains(": error["));
-        assert_eq!(
-            output.status.code(),
-            Some(i32::from(errors)),
-            "fixture `{code}`"
-        );
+        assert!(CHECK_FIXTURES.contains(&code), "no fixture for `{code}`");
     }
 }
 

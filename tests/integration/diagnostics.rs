@@ -5,9 +5,17 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{copy_project, findings, fixture, privdoc};
+use crate::support::{
+    assert_lines, copy_project, findings, fixture, fixture_dirs, fixture_tests, privdoc,
+};
 
 fn assert_fails_with(project: &Path, expected: &[String]) {
+    let found = build_fails(project);
+    assert_eq!(found, expected);
+}
+
+/// Builds `project`, which must fail (exit 1) and write nothing: its findings.
+fn build_fails(project: &Path) -> Vec<String> {
     let output = privdoc()
         .args(["build", "--format", "short"])
         .arg(project)
@@ -19,26 +27,38 @@ fn assert_fails_with(project: &Path, expected: &[String]) {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert_eq!(findings(&output.stdout), expected);
     assert!(
         !project.join("book").exists(),
         "a failed build must write nothing"
     );
+    findings(&output.stdout)
+}
+
+/// The fixture `name`: every finding of the run, at its line, is `expected.txt`.
+fn diagnostics_fixture(name: &str) {
+    let case = fixture("diagnostics").join(name);
+    let project = copy_project(&case);
+    assert_lines(&case.join("expected.txt"), &build_fails(project.path()));
+}
+
+fixture_tests! { diagnostics_fixture, DIAGNOSTICS_FIXTURES;
+    bad_period => "bad-period",
+    duplicate_ids => "duplicate-ids",
+    many_files => "many-files",
+    missing_field => "missing-field",
+    missing_nested => "missing-nested",
+    shadowed_page => "shadowed-page",
+    template_error => "template-error",
+    toml_syntax => "toml-syntax",
+    unknown_key => "unknown-key",
+    unknown_location => "unknown-location",
+    unknown_source => "unknown-source",
+    wrong_type => "wrong-type",
 }
 
 #[test]
-fn each_bad_input_is_reported_at_its_line() {
-    let cases = fs::read_dir(fixture("diagnostics")).unwrap();
-    let mut names: Vec<_> = cases.map(|case| case.unwrap().file_name()).collect();
-    names.sort();
-    assert!(names.len() >= 9, "fixtures went missing: {names:?}");
-    for name in names {
-        let case = fixture("diagnostics").join(&name);
-        let expected = fs::read_to_string(case.join("expected.txt")).unwrap();
-        let expected: Vec<String> = expected.lines().map(str::to_owned).collect();
-        let project = copy_project(&case);
-        assert_fails_with(project.path(), &expected);
-    }
+fn every_bad_input_fixture_has_a_test() {
+    assert_eq!(fixture_dirs("diagnostics"), DIAGNOSTICS_FIXTURES);
 }
 
 #[test]

@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{bless, copy_dir, fixture, privdoc, read_tree, repo};
+use crate::support::{bless, copy_dir, fixture, privdoc, read_tree, repo, text_diff};
 
 fn assert_golden(project: &Path, name: &str) {
     privdoc().arg("build").arg(project).assert().success();
@@ -25,13 +25,18 @@ fn assert_golden(project: &Path, name: &str) {
     let built_paths: Vec<_> = built.keys().collect();
     let golden_paths: Vec<_> = golden.keys().collect();
     assert_eq!(built_paths, golden_paths, "the set of output files changed");
-    for (path, bytes) in &built {
-        assert!(
-            golden[path] == *bytes,
-            "`{path}` differs from tests/golden/{name}/{path}:\n{}",
-            String::from_utf8_lossy(bytes)
-        );
-    }
+    let differing: Vec<String> = built
+        .iter()
+        .filter(|(path, bytes)| golden[*path] != **bytes)
+        .map(|(path, bytes)| {
+            let diff = text_diff(
+                &String::from_utf8_lossy(&golden[path]),
+                &String::from_utf8_lossy(bytes),
+            );
+            format!("`{path}` differs from tests/golden/{name}/{path}:\n{diff}")
+        })
+        .collect();
+    assert!(differing.is_empty(), "{}", differing.join("\n"));
 }
 
 #[test]

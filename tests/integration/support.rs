@@ -68,10 +68,71 @@ pub(crate) fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// Golden files are rewritten instead of compared when `PRIVDOC_BLESS=1` is set:
-/// `PRIVDOC_BLESS=1 cargo test --test integration`. Review the diff before committing.
+/// Golden files and `expected.txt` files are rewritten instead of compared when
+/// `PRIVDOC_BLESS=1` is set: `PRIVDOC_BLESS=1 cargo test --test integration`. Review the
+/// diff before committing.
 pub(crate) fn bless() -> bool {
     std::env::var_os("PRIVDOC_BLESS").is_some_and(|v| v == "1")
+}
+
+/// A unified diff of `expected` and `actual`, for an assertion message that shows what
+/// changed rather than the whole file.
+pub(crate) fn text_diff(expected: &str, actual: &str) -> String {
+    similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .context_radius(2)
+        .header("expected", "actual")
+        .to_string()
+}
+
+/// Compares `actual` lines with the lines of the file `expected` (rewritten under
+/// `PRIVDOC_BLESS=1`), failing with a diff.
+pub(crate) fn assert_lines(expected: &Path, actual: &[String]) {
+    let mut text = actual.join("\n");
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    if bless() {
+        fs::write(expected, &text).expect("write the expected file");
+    }
+    let wanted = fs::read_to_string(expected).expect("read the expected file");
+    assert!(
+        wanted == text,
+        "{} differs:\n{}",
+        expected.display(),
+        text_diff(&wanted, &text)
+    );
+}
+
+/// One `#[test]` per fixture directory, so that every failing fixture is reported, and the
+/// list of them (`$all`), so that a directory without a test is noticed.
+macro_rules! fixture_tests {
+    ($run:path, $all:ident; $($name:ident => $dir:literal,)*) => {
+        const $all: &[&str] = &[$($dir),*];
+        $(
+            #[test]
+            fn $name() {
+                $run($dir);
+            }
+        )*
+    };
+}
+pub(crate) use fixture_tests;
+
+/// The names of the directories under `tests/fixtures/<family>`, sorted.
+pub(crate) fn fixture_dirs(family: &str) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(fixture(family))
+        .expect("the fixture family exists")
+        .map(|entry| {
+            entry
+                .expect("readable fixture")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 /// The lines of a `--format short` run's output (stdout) that are findings.
