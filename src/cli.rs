@@ -172,4 +172,11 @@ pub struct CheckArgs {
     /// Also fail when the build directory differs from what a build would write now.
     #[arg(long)]
     pub frozen: bool,
+    /// Report only findings that FILE (written by `--write-baseline`) does not record, and
+    /// count its entries that are fixed.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in FILE instead of reporting them, for `--baseline`.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }

@@ -3,6 +3,7 @@
 //! only when a diagnostic is printed. This module owns the text formats (`human`, `short`)
 //! but never prints: `app` decides where the text goes.
 
+mod baseline;
 mod code;
 mod format;
 
@@ -10,6 +11,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub(crate) use baseline::{Baseline, Compared};
 pub(crate) use code::{CheckCode, Level};
 pub(crate) use format::{Format, render};
 
@@ -122,8 +124,11 @@ pub struct Diagnostic {
     pub span: Span,
     /// Text under the caret.
     pub label: Option<String>,
-    /// Other places worth seeing.
+    /// Other places worth seeing, each shown with its snippet.
     pub labels: Vec<Label>,
+    /// More places the finding groups (every repeat of a page pair): listed by machine
+    /// formats, counted by the human one.
+    pub related: Vec<Label>,
     /// How to fix it.
     pub hint: Option<String>,
 }
@@ -149,6 +154,7 @@ impl Diagnostic {
             span,
             label: None,
             labels: Vec::new(),
+            related: Vec::new(),
             hint: None,
         }
     }
@@ -164,6 +170,16 @@ impl Diagnostic {
     #[must_use]
     pub fn with_note(mut self, span: Span, message: impl Into<String>) -> Self {
         self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Adds a place the finding groups.
+    #[must_use]
+    pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Label {
             span,
             message: message.into(),
         });
@@ -256,6 +272,13 @@ impl SourceFile {
         (first + 1, lines)
     }
 
+    /// The 1-based line of byte `offset`.
+    #[must_use]
+    pub fn line(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&start| start <= offset.min(self.text.len()))
+    }
+
     /// The 1-based line and column (in characters) of byte `offset`.
     #[must_use]
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
@@ -313,6 +336,16 @@ impl SourceMap {
         id
     }
 
+    /// Every file with its id, in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(at, file)| {
+            (
+                FileId(u32::try_from(at).expect("fewer than 2^32 files")),
+                file,
+            )
+        })
+    }
+
     /// The file behind `id`.
     #[must_use]
     pub fn get(&self, id: FileId) -> &SourceFile {
@@ -359,8 +392,12 @@ pub struct Summary {
     pub pages: usize,
     /// Relative links and fragments resolved.
     pub links_checked: usize,
-    /// External, site-absolute and `xref:` links, not fetched.
+    /// External, unmapped site-absolute and `xref:` links, not fetched.
     pub links_unchecked: usize,
+    /// Findings a `privdoc-disable` comment covered.
+    pub suppressed: usize,
+    /// How the findings compared with `--baseline`, when one was given.
+    pub baseline: Option<Compared>,
 }
 
 /// Counts of a run's findings, for the closing line.
@@ -391,30 +428,39 @@ impl Counts {
         }
     }
 
+    /// The findings as words — "1 error and 2 warnings", "3 warnings" — or `None` for none.
+    #[must_use]
+    pub(crate) fn findings(self) -> Option<String> {
+        match (self.errors, self.warnings) {
+            (0, 0) => None,
+            (errors, 0) => Some(plural(errors, "error")),
+            (0, warnings) => Some(plural(warnings, "warning")),
+            (errors, warnings) => Some(format!(
+                "{} and {}",
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            )),
+        }
+    }
+
     /// The counts as a sentence: "no problems", "3 errors in 1 file", "1 error and 2
     /// warnings in 2 files".
     #[must_use]
     pub(crate) fn sentence(self) -> String {
-        let plural = |n: usize, word: &str| {
-            if n == 1 {
-                format!("1 {word}")
-            } else {
-                format!("{n} {word}s")
-            }
-        };
-        let findings = match (self.errors, self.warnings) {
-            (0, 0) => return "no problems".to_owned(),
-            (errors, 0) => plural(errors, "error"),
-            (0, warnings) => plural(warnings, "warning"),
-            (errors, warnings) => {
-                format!(
-                    "{} and {}",
-                    plural(errors, "error"),
-                    plural(warnings, "warning")
-                )
-            }
-        };
-        format!("{findings} in {}", plural(self.files, "file"))
+        match self.findings() {
+            None => "no problems".to_owned(),
+            Some(findings) => format!("{findings} in {}", plural(self.files, "file")),
+        }
+    }
+}
+
+/// "1 page", "2 pages".
+#[must_use]
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 

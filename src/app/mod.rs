@@ -12,7 +12,7 @@ mod serve;
 use crate::check;
 use crate::cli::{BuildArgs, CheckArgs, Cli, Command};
 use crate::config::{Config, Overrides};
-use crate::diag::{self, Counts, Diagnostic, Format, SourceMap};
+use crate::diag::{self, Counts, Diagnostic, Format, SourceMap, plural};
 use crate::load;
 use crate::render::{self, Site, Templates};
 use crate::write;
@@ -247,7 +247,8 @@ pub fn process(
     files.set_base(relative_to_current_dir(dir));
     let config = match Config::load(dir, overrides, &mut files) {
         Ok(config) => config,
-        Err(diagnostics) => {
+        Err(mut diagnostics) => {
+            diag::sort(&mut diagnostics, &files);
             return Err(Box::new(Unusable {
                 files,
                 diagnostics,
@@ -282,11 +283,16 @@ pub fn process(
     } else {
         progress.stage("checking");
         let report = ui.stage("check", || {
-            check::run(&loaded.model, &site, &config, today())
+            check::run(&loaded.model, &site, &config, &files, today())
         });
         diagnostics.extend(report.diagnostics);
         Some(report.summary)
     };
+    let suppressed = check::apply_suppressions(&mut diagnostics, &files, summary.is_some());
+    let summary = summary.map(|summary| check::Summary {
+        suppressed,
+        ..summary
+    });
     check::apply_levels(&mut diagnostics, &config.checks);
     ui.stage("sort", || diag::sort(&mut diagnostics, &files));
     Ok(Outcome {
@@ -342,19 +348,49 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
 }
 
 fn check_command(args: &CheckArgs, ui: Ui) -> Exit {
-    let outcome = match process(&args.dir, &Overrides::default(), Needs::Tree, ui) {
+    // A baseline that cannot be read stops the run before the work, not after it.
+    let baseline = match args.baseline.as_deref().map(read_baseline).transpose() {
+        Ok(baseline) => baseline,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            return Exit::Failure;
+        }
+    };
+    let mut outcome = match process(&args.dir, &Overrides::default(), Needs::Tree, ui) {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
+    if let (Some(path), Some(_)) = (&args.write_baseline, &outcome.summary) {
+        return exit(write_baseline(path, &outcome, ui));
+    }
+    if let (Some(baseline), Some(summary)) = (&baseline, &mut outcome.summary) {
+        summary.baseline = Some(baseline.filter(&mut outcome.diagnostics, &outcome.files));
+    }
     let counts = match report(&outcome, args.format, ui) {
         Ok(counts) => counts,
         Err(exit) => return exit,
     };
+    if let Some(compared) = outcome.summary.and_then(|s| s.baseline) {
+        let fixed = match compared.fixed {
+            0 => String::new(),
+            1 => "; 1 entry is fixed: `--write-baseline` shrinks the file".to_owned(),
+            n => format!("; {n} entries are fixed: `--write-baseline` shrinks the file"),
+        };
+        ui.status(&format!(
+            "baseline: {} not reported{fixed}",
+            plural(compared.known, "known finding")
+        ));
+    }
     ui.status(&match &outcome.summary {
         Some(covered) => format!("checked {}", summary(counts, Some(covered))),
         None => format!(
-            "{}; the checks run once every file loads",
-            counts.sentence()
+            "{}; the checks run once every file loads{}",
+            counts.sentence(),
+            if args.write_baseline.is_some() {
+                ", and no baseline was written"
+            } else {
+                ""
+            }
         ),
     });
     if args.frozen {
@@ -372,6 +408,44 @@ fn check_command(args: &CheckArgs, ui: Ui) -> Exit {
     } else {
         Exit::Success
     }
+}
+
+/// Reads the baseline at `path`.
+fn read_baseline(path: &Path) -> anyhow::Result<diag::Baseline> {
+    use anyhow::Context as _;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the baseline `{}`", path.display()))?;
+    diag::Baseline::parse(&text).map_err(|problem| {
+        anyhow::anyhow!(
+            "`{}` is {problem}; `privdoc check --write-baseline FILE` writes one",
+            path.display()
+        )
+    })
+}
+
+/// Records the run's findings in the baseline at `path`, replacing it whole or not at all.
+fn write_baseline(path: &Path, outcome: &Outcome, ui: Ui) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let baseline = diag::Baseline::record(&outcome.diagnostics, &outcome.files);
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write the baseline into `{}`", dir.display()))?;
+    file.write_all(baseline.to_json().as_bytes())
+        .and_then(|()| file.as_file().sync_all())
+        .with_context(|| format!("cannot write the baseline `{}`", path.display()))?;
+    file.persist(path)
+        .with_context(|| format!("cannot write the baseline `{}`", path.display()))?;
+    let recorded = Counts::of(&outcome.diagnostics);
+    ui.status(&format!(
+        "recorded {} in `{}`; `privdoc check --baseline {}` reports only new ones",
+        recorded.sentence(),
+        path.display(),
+        path.display()
+    ));
+    Ok(())
 }
 
 /// Every file of the build directory, sorted: the rendered site, borrowed (the site is
@@ -504,24 +578,20 @@ fn relative_to_current_dir(dir: &Path) -> String {
     })
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
 /// "11 pages, 52 links (38 not checked offline): 1 error and 2 warnings in 2 files"; only
 /// the findings when the checks did not run ("3 errors in 1 file").
 fn summary(counts: Counts, covered: Option<&diag::Summary>) -> String {
     match covered {
         Some(covered) => format!(
-            "{}, {} ({} not checked offline): {}",
+            "{}, {} ({} not checked offline): {}{}",
             plural(covered.pages, "page"),
             plural(covered.links_checked + covered.links_unchecked, "link"),
             covered.links_unchecked,
-            counts.sentence()
+            counts.sentence(),
+            match covered.suppressed {
+                0 => String::new(),
+                n => format!(" ({n} suppressed)"),
+            }
         ),
         None => counts.sentence(),
     }

@@ -1,16 +1,20 @@
 //! `duplicate-paragraph` and `duplicate-sentence`: the same text twice, compared in its
-//! normalized form (see `text`). Twice in one page is an error, across pages a warning.
+//! normalized form (see `text`). Twice in one page is an error, across pages a warning —
+//! one per pair of pages, however many sentences they share, with every place listed.
 //! Text that one snippet or one template line writes into several places has one origin
-//! and is not a duplicate: occurrences are compared by where they were written.
+//! and is not a duplicate: occurrences are compared by where they were written. Pages that
+//! are versions of one page (`variants`) share text by design, and sentences that match an
+//! `allow` glob are boilerplate: neither is a finding.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::page::Facts;
-use super::text;
-use crate::diag::{CheckCode, Code, Diagnostic, FileId, Severity, Span};
+use super::text::{self, Glob};
+use crate::config::Config;
+use crate::diag::{CheckCode, Code, Diagnostic, FileId, SourceMap, Span};
 use crate::render::RenderedPage;
 
 /// Sentences shorter than this many words ("See below.") repeat by nature.
@@ -23,12 +27,84 @@ pub(super) struct Occurrence {
     pub hash: u64,
     /// Page number.
     pub page: usize,
+    /// The page this one is a version of (see [`Rules::variant_of`]): equal for versions
+    /// of one page.
+    pub variant: u32,
     /// Block number within the page.
     pub block: usize,
     /// Range in the page's Markdown.
     pub range: Range<usize>,
     /// Where it was written; equal keys mean one piece of source text.
     pub key: Option<(FileId, usize)>,
+    /// Its length in words.
+    pub words: usize,
+}
+
+/// What the duplicate checks leave alone, from the settings, compiled once.
+pub(super) struct Rules {
+    /// Sentences never reported (`allow`).
+    allow: Vec<Glob>,
+    /// Repeats within one page are findings from this many words on.
+    pub min_in_page_words: usize,
+    /// For each page, the first page it is a version of by `variants` (itself if none).
+    variant_of: Vec<u32>,
+}
+
+impl Rules {
+    pub(super) fn new(config: &Config, pages: &[RenderedPage]) -> Self {
+        let mut first_of: HashMap<String, u32> = HashMap::new();
+        let variant_of = pages
+            .iter()
+            .enumerate()
+            .map(|(at, page)| {
+                let at = u32::try_from(at).expect("fewer than 2^32 pages");
+                variant_key(&config.duplicates.variants, &page.path)
+                    .map_or(at, |key| *first_of.entry(key).or_insert(at))
+            })
+            .collect();
+        Self {
+            allow: config
+                .duplicates
+                .allow
+                .iter()
+                .map(|glob| Glob::new(glob))
+                .collect(),
+            min_in_page_words: config.duplicates.min_words_in_page,
+            variant_of,
+        }
+    }
+
+    /// The page that page `at` is a version of.
+    pub(super) fn variant_of(&self, at: usize) -> u32 {
+        self.variant_of[at]
+    }
+
+    fn allows(&self, normalized: &str) -> bool {
+        self.allow.iter().any(|glob| glob.matches(normalized))
+    }
+}
+
+/// What page `path` is a version of, by the first of `patterns` it matches: its path with
+/// the folder that `*` stands for left out (`reference/*/x.md` for `reference/7.4/x.md`).
+fn variant_key(patterns: &[String], path: &str) -> Option<String> {
+    let parts: Vec<&str> = path.split('/').collect();
+    patterns.iter().enumerate().find_map(|(at, pattern)| {
+        let pattern: Vec<&str> = pattern.trim_matches('/').split('/').collect();
+        // The pattern names folders: the page is inside them, not one of them.
+        let matches = parts.len() > pattern.len()
+            && pattern
+                .iter()
+                .zip(&parts)
+                .all(|(want, part)| *want == "*" || want.eq_ignore_ascii_case(part));
+        matches.then(|| {
+            let mut key = format!("{at}");
+            for (i, part) in parts.iter().enumerate() {
+                key.push('/');
+                key.push_str(pattern.get(i).unwrap_or(part));
+            }
+            key
+        })
+    })
 }
 
 /// A sentence or paragraph of a page with its normalized text, computed once for both
@@ -36,25 +112,30 @@ pub(super) struct Occurrence {
 pub(super) struct Text {
     pub occurrence: Occurrence,
     pub normalized: String,
-    pub words: usize,
 }
 
 /// The texts of page `at`: every sentence, and every paragraph of two sentences or more;
-/// table cells and declared values are data, not prose, and are left out.
-pub(super) fn texts(at: usize, page: &RenderedPage, facts: &Facts) -> (Vec<Text>, Vec<Text>) {
+/// table cells, declared values and allowed boilerplate are left out.
+pub(super) fn texts(
+    at: usize,
+    page: &RenderedPage,
+    facts: &Facts,
+    rules: &Rules,
+) -> (Vec<Text>, Vec<Text>) {
+    let variant = rules.variant_of(at);
     let text = |block: usize, range: Range<usize>, normalized: String| {
-        let words = text::words(&normalized).count();
         let occurrence = Occurrence {
             hash: xxh3_64(normalized.as_bytes()),
             page: at,
+            variant,
             block,
             key: page.origins.source_key(range.clone()),
+            words: text::words(&normalized).count(),
             range,
         };
         Text {
             occurrence,
             normalized,
-            words,
         }
     };
     let sentences: Vec<Text> = facts
@@ -66,12 +147,14 @@ pub(super) fn texts(at: usize, page: &RenderedPage, facts: &Facts) -> (Vec<Text>
         // from item to item like table cells: they are not prose.
         .filter(|&(index, _)| !page.origins.is_data(facts.sentence_range(index)))
         .map(|(index, sentence)| {
-            text(
+            (
+                index,
                 sentence.block,
-                facts.sentence_range(index),
                 text::normalize(facts.sentence_text(index)),
             )
         })
+        .filter(|(_, _, normalized)| !rules.allows(normalized))
+        .map(|(index, block, normalized)| text(block, facts.sentence_range(index), normalized))
         .collect();
     // A paragraph is its sentences with the white space between them collapsed: its
     // normalized form is theirs, joined.
@@ -96,7 +179,7 @@ pub(super) fn occurrences(
 ) -> (Vec<Occurrence>, Vec<Occurrence>) {
     let long = sentences
         .iter()
-        .filter(|t| t.words >= MIN_SENTENCE_WORDS)
+        .filter(|t| t.occurrence.words >= MIN_SENTENCE_WORDS)
         .map(|t| t.occurrence.clone())
         .collect();
     (
@@ -105,19 +188,28 @@ pub(super) fn occurrences(
     )
 }
 
+/// What is being compared, for messages: `what` is "sentence" or "paragraph".
+pub(super) struct Kind<'a> {
+    pub code: CheckCode,
+    pub what: &'a str,
+    /// Repeats within one page count from this many words on (0: always).
+    pub min_in_page_words: usize,
+}
+
 /// Reports repeated text among `occurrences` (all of one kind). Returns the findings and
 /// the `(page, block)` of every repeat, so repeated paragraphs' sentences are not reported again.
 pub(super) fn find(
     mut occurrences: Vec<Occurrence>,
-    code: CheckCode,
-    what: &str,
+    kind: &Kind<'_>,
     pages: &[RenderedPage],
+    files: &SourceMap,
     skip_blocks: &HashSet<(usize, usize)>,
 ) -> (Vec<Diagnostic>, HashSet<(usize, usize)>) {
     occurrences.retain(|o| !skip_blocks.contains(&(o.page, o.block)));
     occurrences.sort_by_key(|o| (o.hash, o.page, o.range.start));
     let mut found = Vec::new();
     let mut repeats = HashSet::new();
+    let mut across = Vec::new();
     for group in occurrences.chunk_by(|a, b| a.hash == b.hash) {
         // One piece of source text shown in several places counts once.
         let mut seen_keys = HashSet::new();
@@ -128,35 +220,113 @@ pub(super) fn find(
         let Some((first, rest)) = distinct.split_first() else {
             continue;
         };
-        // The first occurrence on each page, to tell a repeat within a page from one across.
-        let mut first_on_page: HashMap<usize, &Occurrence> = HashMap::from([(first.page, *first)]);
+        // Versions of one page count as that page: the text is reported once per pair of
+        // pages that are not versions of each other.
+        let mut pages_seen = HashSet::from([first.variant]);
         for occurrence in rest {
-            let same_page = first_on_page.get(&occurrence.page).copied();
-            first_on_page.entry(occurrence.page).or_insert(occurrence);
-            let (severity, earlier, message) = match same_page {
-                Some(earlier) => (
-                    Severity::Error,
-                    earlier,
-                    format!("{what} repeated in this page"),
-                ),
-                None => (
-                    Severity::Warning,
-                    *first,
-                    format!("{what} also appears in `{}`", pages[first.page].path),
-                ),
-            };
             repeats.insert((occurrence.page, occurrence.block));
-            let diagnostic = Diagnostic::error(Code::Check(code), locate(pages, occurrence), message)
-                .with_label("repeated here")
-                .with_note(locate(pages, earlier), "first written here")
-                .with_hint("say it once; text shared by pages belongs in a snippet (`{{#include snippets/…}}`)");
-            found.push(Diagnostic {
-                severity,
-                ..diagnostic
-            });
+            if pages_seen.insert(occurrence.variant) {
+                across.push(((*occurrence).clone(), (*first).clone()));
+            }
+        }
+        for on_page in distinct.chunk_by(|a, b| a.page == b.page) {
+            if on_page.len() >= 2 && on_page[0].words >= kind.min_in_page_words {
+                found.push(in_page(on_page, kind, pages));
+            }
         }
     }
+    let describe = |count: usize, file: &str, line: usize| {
+        if count == 1 {
+            format!("{} also appears in `{file}`, line {line}", kind.what)
+        } else {
+            format!(
+                "shares {count} {}s with `{file}`, from line {line}",
+                kind.what
+            )
+        }
+    };
+    found.extend(across_pages(
+        across,
+        kind.code,
+        pages,
+        files,
+        describe,
+        SAY_IT_ONCE,
+    ));
     (found, repeats)
+}
+
+const SAY_IT_ONCE: &str =
+    "say it once; text shared by pages belongs in a snippet (`{{#include snippets/…}}`)";
+
+/// One error for text written several times in one page, at its second place.
+fn in_page(on_page: &[&Occurrence], kind: &Kind<'_>, pages: &[RenderedPage]) -> Diagnostic {
+    let message = if on_page.len() == 2 {
+        format!("{} repeated in this page", kind.what)
+    } else {
+        format!("{} written {} times in this page", kind.what, on_page.len())
+    };
+    let mut diagnostic =
+        Diagnostic::error(Code::Check(kind.code), locate(pages, on_page[1]), message)
+            .with_label("repeated here")
+            .with_note(locate(pages, on_page[0]), "first written here")
+            .with_hint(SAY_IT_ONCE);
+    for again in &on_page[2..] {
+        diagnostic = diagnostic.with_related(locate(pages, again), "repeated here");
+    }
+    diagnostic
+}
+
+/// One warning per pair of pages for `repeats` — (the later place, the first place)
+/// of text said on two pages that are not versions of each other — at the later page's
+/// first repeat, every other place listed. `describe` words it from the count and the file
+/// and line of the first place on the other page.
+pub(super) fn across_pages(
+    repeats: Vec<(Occurrence, Occurrence)>,
+    code: CheckCode,
+    pages: &[RenderedPage],
+    files: &SourceMap,
+    describe: impl Fn(usize, &str, usize) -> String,
+    hint: &str,
+) -> Vec<Diagnostic> {
+    let mut pairs: BTreeMap<(u32, u32), Vec<(Occurrence, Occurrence)>> = BTreeMap::new();
+    for (later, earlier) in repeats {
+        pairs
+            .entry((later.variant, earlier.variant))
+            .or_default()
+            .push((later, earlier));
+    }
+    let order = |o: &Occurrence| (o.page, o.range.start);
+    pairs
+        .into_values()
+        .map(|mut repeats| {
+            repeats.sort_by_key(|(later, earlier)| (order(later), order(earlier)));
+            let first_there = repeats
+                .iter()
+                .map(|(_, earlier)| earlier)
+                .min_by_key(|o| order(o))
+                .expect("a pair has a repeat");
+            let there = locate(pages, first_there);
+            let file = files.get(there.file);
+            let message = describe(
+                repeats.len(),
+                &file.display_path(),
+                file.line(there.range.start),
+            );
+            let (later, earlier) = &repeats[0];
+            let mut diagnostic =
+                Diagnostic::warning(Code::Check(code), locate(pages, later), message)
+                    .with_label("repeated here")
+                    .with_note(locate(pages, earlier), "first written here")
+                    .with_hint(hint);
+            for (later, earlier) in &repeats[1..] {
+                diagnostic = diagnostic
+                    .with_related(locate(pages, later), "repeated here")
+                    .with_related(locate(pages, earlier), "first written here");
+            }
+            diagnostic
+        })
+        .collect()
 }
 
 pub(super) fn locate(pages: &[RenderedPage], occurrence: &Occurrence) -> Span {
@@ -176,7 +346,7 @@ pub(super) fn locate(pages: &[RenderedPage], occurrence: &Occurrence) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::SourceMap;
+    use crate::diag::Severity;
     use crate::render::OriginMap;
 
     fn page(files: &mut SourceMap, path: &str, markdown: &str) -> RenderedPage {
@@ -192,73 +362,177 @@ mod tests {
         }
     }
 
-    /// An occurrence of text `hash` on `page`, written at `key` of one source file.
-    fn occurrence(hash: u64, page: usize, block: usize, start: usize, key: usize) -> Occurrence {
+    /// An occurrence of text `hash` on `page` (a version of page `variant`), written at
+    /// `key` of one source file.
+    fn occurrence(hash: u64, page: usize, variant: u32, start: usize, key: usize) -> Occurrence {
         let mut files = SourceMap::default();
         let file = files.add("content/x.toml".into(), "".into());
         Occurrence {
             hash,
             page,
-            block,
+            variant,
+            block: start / 10,
             range: start..start + 10,
             key: Some((file, key)),
+            words: 9,
         }
+    }
+
+    const SENTENCE: Kind<'static> = Kind {
+        code: CheckCode::DuplicateSentence,
+        what: "sentence",
+        min_in_page_words: 8,
+    };
+
+    /// Three pages of lines of ten bytes.
+    fn pages(files: &mut SourceMap) -> Vec<RenderedPage> {
+        let text = "123456789\n".repeat(10);
+        ["a.md", "b.md", "c.md"]
+            .iter()
+            .map(|path| page(files, path, &text))
+            .collect()
+    }
+
+    fn reported(found: &[Diagnostic]) -> Vec<(Severity, &str, usize)> {
+        found
+            .iter()
+            .map(|d| (d.severity, d.message.as_str(), d.related.len()))
+            .collect()
     }
 
     #[test]
     fn a_repeat_in_a_page_is_an_error_across_pages_a_warning_and_one_source_is_no_repeat() {
         let mut files = SourceMap::default();
-        let pages = [
-            page(&mut files, "a.md", &"x".repeat(100)),
-            page(&mut files, "b.md", &"y".repeat(100)),
-        ];
-        let found = |occurrences| {
-            let (found, repeats) = find(
-                occurrences,
-                CheckCode::DuplicateSentence,
-                "sentence",
-                &pages,
-                &HashSet::new(),
-            );
-            let found: Vec<(Severity, String)> =
-                found.into_iter().map(|d| (d.severity, d.message)).collect();
-            (found, repeats)
-        };
+        let pages = pages(&mut files);
+        let find = |occurrences| find(occurrences, &SENTENCE, &pages, &files, &HashSet::new());
         // The same text twice in a.md, and once in b.md.
-        let (reported, repeats) = found(vec![
+        let (found, repeats) = find(vec![
             occurrence(7, 0, 0, 0, 0),
-            occurrence(7, 0, 1, 40, 40),
-            occurrence(7, 1, 0, 0, 100),
+            occurrence(7, 0, 0, 40, 40),
+            occurrence(7, 1, 1, 20, 100),
         ]);
         assert_eq!(
-            reported,
+            reported(&found),
             [
-                (Severity::Error, "sentence repeated in this page".to_owned()),
+                (Severity::Error, "sentence repeated in this page", 0),
                 (
                     Severity::Warning,
-                    "sentence also appears in `a.md`".to_owned()
+                    "sentence also appears in `a.md`, line 1",
+                    0
                 ),
             ]
         );
-        assert_eq!(repeats, HashSet::from([(0, 1), (1, 0)]));
+        assert_eq!(repeats, HashSet::from([(0, 4), (1, 2)]));
         // Written once (one key: a snippet, a template line) and shown twice: no finding.
-        let (reported, _) = found(vec![occurrence(7, 0, 0, 0, 5), occurrence(7, 1, 0, 0, 5)]);
-        assert!(reported.is_empty(), "{reported:?}");
+        let (found, _) = find(vec![occurrence(7, 0, 0, 0, 5), occurrence(7, 1, 1, 0, 5)]);
+        assert!(found.is_empty(), "{found:?}");
         // Different texts never meet.
-        let (reported, _) = found(vec![occurrence(7, 0, 0, 0, 0), occurrence(8, 0, 1, 40, 40)]);
-        assert!(reported.is_empty(), "{reported:?}");
+        let (found, _) = find(vec![occurrence(7, 0, 0, 0, 0), occurrence(8, 0, 0, 40, 40)]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn repeats_between_two_pages_are_one_finding_and_short_ones_in_a_page_none() {
+        let mut files = SourceMap::default();
+        let pages = pages(&mut files);
+        // Four sentences of a.md said again in b.md, one of them also in c.md.
+        let mut occurrences = Vec::new();
+        for (i, hash) in [1, 2, 3, 4].into_iter().enumerate() {
+            occurrences.push(occurrence(hash, 0, 0, 20 + 10 * i, i));
+            occurrences.push(occurrence(hash, 1, 1, 50 + 10 * i, 10 + i));
+        }
+        occurrences.push(occurrence(3, 2, 2, 0, 20));
+        let find = |occurrences| find(occurrences, &SENTENCE, &pages, &files, &HashSet::new()).0;
+        let found = find(occurrences);
+        assert_eq!(
+            reported(&found),
+            [
+                (
+                    Severity::Warning,
+                    "shares 4 sentences with `a.md`, from line 3",
+                    6
+                ),
+                (
+                    Severity::Warning,
+                    "sentence also appears in `a.md`, line 5",
+                    0
+                ),
+            ]
+        );
+        assert_eq!(
+            files
+                .get(found[0].span.file)
+                .line(found[0].span.range.start),
+            6
+        );
+        // A sentence of seven words three times in one page: below the in-page minimum.
+        let short = |start| Occurrence {
+            words: 7,
+            ..occurrence(9, 0, 0, start, start)
+        };
+        let found = find(vec![short(0), short(30), short(60)]);
+        assert!(found.is_empty(), "{found:?}");
+        let long = |start| occurrence(9, 0, 0, start, start);
+        let found = find(vec![long(0), long(30), long(60)]);
+        assert_eq!(
+            reported(&found),
+            [(Severity::Error, "sentence written 3 times in this page", 1)]
+        );
+    }
+
+    #[test]
+    fn versions_of_one_page_share_text_and_count_as_that_page() {
+        let mut files = SourceMap::default();
+        let pages = pages(&mut files);
+        let find = |occurrences| find(occurrences, &SENTENCE, &pages, &files, &HashSet::new()).0;
+        // a.md and b.md are versions of one page (variant 0); c.md is another page.
+        let found = find(vec![occurrence(7, 0, 0, 0, 0), occurrence(7, 1, 0, 0, 1)]);
+        assert!(found.is_empty(), "{found:?}");
+        let found = find(vec![
+            occurrence(7, 0, 0, 0, 0),
+            occurrence(7, 1, 0, 0, 1),
+            occurrence(7, 2, 2, 0, 2),
+        ]);
+        assert_eq!(
+            reported(&found),
+            [(
+                Severity::Warning,
+                "sentence also appears in `a.md`, line 1",
+                0
+            )]
+        );
+    }
+
+    #[test]
+    fn variant_patterns_leave_out_the_folder_that_differs() {
+        let patterns = ["reference/*/".to_owned()];
+        let key = |path| variant_key(&patterns, path);
+        assert_eq!(
+            key("reference/7.4/Mod/Get-Item.md"),
+            key("reference/7.5/Mod/Get-Item.md")
+        );
+        assert_eq!(
+            key("Reference/5.1/Mod/Get-Item.md"),
+            key("reference/7.5/Mod/Get-Item.md")
+        );
+        assert_ne!(
+            key("reference/7.4/Mod/Get-Item.md"),
+            key("reference/7.4/Mod/Set-Item.md")
+        );
+        assert_eq!(key("reference/index.md"), None);
+        assert_eq!(key("docs/7.4/x.md"), None);
     }
 
     #[test]
     fn blocks_already_reported_as_paragraphs_are_skipped() {
         let mut files = SourceMap::default();
-        let pages = [page(&mut files, "a.md", &"x".repeat(100))];
-        let skip = HashSet::from([(0, 1)]);
+        let pages = pages(&mut files);
+        let skip = HashSet::from([(0, 4)]);
         let (found, _) = find(
-            vec![occurrence(7, 0, 0, 0, 0), occurrence(7, 0, 1, 40, 40)],
-            CheckCode::DuplicateSentence,
-            "sentence",
+            vec![occurrence(7, 0, 0, 0, 0), occurrence(7, 0, 0, 40, 40)],
+            &SENTENCE,
             &pages,
+            &files,
             &skip,
         );
         assert!(found.is_empty());

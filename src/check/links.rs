@@ -1,13 +1,17 @@
-//! `broken-link` and `broken-anchor`: relative links (with or without `.md`, with `?query`
-//! and `#fragment`), same-page fragments and images, resolved against the pages and files
-//! of the site. Site-absolute, `xref:` and external links are never fetched: they are
-//! counted as unchecked.
+//! `broken-link`, `broken-anchor` and `case-mismatch`: relative links (with or without
+//! `.md`, with `?query` and `#fragment`), same-page fragments and images, resolved against
+//! the pages and files of the site; site-absolute links too where `site-paths` says which
+//! folder serves them. A link whose target exists only in other letter case works on a
+//! case-insensitive server and breaks on GitHub and Linux: a warning of its own, with the
+//! right spelling. External, unmapped site-absolute and `xref:` links are never fetched:
+//! they are counted as unchecked.
 
 use std::collections::{HashMap, HashSet};
 
 use percent_encoding::percent_decode_str;
 
 use super::page::Facts;
+use crate::config::{Config, SitePath};
 use crate::diag::{CheckCode, Code, Diagnostic, did_you_mean};
 use crate::markdown::is_relative;
 use crate::render::RenderedPage;
@@ -25,8 +29,17 @@ pub(super) struct Index<'a> {
     pub assets: &'a HashSet<String>,
     /// Every directory that holds a page or a file, at any depth.
     pub dirs: HashSet<&'a str>,
+    /// Every page and file by its path in lower case, with its real path and its page
+    /// number: what a link that differs only in case meant.
+    folded: HashMap<String, (&'a str, Option<usize>)>,
+    /// Every directory by its path in lower case.
+    folded_dirs: HashMap<String, &'a str>,
     /// Ids every HTML page has from the layout (`content`, …).
     pub layout_ids: &'a HashSet<String>,
+    /// Site-absolute prefixes checked offline.
+    site_paths: &'a [SitePath],
+    /// The site's address: absolute links to it are site-absolute links.
+    site_url: Option<&'a str>,
 }
 
 /// The pages a mistyped link may have meant, indexed.
@@ -101,17 +114,31 @@ impl<'a> Neighbours<'a> {
 /// How many links were checked and how many could not be checked offline.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(super) struct LinkCounts {
-    /// Relative links and fragments, resolved.
+    /// Relative links, mapped site-absolute links and fragments, resolved.
     pub(super) checked: usize,
-    /// External, site-absolute and `xref:` links, and links leaving the site.
+    /// External, unmapped site-absolute and `xref:` links, and links leaving the site.
     pub(super) unchecked: usize,
 }
 
-enum Target<'a> {
+/// Where a link leads.
+enum Target<'d, 'a> {
+    /// Not this site's to check offline.
     Unchecked,
-    Page(usize, Option<&'a str>),
+    /// A page, and the fragment to look up on it.
+    Page(usize, Option<&'d str>),
+    /// A file or a folder of the content directory.
     Asset,
+    /// A page or file whose path differs from the link's only in letter case: found by a
+    /// case-insensitive web server, not on GitHub or Linux.
+    Miscased {
+        actual: &'a str,
+        page: Option<usize>,
+        fragment: Option<&'d str>,
+    },
+    /// Nothing at the path.
     Missing(String),
+    /// Nothing at the path a `site-paths` prefix maps the link to.
+    MissingMapped(String),
 }
 
 /// Checks the links of every page against every page, in parallel: the findings and how
@@ -121,15 +148,18 @@ pub(super) fn check_site(
     facts: &[Facts],
     model: &crate::model::Model,
     layout_ids: &[String],
+    config: &Config,
 ) -> (Vec<Diagnostic>, LinkCounts) {
     use rayon::prelude::*;
     let assets: HashSet<String> = model.assets.iter().cloned().collect();
     let layout_ids: HashSet<String> = layout_ids.iter().cloned().collect();
-    let index = Index::new(
+    let mut index = Index::new(
         pages.iter().map(|page| page.path.as_str()),
         &assets,
         &layout_ids,
     );
+    index.site_paths = &config.links.site_paths;
+    index.site_url = config.site_url.as_deref();
     let per_page: Vec<_> = (0..pages.len())
         .into_par_iter()
         .map(|at| check(at, pages, facts, &index))
@@ -171,39 +201,96 @@ fn check(
         }
         counts.checked += 1;
         let span = page.origins.locate(link.at.clone(), page.file);
-        match target {
+        let (page_and_fragment, problem) = match target {
             Target::Missing(path) => {
                 let hint = index
                     .neighbours
                     .suggest(&path)
                     .map(|close| format!("did you mean `{close}`?"));
                 let message = format!("link to `{}`, which does not exist", link.dest);
-                found.push(error(CheckCode::BrokenLink, span, message).with_hint_opt(hint));
+                (
+                    None,
+                    Some(error(CheckCode::BrokenLink, span.clone(), message).with_hint_opt(hint)),
+                )
             }
-            Target::Page(target, Some(fragment)) => {
-                let fragment = percent_decode_str(fragment).decode_utf8_lossy();
-                let anchors = &facts[target].anchors;
-                let known = anchors.contains(fragment.as_ref())
-                    || index.layout_ids.contains(fragment.as_ref())
-                    || anchors.iter().any(|a| a.eq_ignore_ascii_case(&fragment));
-                if !known {
-                    let hint = did_you_mean(&fragment, anchors.iter().map(String::as_str))
-                        .map(|close| format!("did you mean `#{close}`?"));
-                    let hint = hint.or_else(|| {
-                        Some(format!(
-                            "`{}` has no heading, `{{#id}}` or HTML id `{fragment}`",
-                            pages[target].path
-                        ))
-                    });
-                    let message =
-                        format!("`#{fragment}` is not an anchor of `{}`", pages[target].path);
-                    found.push(error(CheckCode::BrokenAnchor, span, message).with_hint_opt(hint));
-                }
+            Target::MissingMapped(path) => {
+                let message = format!(
+                    "link to `{}`, which would be `{path}` here, and that does not exist",
+                    link.dest
+                );
+                let hint = index
+                    .neighbours
+                    .suggest(&path)
+                    .map_or_else(
+                        || "`site-paths` in [preprocessor.privdoc.links] maps the link's prefix to that folder".to_owned(),
+                        |close| format!("did you mean `{close}`?"),
+                    );
+                (
+                    None,
+                    Some(error(CheckCode::BrokenLink, span.clone(), message).with_hint(hint)),
+                )
             }
-            Target::Page(_, None) | Target::Asset | Target::Unchecked => {}
+            Target::Miscased {
+                actual,
+                page: target,
+                fragment,
+            } => {
+                let fixed = respell(&link.dest, actual);
+                let message = format!(
+                    "link to `{}` differs in letter case from `{actual}`",
+                    link.dest
+                );
+                let hint = format!(
+                    "write `{fixed}`: GitHub and Linux match letter case, so the link breaks there"
+                );
+                let finding = Diagnostic::warning(
+                    Code::Check(CheckCode::CaseMismatch),
+                    span.clone(),
+                    message,
+                )
+                .with_label("linked here")
+                .with_hint(hint);
+                (target.map(|page| (page, fragment)), Some(finding))
+            }
+            Target::Page(target, fragment) => (Some((target, fragment)), None),
+            Target::Asset | Target::Unchecked => (None, None),
+        };
+        found.extend(problem);
+        if let Some((target, Some(fragment))) = page_and_fragment {
+            found.extend(anchor(
+                &pages[target].path,
+                &facts[target],
+                fragment,
+                index,
+                span,
+            ));
         }
     }
     (found, counts)
+}
+
+/// A `broken-anchor` finding when `fragment` is not an anchor of the page at `path`.
+fn anchor(
+    path: &str,
+    facts: &Facts,
+    fragment: &str,
+    index: &Index<'_>,
+    span: crate::diag::Span,
+) -> Option<Diagnostic> {
+    let fragment = percent_decode_str(fragment).decode_utf8_lossy();
+    let anchors = &facts.anchors;
+    let known = anchors.contains(fragment.as_ref())
+        || index.layout_ids.contains(fragment.as_ref())
+        || anchors.iter().any(|a| a.eq_ignore_ascii_case(&fragment));
+    if known {
+        return None;
+    }
+    let hint = did_you_mean(&fragment, anchors.iter().map(String::as_str)).map_or_else(
+        || format!("`{path}` has no heading, `{{#id}}` or HTML id `{fragment}`"),
+        |close| format!("did you mean `#{close}`?"),
+    );
+    let message = format!("`#{fragment}` is not an anchor of `{path}`");
+    Some(error(CheckCode::BrokenAnchor, span, message).with_hint(hint))
 }
 
 fn error(code: CheckCode, span: crate::diag::Span, message: String) -> Diagnostic {
@@ -220,37 +307,116 @@ impl<'a> Index<'a> {
         let mut pages = HashMap::new();
         let mut neighbours = Neighbours::default();
         let mut dirs = HashSet::new();
+        let mut folded = HashMap::new();
         for (at, path) in paths.enumerate() {
             pages.insert(path, at);
             neighbours.add(path);
             dirs.extend(ancestors(path));
+            folded
+                .entry(path.to_lowercase())
+                .or_insert((path, Some(at)));
         }
-        dirs.extend(assets.iter().flat_map(|asset| ancestors(asset)));
+        let mut sorted_assets: Vec<&'a String> = assets.iter().collect();
+        sorted_assets.sort_unstable();
+        for asset in sorted_assets {
+            dirs.extend(ancestors(asset));
+            folded
+                .entry(asset.to_lowercase())
+                .or_insert((asset.as_str(), None));
+        }
+        let mut sorted_dirs: Vec<&'a str> = dirs.iter().copied().collect();
+        sorted_dirs.sort_unstable();
+        let mut folded_dirs = HashMap::new();
+        for dir in sorted_dirs {
+            folded_dirs.entry(dir.to_lowercase()).or_insert(dir);
+        }
         neighbours.sort();
         Self {
             pages,
             neighbours,
             assets,
             dirs,
+            folded,
+            folded_dirs,
             layout_ids,
+            site_paths: &[],
+            site_url: None,
+        }
+    }
+
+    /// The page or file at `path` in other letter case.
+    fn find_folded(&self, path: &str) -> Option<(&'a str, Option<usize>)> {
+        self.folded.get(&path.to_lowercase()).copied()
+    }
+
+    /// The content path a site-absolute link is served from, by `site-paths`: the link's
+    /// path (query and fragment already cut) with its prefix replaced by the prefix's
+    /// folder, lower case. `None` when no prefix maps it.
+    fn site_path(&self, path: &str) -> Option<String> {
+        let path = match self.site_url {
+            Some(url)
+                if path.len() > url.len()
+                    && path.is_char_boundary(url.len())
+                    && path[..url.len()].eq_ignore_ascii_case(url) =>
+            {
+                &path[url.len()..]
+            }
+            _ => path,
+        };
+        if !path.starts_with('/') || path.starts_with("//") {
+            return None;
+        }
+        let lower = percent_decode_str(path).decode_utf8_lossy().to_lowercase();
+        let with_slash = format!("{lower}/");
+        let mapping = self
+            .site_paths
+            .iter()
+            .find(|m| lower.starts_with(&m.prefix) || with_slash == m.prefix)?;
+        let rest = lower.get(mapping.prefix.len()..).unwrap_or("");
+        // A path that climbs above the content directory is not this site's to check.
+        join(mapping.folder.trim_end_matches('/'), rest).map(|joined| joined.to_lowercase())
+    }
+
+    /// `path` (in lower case) with its deepest existing folder spelled as the content
+    /// directory spells it: what a mistyped site path is shown as and compared with.
+    fn actual_case(&self, path: &str) -> String {
+        let deepest = ancestors(path)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .find_map(|dir| Some((dir.len(), *self.folded_dirs.get(dir)?)));
+        match deepest {
+            Some((len, actual)) => format!("{actual}{}", &path[len..]),
+            None => path.to_owned(),
         }
     }
 }
 
 /// Where `dest`, written on the page at `from`, leads.
-fn resolve<'d>(from: &str, dest: &'d str, this_page: usize, index: &Index<'_>) -> Target<'d> {
+fn resolve<'d, 'a>(
+    from: &str,
+    dest: &'d str,
+    this_page: usize,
+    index: &Index<'a>,
+) -> Target<'d, 'a> {
     if let Some(fragment) = dest.strip_prefix('#') {
         return Target::Page(this_page, Some(fragment).filter(|f| !f.is_empty()));
+    }
+    let (rest, fragment) = dest.split_once('#').map_or((dest, None), |(p, f)| {
+        (p, Some(f).filter(|f| !f.is_empty()))
+    });
+    let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+    if let Some(mapped) = index.site_path(path) {
+        return resolve_site_path(&mapped, fragment, index);
     }
     let rooted = dest.strip_prefix("~/");
     if rooted.is_none() && !is_relative(dest) {
         return Target::Unchecked;
     }
-    let dest = rooted.unwrap_or(dest);
-    let (rest, fragment) = dest.split_once('#').map_or((dest, None), |(p, f)| {
-        (p, Some(f).filter(|f| !f.is_empty()))
+    let path = rooted.map_or(path, |rooted| {
+        let rest = rooted.split_once('#').map_or(rooted, |(p, _)| p);
+        rest.split_once('?').map_or(rest, |(p, _)| p)
     });
-    let path = rest.split_once('?').map_or(rest, |(p, _)| p);
     if path.is_empty() {
         return Target::Page(this_page, fragment);
     }
@@ -263,26 +429,136 @@ fn resolve<'d>(from: &str, dest: &'d str, this_page: usize, index: &Index<'_>) -
     let Some(joined) = join(base, &path) else {
         return Target::Unchecked; // above the content directory: not this site's to check
     };
-    let stem = joined
-        .strip_suffix(".md")
-        .or_else(|| joined.strip_suffix(".html"))
-        .unwrap_or(&joined);
-    let stem = stem.trim_end_matches('/');
-    for candidate in [
-        format!("{stem}.md"),
-        format!("{stem}/index.md"),
-        format!("{stem}/README.md"),
-    ] {
+    let candidates = page_candidates(&joined);
+    for candidate in &candidates {
         if let Some(&page) = index.pages.get(candidate.as_str()) {
             return Target::Page(page, fragment);
         }
     }
+    let stem = stem(&joined);
     if index.assets.contains(joined.as_str())
         || (joined.ends_with('/') || !joined.contains('.')) && index.dirs.contains(stem)
     {
         return Target::Asset;
     }
-    Target::Missing(joined)
+    let folded = candidates
+        .iter()
+        .chain(std::iter::once(&joined))
+        .find_map(|candidate| index.find_folded(candidate))
+        .or_else(|| {
+            let dir = index.folded_dirs.get(&stem.to_lowercase())?;
+            (joined.ends_with('/') || !joined.contains('.')).then_some((*dir, None))
+        });
+    match folded {
+        Some((actual, page)) => Target::Miscased {
+            actual,
+            page,
+            fragment,
+        },
+        None => Target::Missing(joined),
+    }
+}
+
+/// Where a site-absolute link mapped to `path` leads: matched without regard to case, as
+/// the web server does.
+fn resolve_site_path<'d, 'a>(
+    path: &str,
+    fragment: Option<&'d str>,
+    index: &Index<'a>,
+) -> Target<'d, 'a> {
+    let stem = stem(path);
+    let mut candidates = page_candidates(path);
+    candidates.extend([
+        path.to_owned(),
+        format!("{stem}.yml"),
+        format!("{stem}/index.yml"),
+    ]);
+    for candidate in &candidates {
+        if let Some((_, found)) = index.find_folded(candidate) {
+            return match found {
+                Some(page) => Target::Page(page, fragment),
+                None => Target::Asset,
+            };
+        }
+    }
+    if index.folded_dirs.contains_key(stem) {
+        return Target::Asset;
+    }
+    Target::MissingMapped(index.actual_case(&format!("{stem}.md")))
+}
+
+/// `a/b.md`, `a/b.html`, `a/b` and `a/b/` without their extension and trailing slash.
+fn stem(joined: &str) -> &str {
+    joined
+        .strip_suffix(".md")
+        .or_else(|| joined.strip_suffix(".html"))
+        .unwrap_or(joined)
+        .trim_end_matches('/')
+}
+
+/// The pages a link to `joined` may mean: `a/b.md`, `a/b/index.md`, `a/b/README.md`.
+fn page_candidates(joined: &str) -> Vec<String> {
+    let stem = stem(joined);
+    vec![
+        format!("{stem}.md"),
+        format!("{stem}/index.md"),
+        format!("{stem}/README.md"),
+    ]
+}
+
+/// `dest` respelled in the letter case of `actual`, the file it means: each folder and the
+/// file name written in the link take the spelling of the path's matching part, from the
+/// end; `.`, `..`, the query and the fragment stay as written.
+fn respell(dest: &str, actual: &str) -> String {
+    let end = dest.find(['?', '#']).unwrap_or(dest.len());
+    let (path, tail) = dest.split_at(end);
+    let mut actual_parts: Vec<&str> = actual.split('/').collect();
+    // A link to a folder means its index page: the link names the folder, not the file.
+    if let Some(last) = actual_parts.last()
+        && (last.eq_ignore_ascii_case("index.md") || last.eq_ignore_ascii_case("readme.md"))
+        && !path
+            .trim_end_matches('/')
+            .to_lowercase()
+            .ends_with(&last.to_lowercase())
+    {
+        actual_parts.pop();
+    }
+    let mut parts: Vec<String> = path.split('/').map(str::to_owned).collect();
+    let mut actual_parts = actual_parts.into_iter().rev();
+    for part in parts.iter_mut().rev() {
+        if part.is_empty() && actual_parts.len() == 0 {
+            break;
+        }
+        if part.is_empty() {
+            continue; // the trailing slash of a folder link
+        }
+        if part == "." || part == ".." || part == "~" {
+            break;
+        }
+        let Some(real) = actual_parts.next() else {
+            break;
+        };
+        *part = match_case(part, real);
+    }
+    let mut fixed = parts.join("/");
+    fixed.push_str(tail);
+    fixed
+}
+
+/// `written` in the letter case of `real`, which it names, extension or not.
+fn match_case(written: &str, real: &str) -> String {
+    if written.eq_ignore_ascii_case(real) {
+        return real.to_owned();
+    }
+    // `get-item` for `Get-Item.md`, `get-item.html` for `Get-Item.md`.
+    let real_stem = real.rsplit_once('.').map_or(real, |(stem, _)| stem);
+    if written.len() >= real_stem.len()
+        && written.is_char_boundary(real_stem.len())
+        && written[..real_stem.len()].eq_ignore_ascii_case(real_stem)
+    {
+        return format!("{real_stem}{}", &written[real_stem.len()..]);
+    }
+    written.to_owned()
 }
 
 /// The directories `path` is in: `a/b/c.md` is in `a/b` and `a`.

@@ -11,7 +11,10 @@ mod links;
 mod mismatch;
 mod near;
 mod page;
+mod suppress;
 mod text;
+
+pub(crate) use suppress::apply as apply_suppressions;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -20,7 +23,7 @@ use rayon::prelude::*;
 pub(crate) use crate::diag::{CheckCode, Level, Summary};
 
 use crate::config::Config;
-use crate::diag::{Code, Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity, SourceMap};
 use crate::model::Model;
 use crate::render::{RenderedPage, Site};
 use page::Facts;
@@ -65,13 +68,20 @@ impl PageFindings {
 /// Runs every check over the model and the rendered site: first each page alone, in
 /// parallel, then what needs every page.
 #[must_use]
-pub(crate) fn run(model: &Model, site: &Site, config: &Config, today: jiff::civil::Date) -> Report {
+pub(crate) fn run(
+    model: &Model,
+    site: &Site,
+    config: &Config,
+    files: &SourceMap,
+    today: jiff::civil::Date,
+) -> Report {
     let pages = &site.pages;
     let targets = mismatch::Targets::new(model, config.site_url.as_deref());
+    let rules = duplicates::Rules::new(config, pages);
     let (kept, found): (Vec<Facts>, Vec<PageFindings>) = pages
         .par_iter()
         .enumerate()
-        .map(|(at, page)| each_page(at, page, &targets))
+        .map(|(at, page)| each_page(at, page, &targets, &rules))
         .unzip();
     let each = found
         .into_iter()
@@ -83,25 +93,34 @@ pub(crate) fn run(model: &Model, site: &Site, config: &Config, today: jiff::civi
             ..Summary::default()
         },
     };
-    let (found, counts) = links::check_site(pages, &kept, model, &site.layout_ids);
+    let (found, counts) = links::check_site(pages, &kept, model, &site.layout_ids, config);
     report.extend(found);
     report.summary.links_checked = counts.checked;
     report.summary.links_unchecked = counts.unchecked;
     drop(kept);
-    let (found, repeated) = duplicates::find(
-        each.paragraphs,
-        CheckCode::DuplicateParagraph,
+    let paragraphs = duplicates::Kind {
+        code: CheckCode::DuplicateParagraph,
+        what: "paragraph",
+        min_in_page_words: 0,
+    };
+    let (found, repeated) =
+        duplicates::find(each.paragraphs, &paragraphs, pages, files, &HashSet::new());
+    report.extend(found);
+    let sentences = duplicates::Kind {
+        code: CheckCode::DuplicateSentence,
+        what: "sentence",
+        min_in_page_words: rules.min_in_page_words,
+    };
+    report.extend(duplicates::find(each.sentences, &sentences, pages, files, &repeated).0);
+    let (found, near_blocks) = near::find(
+        each.near_paragraphs,
         "paragraph",
         pages,
+        files,
         &HashSet::new(),
     );
     report.extend(found);
-    let sentences = CheckCode::DuplicateSentence;
-    report.extend(duplicates::find(each.sentences, sentences, "sentence", pages, &repeated).0);
-    let (found, near_blocks) =
-        near::find(each.near_paragraphs, "paragraph", pages, &HashSet::new());
-    report.extend(found);
-    report.extend(near::find(each.near_sentences, "sentence", pages, &near_blocks).0);
+    report.extend(near::find(each.near_sentences, "sentence", pages, files, &near_blocks).0);
     report.extend(declarations(model, config));
     report.extend(declaration::stale_reviews(
         model,
@@ -118,6 +137,7 @@ fn each_page(
     at: usize,
     page: &RenderedPage,
     targets: &mismatch::Targets<'_>,
+    rules: &duplicates::Rules,
 ) -> (Facts, PageFindings) {
     let mut facts = Facts::gather(&page.markdown, page.body_start);
     let mut diagnostics = Vec::new();
@@ -126,7 +146,7 @@ fn each_page(
         diagnostics.extend(headings::check(page, &facts));
     }
     diagnostics.extend(mismatch::check(page, &facts, targets));
-    let (sentences, paragraphs) = duplicates::texts(at, page, &facts);
+    let (sentences, paragraphs) = duplicates::texts(at, page, &facts, rules);
     let (exact_sentences, exact_paragraphs) = duplicates::occurrences(&sentences, &paragraphs);
     let (near_sentences, near_paragraphs) = near::items(&sentences, &paragraphs);
     facts.keep_links_and_anchors();

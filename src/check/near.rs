@@ -12,9 +12,9 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::duplicates::{Occurrence, Text, locate};
+use super::duplicates::{Occurrence, Text, across_pages, locate};
 use super::text;
-use crate::diag::{CheckCode, Code, Diagnostic};
+use crate::diag::{CheckCode, Code, Diagnostic, SourceMap};
 use crate::render::RenderedPage;
 
 /// Word-bigram Jaccard similarity at which two texts are near-duplicates.
@@ -90,7 +90,7 @@ pub(super) fn items(sentences: &[Text], paragraphs: &[Text]) -> (Vec<Shingled>, 
     let shingled = |t: &Text| (t.occurrence.clone(), shingles(&t.normalized));
     let long = sentences
         .iter()
-        .filter(|t| t.words >= MIN_WORDS)
+        .filter(|t| t.occurrence.words >= MIN_WORDS)
         .map(shingled)
         .collect();
     (long, paragraphs.iter().map(shingled).collect())
@@ -185,11 +185,14 @@ fn similar_pairs(
 
 /// Reports near-duplicate pairs among `items` of one kind (`what`: "sentence" or
 /// "paragraph"); exact repeats are left to `duplicates`. Pairs of blocks in `skip` (already
-/// reported as paragraphs) are not reported again. Returns the reported block pairs.
+/// reported as paragraphs) are not reported again, nor pairs from versions of one page.
+/// Pairs across two pages make one finding per pair of pages. Returns the reported block
+/// pairs.
 pub(super) fn find(
     items: Vec<Shingled>,
     what: &str,
     pages: &[RenderedPage],
+    files: &SourceMap,
     skip: &HashSet<BlockPair>,
 ) -> (Vec<Diagnostic>, HashSet<BlockPair>) {
     // One item per distinct text (equal texts are exact duplicates, not near ones), and
@@ -214,10 +217,17 @@ pub(super) fn find(
         .map(|item| band_keys(&item.shingles))
         .collect();
     let similar = similar_pairs(&keys, |a, b| {
-        similar(&items[a].shingles, &items[b].shingles, THRESHOLD)
+        let (a, b) = (&items[a], &items[b]);
+        let versions =
+            a.occurrence.page != b.occurrence.page && a.occurrence.variant == b.occurrence.variant;
+        if versions {
+            return None; // versions of one page differ a little by design
+        }
+        similar(&a.shingles, &b.shingles, THRESHOLD)
     });
     let mut found = Vec::new();
     let mut reported = HashSet::new();
+    let mut across = Vec::new();
     for (a, b, similarity) in similar {
         let (first, second) = (&items[a], &items[b]);
         let order = |o: &Occurrence| (o.page, o.range.start);
@@ -234,24 +244,40 @@ pub(super) fn find(
             continue;
         }
         reported.insert(blocks);
-        let place = if earlier.occurrence.page == later.occurrence.page {
-            format!("an earlier {what} of this page")
-        } else {
-            format!("a {what} of `{}`", pages[earlier.occurrence.page].path)
-        };
+        if earlier.occurrence.page != later.occurrence.page {
+            across.push((later.occurrence.clone(), earlier.occurrence.clone()));
+            continue;
+        }
         found.push(
             Diagnostic::warning(
                 Code::Check(CheckCode::NearDuplicate),
                 locate(pages, &later.occurrence),
-                format!("{what} nearly repeats {place} (similarity {similarity:.2})"),
+                format!("{what} nearly repeats an earlier {what} of this page (similarity {similarity:.2})"),
             )
             .with_label("said again here")
             .with_note(locate(pages, &earlier.occurrence), "said first here")
-            .with_hint("keep one of the two, or make the difference explicit"),
+            .with_hint(KEEP_ONE),
         );
     }
+    let describe = |count: usize, file: &str, line: usize| {
+        if count == 1 {
+            format!("{what} nearly repeats a {what} of `{file}`, line {line}")
+        } else {
+            format!("{count} {what}s nearly repeat {what}s of `{file}`, from line {line}")
+        }
+    };
+    found.extend(across_pages(
+        across,
+        CheckCode::NearDuplicate,
+        pages,
+        files,
+        describe,
+        KEEP_ONE,
+    ));
     (found, reported)
 }
+
+const KEEP_ONE: &str = "keep one of the two, or make the difference explicit";
 
 #[cfg(test)]
 mod tests {

@@ -54,6 +54,42 @@ fn fold(chars: impl Iterator<Item = char>, capacity: usize) -> String {
     out
 }
 
+/// A sentence glob (`allow`): `*` stands for any text, the rest is compared in normalized
+/// form, so case and white space do not matter.
+pub(super) struct Glob {
+    /// The normalized text between the stars.
+    parts: Vec<String>,
+}
+
+impl Glob {
+    pub(super) fn new(pattern: &str) -> Self {
+        Self {
+            parts: pattern.split('*').map(normalize).collect(),
+        }
+    }
+
+    /// Whether the whole of `normalized` matches.
+    pub(super) fn matches(&self, normalized: &str) -> bool {
+        let (first, rest) = self
+            .parts
+            .split_first()
+            .expect("split yields one part at least");
+        let Some(mut remaining) = normalized.strip_prefix(first.as_str()) else {
+            return false;
+        };
+        let Some((last, middle)) = rest.split_last() else {
+            return remaining.is_empty(); // no star: the whole text
+        };
+        for part in middle {
+            match remaining.find(part.as_str()) {
+                Some(at) => remaining = &remaining[at + part.len()..],
+                None => return false,
+            }
+        }
+        remaining.ends_with(last.as_str())
+    }
+}
+
 /// The words of normalized text: runs of letters and digits.
 pub(super) fn words(normalized: &str) -> impl Iterator<Item = &str> {
     normalized
@@ -224,6 +260,23 @@ mod tests {
                 "Done!"
             ]
         );
+    }
+
+    #[test]
+    fn globs_match_whole_sentences_in_normalized_form() {
+        let glob = Glob::new("This parameter was introduced in *");
+        assert!(glob.matches(&normalize(
+            "This parameter was introduced in Windows PowerShell 3.0."
+        )));
+        assert!(glob.matches(&normalize(
+            "this  parameter was INTRODUCED in PowerShell 7."
+        )));
+        assert!(!glob.matches(&normalize("Note: this parameter was introduced in 7.")));
+        let glob = Glob::new("* is a *-only parameter.");
+        assert!(glob.matches(&normalize("Confirm is a Windows-only parameter.")));
+        assert!(!glob.matches(&normalize("Confirm is a Windows-only parameter. Really.")));
+        assert!(Glob::new("Exactly this.").matches("exactly this."));
+        assert!(!Glob::new("Exactly this.").matches("exactly this. and more"));
     }
 
     proptest::proptest! {

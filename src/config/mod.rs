@@ -61,6 +61,10 @@ pub struct Config {
     pub edit_url_template: Option<String>,
     /// The controller of the processing.
     pub controller: Option<Controller>,
+    /// How links are resolved (`[preprocessor.privdoc.links]`).
+    pub links: Links,
+    /// What the duplicate checks leave alone (`[preprocessor.privdoc.duplicates]`).
+    pub duplicates: Duplicates,
     /// The `book.toml` that was read, if any.
     pub file: Option<FileId>,
 }
@@ -223,6 +227,12 @@ struct RawPrivdoc {
     edit_url_template: Option<String>,
     /// Who is responsible for the processing (for exports and the rights section).
     controller: Option<Controller>,
+    /// How links are resolved offline.
+    #[serde(default)]
+    links: RawLinks,
+    /// What the duplicate checks leave alone.
+    #[serde(default)]
+    duplicates: RawDuplicates,
     /// The command mdBook runs for this preprocessor (mdBook's key).
     #[allow(dead_code, reason = "mdBook's own preprocessor key")]
     command: Option<String>,
@@ -238,6 +248,96 @@ struct RawPrivdoc {
     /// The renderers this preprocessor runs for (mdBook's key).
     #[allow(dead_code, reason = "mdBook's own preprocessor key")]
     renderers: Option<Vec<String>>,
+}
+
+/// `[preprocessor.privdoc.links]`.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawLinks {
+    /// Site-absolute link prefixes and the folders (in the content directory) they are
+    /// served from: `{ "/powershell/scripting/" = "reference/docs-conceptual/" }`. Such links
+    /// are then checked offline, case-insensitively, `.md` optional, query strings ignored.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    site_paths: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
+}
+
+/// `[preprocessor.privdoc.duplicates]`.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawDuplicates {
+    /// Folder patterns whose pages are versions of one page: with `"reference/*/"`,
+    /// `reference/7.4/x.md` and `reference/7.5/x.md` share text by design, and that text is
+    /// not a finding. `*` stands for one folder.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    variants: Vec<toml::Spanned<String>>,
+    /// Sentence globs never reported as repeats (`"This parameter was introduced in *"`);
+    /// case and white space are ignored, `*` stands for any text.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    allow: Vec<toml::Spanned<String>>,
+    /// A sentence repeated within one page is a finding from this many words on (default 5,
+    /// and 8 in a tree without book.toml, where short boilerplate under every parameter or
+    /// step is the house style).
+    min_words_in_page: Option<usize>,
+}
+
+/// `[preprocessor.privdoc.links]`, validated.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    /// Site-absolute link prefixes and the content folders they are served from, longest
+    /// prefix first.
+    pub site_paths: Vec<SitePath>,
+}
+
+/// `[preprocessor.privdoc.duplicates]`, validated.
+#[derive(Debug, Clone, Default)]
+pub struct Duplicates {
+    /// Folder patterns whose pages are versions of one page.
+    pub variants: Vec<String>,
+    /// Sentence globs that are boilerplate, never reported as repeats.
+    pub allow: Vec<String>,
+    /// Sentences repeated within one page are findings from this many words on: 5 in a
+    /// privdoc project, 8 in a hand-written tree (a tree without `book.toml`), where short
+    /// boilerplate under every parameter or step is the house style.
+    pub min_words_in_page: usize,
+}
+
+impl Links {
+    fn resolve(
+        raw: RawLinks,
+        file: Option<FileId>,
+        src: &Path,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Self {
+        Self {
+            site_paths: file.map_or_else(Vec::new, |file| {
+                site_paths(file, src, raw.site_paths, errors)
+            }),
+        }
+    }
+}
+
+impl Duplicates {
+    fn resolve(raw: RawDuplicates, file: Option<FileId>, errors: &mut Vec<Diagnostic>) -> Self {
+        Self {
+            variants: valid_patterns(file, raw.variants, errors, variant_problem),
+            allow: valid_patterns(file, raw.allow, errors, allow_problem),
+            min_words_in_page: raw
+                .min_words_in_page
+                .unwrap_or(if file.is_some() { 5 } else { 8 }),
+        }
+    }
+}
+
+/// A site-absolute link prefix and the content folder it is served from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SitePath {
+    /// The prefix, lower case, starting and ending with `/` (`/powershell/scripting/`).
+    pub prefix: String,
+    /// The folder, relative to the content directory, ending with `/` unless empty.
+    pub folder: String,
 }
 
 /// `[preprocessor.privdoc.controller]`: the controller of the processing (GDPR Art. 4(7)).
@@ -432,6 +532,8 @@ impl Config {
         };
         outputs.sort();
         outputs.dedup();
+        let links = Links::resolve(privdoc.links, file, &src_path, &mut errors);
+        let duplicates = Duplicates::resolve(privdoc.duplicates, file, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -445,14 +547,23 @@ impl Config {
             language: raw.book.language.unwrap_or_else(|| "en".to_owned()),
             outputs,
             site_url: privdoc.site_url.map(toml::Spanned::into_inner),
-            required_front_matter: privdoc
-                .required_front_matter
-                .unwrap_or_else(|| vec!["title".to_owned(), "description".to_owned()]),
+            // A hand-written tree (no book.toml) is held to what such repositories keep:
+            // a title on every page, not a description.
+            required_front_matter: privdoc.required_front_matter.unwrap_or_else(|| {
+                let keys: &[&str] = if file.is_some() {
+                    &["title", "description"]
+                } else {
+                    &["title"]
+                };
+                keys.iter().map(|&key| key.to_owned()).collect()
+            }),
             checks: privdoc.checks,
             review_every,
             date_front_matter: privdoc.date_front_matter,
             edit_url_template: privdoc.edit_url_template,
             controller: privdoc.controller,
+            links,
+            duplicates,
             file,
         })
     }
@@ -492,6 +603,113 @@ fn check_site_url(file: FileId, url: &toml::Spanned<String>) -> Option<Diagnosti
             ),
         )
         .with_hint("write the site's address, such as `https://learn.microsoft.com`")
+    })
+}
+
+/// `site-paths`, validated: each prefix site-absolute, each folder one of the content
+/// directory's; longest prefix first, so the most specific mapping wins.
+fn site_paths(
+    file: FileId,
+    src: &Path,
+    raw: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<SitePath> {
+    let mut paths = Vec::new();
+    for (prefix, folder) in raw {
+        if !prefix.get_ref().starts_with('/') || prefix.get_ref().starts_with("//") {
+            let message = format!(
+                "site path `{}` is not site-absolute: it must start with one `/`",
+                prefix.get_ref()
+            );
+            let hint = "write the path as links write it, such as \"/powershell/scripting/\"";
+            errors.push(
+                Diagnostic::error(Code::Config, Span::new(file, prefix.span()), message)
+                    .with_hint(hint),
+            );
+            continue;
+        }
+        let relative = folder
+            .get_ref()
+            .trim_start_matches("./")
+            .trim_end_matches('/');
+        let inside = Path::new(relative)
+            .components()
+            .all(|part| matches!(part, std::path::Component::Normal(_)));
+        if !inside || !src.join(relative).is_dir() {
+            let message = format!(
+                "site path `{}` maps to `{}`, which is not a folder of the content directory",
+                prefix.get_ref(),
+                folder.get_ref()
+            );
+            let hint =
+                "folders are relative to `src`; write `\"\"` for the content directory itself";
+            errors.push(
+                Diagnostic::error(Code::Config, Span::new(file, folder.span()), message)
+                    .with_hint(hint),
+            );
+            continue;
+        }
+        let mut prefix = prefix.into_inner().to_lowercase();
+        if !prefix.ends_with('/') {
+            prefix.push('/');
+        }
+        let folder = if relative.is_empty() {
+            String::new()
+        } else {
+            format!("{relative}/")
+        };
+        paths.push(SitePath { prefix, folder });
+    }
+    paths.sort_by(|a, b| {
+        b.prefix
+            .len()
+            .cmp(&a.prefix.len())
+            .then(a.prefix.cmp(&b.prefix))
+    });
+    paths
+}
+
+/// The patterns of a list setting that `problem` finds nothing wrong with; the others are
+/// errors at their value.
+fn valid_patterns(
+    file: Option<FileId>,
+    raw: Vec<toml::Spanned<String>>,
+    errors: &mut Vec<Diagnostic>,
+    problem: impl Fn(&str) -> Option<(String, &'static str)>,
+) -> Vec<String> {
+    let mut valid = Vec::new();
+    for pattern in raw {
+        match (problem(pattern.get_ref()), file) {
+            (Some((message, hint)), Some(file)) => errors.push(
+                Diagnostic::error(Code::Config, Span::new(file, pattern.span()), message)
+                    .with_hint(hint),
+            ),
+            _ => valid.push(pattern.into_inner()),
+        }
+    }
+    valid
+}
+
+/// What is wrong with a `variants` pattern: it must name the folder that differs with `*`.
+fn variant_problem(variant: &str) -> Option<(String, &'static str)> {
+    let segments: Vec<&str> = variant.trim_matches('/').split('/').collect();
+    let wildcards = segments.iter().filter(|s| **s == "*").count();
+    let partial = segments.iter().any(|s| s.contains('*') && *s != "*");
+    (wildcards != 1 || partial).then(|| {
+        (
+            format!("variant pattern `{variant}` must have exactly one `*` folder"),
+            "write the folder that differs between versions as `*`, such as \"reference/*/\"",
+        )
+    })
+}
+
+/// What is wrong with an `allow` glob: it must say something besides `*`.
+fn allow_problem(glob: &str) -> Option<(String, &'static str)> {
+    glob.chars().all(|c| c == '*' || c.is_whitespace()).then(|| {
+        (
+            format!("allow glob `{glob}` matches every sentence"),
+            "to stop reporting repeated sentences, set `duplicate-sentence = \"off\"` in [preprocessor.privdoc.checks]",
+        )
     })
 }
 

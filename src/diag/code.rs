@@ -32,11 +32,15 @@ pub enum CheckCode {
     HeadingStructure,
     /// A page whose `reviewed` date is older than `review-every`.
     StaleReview,
+    /// A link whose target exists only with other letter case.
+    CaseMismatch,
+    /// A `privdoc-disable` comment that suppresses nothing.
+    UnusedSuppression,
 }
 
 impl CheckCode {
     /// Every check, in documentation order.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 13] = [
         Self::DuplicateParagraph,
         Self::DuplicateSentence,
         Self::NearDuplicate,
@@ -48,6 +52,8 @@ impl CheckCode {
         Self::Declaration,
         Self::HeadingStructure,
         Self::StaleReview,
+        Self::CaseMismatch,
+        Self::UnusedSuppression,
     ];
 
     /// The code as written in `book.toml` and printed in reports.
@@ -65,6 +71,8 @@ impl CheckCode {
             Self::Declaration => "declaration",
             Self::HeadingStructure => "heading-structure",
             Self::StaleReview => "stale-review",
+            Self::CaseMismatch => "case-mismatch",
+            Self::UnusedSuppression => "unused-suppression",
         }
     }
 }

@@ -4,6 +4,7 @@
 //! `sarif` (SARIF 2.1.0 for code-scanning tools). All are deterministic: no absolute
 //! paths, no timestamps.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
@@ -35,10 +36,13 @@ impl Format {
     }
 }
 
-/// The human format shows this many findings with their snippets, and the rest one line
-/// each: a hundred snippets are already more than anyone reads, and rendering tens of
-/// thousands took longer than the build.
-const HUMAN_SNIPPETS: usize = 100;
+/// The human format shows at most this many findings of each code with their snippets,
+/// and counts the rest: a real repository's first run can find tens of thousands, and a
+/// reader needs the totals and a sample of each kind, not every one.
+const SNIPPETS_PER_CODE: usize = 25;
+
+/// From this many findings on, the human format begins with the totals per code.
+const TOTALS_FROM: usize = 10;
 
 /// Renders `diagnostics` (already sorted) in `format`. `styled` adds ANSI colours to the
 /// human format; the caller strips them where the output is not a terminal.
@@ -53,26 +57,35 @@ pub(crate) fn render(
     let mut out = String::new();
     match format {
         Format::Human => {
-            let (full, rest) = diagnostics.split_at(diagnostics.len().min(HUMAN_SNIPPETS));
-            for diagnostic in full {
-                out.push_str(&human(diagnostic, files, styled));
-                out.push_str("\n\n");
+            let totals = totals(diagnostics);
+            if diagnostics.len() >= TOTALS_FROM {
+                out.push_str(&totals_table(&totals));
+                out.push('\n');
             }
-            if !rest.is_empty() {
-                let more = if rest.len() == 1 {
-                    "finding"
-                } else {
-                    "findings"
-                };
-                let _ = writeln!(
-                    out,
-                    "note: {} more {more}, one line each (`--format short` lists every finding this way)",
-                    rest.len()
-                );
-                for diagnostic in rest {
-                    out.push_str(&short(diagnostic, files));
-                    out.push('\n');
+            let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+            for diagnostic in diagnostics {
+                let count = shown.entry(diagnostic.code.as_str()).or_default();
+                *count += 1;
+                if *count <= SNIPPETS_PER_CODE {
+                    out.push_str(&human(diagnostic, files, styled));
+                    out.push_str("\n\n");
                 }
+            }
+            for (code, total) in &totals {
+                let more = total.errors + total.warnings
+                    - SNIPPETS_PER_CODE.min(total.errors + total.warnings);
+                if more > 0 {
+                    let findings = if more == 1 { "finding" } else { "findings" };
+                    let _ = writeln!(
+                        out,
+                        "note: and {more} more `{code}` {findings} (`--format short` lists every finding)"
+                    );
+                }
+            }
+            if totals
+                .values()
+                .any(|t| t.errors + t.warnings > SNIPPETS_PER_CODE)
+            {
                 out.push('\n');
             }
         }
@@ -96,6 +109,37 @@ pub(crate) fn render(
             out.push_str(&pretty(&sarif(diagnostics, files)));
             out.push('\n');
         }
+    }
+    out
+}
+
+/// The findings counted per code, in code order.
+fn totals(diagnostics: &[Diagnostic]) -> BTreeMap<&'static str, Counts> {
+    let mut totals: BTreeMap<&'static str, Counts> = BTreeMap::new();
+    for diagnostic in diagnostics {
+        let total = totals.entry(diagnostic.code.as_str()).or_default();
+        match diagnostic.severity {
+            Severity::Error => total.errors += 1,
+            Severity::Warning => total.warnings += 1,
+        }
+    }
+    totals
+}
+
+/// The totals as a table, the largest first: what a first run on a repository found.
+fn totals_table(totals: &BTreeMap<&'static str, Counts>) -> String {
+    let mut rows: Vec<(&str, &Counts)> =
+        totals.iter().map(|(code, total)| (*code, total)).collect();
+    rows.sort_by_key(|(code, total)| (std::cmp::Reverse(total.errors + total.warnings), *code));
+    let width = rows.iter().map(|(code, _)| code.len()).max().unwrap_or(0);
+    let mut out = String::from("findings by check:\n");
+    for (code, total) in rows {
+        let _ = writeln!(
+            out,
+            "  {code:<width$}  {:>6}  ({})",
+            total.errors + total.warnings,
+            total.findings().unwrap_or_default()
+        );
     }
     out
 }
@@ -127,6 +171,18 @@ fn json_report(diagnostics: &[Diagnostic], files: &SourceMap, summary: &Summary)
         .iter()
         .map(|diagnostic| {
             let (file, line, column) = position(diagnostic, files);
+            let related: Vec<Value> = places(diagnostic)
+                .map(|label| {
+                    let file = files.get(label.span.file);
+                    let (line, column) = file.line_col(label.span.range.start);
+                    json!({
+                        "file": file.display_path(),
+                        "line": line,
+                        "column": column,
+                        "message": label.message,
+                    })
+                })
+                .collect();
             json!({
                 "code": diagnostic.code.as_str(),
                 "severity": diagnostic.severity.as_str(),
@@ -135,19 +191,30 @@ fn json_report(diagnostics: &[Diagnostic], files: &SourceMap, summary: &Summary)
                 "column": column,
                 "message": diagnostic.message,
                 "hint": diagnostic.hint,
+                "related": related,
             })
         })
         .collect();
+    let mut totals = json!({
+        "errors": counts.errors,
+        "warnings": counts.warnings,
+        "pages": summary.pages,
+        "links-checked": summary.links_checked,
+        "links-unchecked": summary.links_unchecked,
+        "suppressed": summary.suppressed,
+    });
+    if let Some(baseline) = summary.baseline {
+        totals["baseline"] = json!({ "known": baseline.known, "fixed": baseline.fixed });
+    }
     json!({
         "diagnostics": findings,
-        "summary": {
-            "errors": counts.errors,
-            "warnings": counts.warnings,
-            "pages": summary.pages,
-            "links-checked": summary.links_checked,
-            "links-unchecked": summary.links_unchecked,
-        },
+        "summary": totals,
     })
+}
+
+/// Every other place a finding names: its labels, then the places it groups.
+fn places(diagnostic: &Diagnostic) -> impl Iterator<Item = &super::Label> {
+    diagnostic.labels.iter().chain(&diagnostic.related)
 }
 
 /// `::error file=…,line=…,col=…,title=…::message`, escaped as GitHub documents. The path
@@ -202,6 +269,8 @@ fn rule_description(code: &str) -> &'static str {
         "declaration" => "unknown or duplicate ids, unused files, bad periods, conflicting rules",
         "heading-structure" => "skipped heading levels, several H1, duplicate heading ids",
         "stale-review" => "a page not reviewed within review-every",
+        "case-mismatch" => "a link whose target exists only with other letter case",
+        "unused-suppression" => "a privdoc-disable comment that suppresses nothing",
         _ => "a privdoc finding",
     }
 }
@@ -255,6 +324,27 @@ fn sarif(diagnostics: &[Diagnostic], files: &SourceMap) -> Value {
                 }],
                 "partialFingerprints": { "privdoc/v1": format!("{fingerprint:016x}") },
             });
+            let related: Vec<Value> = places(diagnostic)
+                .enumerate()
+                .map(|(id, label)| {
+                    let other = files.get(label.span.file);
+                    let (line, column) = other.line_col(label.span.range.start);
+                    json!({
+                        "id": id,
+                        "physicalLocation": {
+                            "artifactLocation": {
+                                "uri": format!("{}{}", files.base(), other.display_path()),
+                                "uriBaseId": "%SRCROOT%",
+                            },
+                            "region": { "startLine": line, "startColumn": column },
+                        },
+                        "message": { "text": label.message },
+                    })
+                })
+                .collect();
+            if !related.is_empty() {
+                result["relatedLocations"] = Value::Array(related);
+            }
             if let Some(hint) = &diagnostic.hint {
                 result["properties"] = json!({ "hint": hint });
             }
@@ -360,6 +450,11 @@ fn human(diagnostic: &Diagnostic, files: &SourceMap, styled: bool) -> String {
         );
     }
     let mut report = vec![group];
+    if !diagnostic.related.is_empty() {
+        report.push(Group::with_title(
+            Level::NOTE.secondary_title(more_places(diagnostic, files)),
+        ));
+    }
     if let Some(hint) = &diagnostic.hint {
         report.push(Group::with_title(
             Level::HELP.secondary_title(hint.as_str()),
@@ -371,6 +466,32 @@ fn human(diagnostic: &Diagnostic, files: &SourceMap, styled: bool) -> String {
         Renderer::plain()
     };
     renderer.render(&report)
+}
+
+/// "and 36 more places: a.md:14, a.md:20, …", for a finding that groups many.
+fn more_places(diagnostic: &Diagnostic, files: &SourceMap) -> String {
+    const LISTED: usize = 4;
+    let listed: Vec<String> = diagnostic
+        .related
+        .iter()
+        .take(LISTED)
+        .map(|label| {
+            let file = files.get(label.span.file);
+            format!(
+                "{}:{}",
+                file.display_path(),
+                file.line(label.span.range.start)
+            )
+        })
+        .collect();
+    let more = diagnostic.related.len();
+    let ellipsis = if more > LISTED {
+        ", … (`--format json` lists them all)"
+    } else {
+        ""
+    };
+    let places = if more == 1 { "place" } else { "places" };
+    format!("and {more} more {places}: {}{ellipsis}", listed.join(", "))
 }
 
 /// Keeps a span inside its text and on character boundaries, so a stale span can never
@@ -392,6 +513,10 @@ mod tests {
     use super::*;
     use crate::diag::{Code, Span};
 
+    fn rendered(format: Format, diagnostics: &[Diagnostic], files: &SourceMap) -> String {
+        render(format, diagnostics, files, &Summary::default(), false)
+    }
+
     #[test]
     fn github_commands_escape_what_github_parses() {
         assert_eq!(escape_data("50% done\nnext"), "50%25 done%0Anext");
@@ -399,39 +524,80 @@ mod tests {
     }
 
     #[test]
-    fn the_human_format_shows_a_hundred_snippets_then_one_line_each() {
+    fn the_human_format_totals_each_code_then_shows_a_sample_of_each() {
         let mut files = SourceMap::default();
         let text: String = (0..120).fold(String::new(), |mut text, i| {
             let _ = writeln!(text, "line {i:03}");
             text
         });
         let file = files.add("page.md".into(), text.into());
-        let diagnostics: Vec<Diagnostic> = (0..HUMAN_SNIPPETS + 2)
-            .map(|i| {
-                let span = Span {
-                    file,
-                    range: 9 * i..9 * i + 4,
-                };
-                Diagnostic::warning(
-                    Code::Check(CheckCode::BrokenLink),
-                    span,
-                    format!("finding {i}"),
-                )
-            })
+        let finding = |i: usize, code: CheckCode| {
+            let span = Span {
+                file,
+                range: 9 * i..9 * i + 4,
+            };
+            Diagnostic::warning(Code::Check(code), span, format!("finding {i}"))
+        };
+        let mut diagnostics: Vec<Diagnostic> = (0..SNIPPETS_PER_CODE + 2)
+            .map(|i| finding(i, CheckCode::BrokenLink))
             .collect();
-        let out = render(
-            Format::Human,
-            &diagnostics,
-            &files,
-            &Summary::default(),
-            false,
-        );
-        assert_eq!(out.matches("--> page.md").count(), HUMAN_SNIPPETS);
+        diagnostics.push(finding(100, CheckCode::CaseMismatch));
+        let out = rendered(Format::Human, &diagnostics, &files);
         assert!(
-            out.contains("note: 2 more findings, one line each"),
+            out.starts_with(
+                "findings by check:\n  broken-link        27  (27 warnings)\n  case-mismatch       1  (1 warning)\n"
+            ),
             "{out}"
         );
-        assert!(out.contains("page.md:101:1: warning[broken-link]: finding 100\n"));
-        assert!(out.contains("page.md:102:1: warning[broken-link]: finding 101\n"));
+        assert_eq!(out.matches("--> page.md").count(), SNIPPETS_PER_CODE + 1);
+        assert!(out.contains("finding 100"), "{out}");
+        assert!(!out.contains("finding 26"), "{out}");
+        assert!(
+            out.contains(
+                "note: and 2 more `broken-link` findings (`--format short` lists every finding)"
+            ),
+            "{out}"
+        );
+        // A few findings need no totals.
+        let out = rendered(Format::Human, &diagnostics[..2], &files);
+        assert!(!out.contains("findings by check"), "{out}");
+    }
+
+    #[test]
+    fn grouped_places_are_counted_in_the_human_format_and_listed_in_json_and_sarif() {
+        let mut files = SourceMap::default();
+        let file = files.add("a.md".into(), "one\ntwo\nthree\nfour\n".into());
+        let at = |start: usize| Span::new(file, start..start + 1);
+        let diagnostic = Diagnostic::warning(
+            Code::Check(CheckCode::DuplicateSentence),
+            at(0),
+            "shares 2 sentences",
+        )
+        .with_note(at(4), "first written here")
+        .with_related(at(8), "repeated here")
+        .with_related(at(14), "first written here");
+        let diagnostics = [diagnostic];
+        let human = rendered(Format::Human, &diagnostics, &files);
+        assert!(
+            human.contains("note: and 2 more places: a.md:3, a.md:4"),
+            "{human}"
+        );
+        let json: Value =
+            serde_json::from_str(&rendered(Format::Json, &diagnostics, &files)).unwrap();
+        let lines: Vec<u64> = json["diagnostics"][0]["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["line"].as_u64().unwrap())
+            .collect();
+        assert_eq!(lines, [2, 3, 4]);
+        let sarif: Value =
+            serde_json::from_str(&rendered(Format::Sarif, &diagnostics, &files)).unwrap();
+        let related = sarif["runs"][0]["results"][0]["relatedLocations"]
+            .as_array()
+            .unwrap();
+        assert_eq!(related.len(), 3);
+        assert_eq!(related[2]["physicalLocation"]["region"]["startLine"], 4);
+        assert_eq!(related[2]["message"]["text"], "first written here");
     }
 }

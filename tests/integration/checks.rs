@@ -9,17 +9,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::support::{
-    assert_lines, copy_project, findings, fixture, fixture_dirs, fixture_tests, privdoc, repo,
+    assert_lines, check, copy_project, findings, fixture, fixture_dirs, fixture_tests, json,
+    privdoc, repo,
 };
-
-fn check(project: &Path, args: &[&str]) -> std::process::Output {
-    privdoc()
-        .arg("check")
-        .arg(project)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 /// The fixture of check `code`: its findings are `expected.txt`, each at the line to edit,
 /// the code among them, and the exit status follows their severity.
@@ -43,6 +35,7 @@ fn check_fixture(code: &str) {
 fixture_tests! { check_fixture, CHECK_FIXTURES;
     broken_anchor => "broken-anchor",
     broken_link => "broken-link",
+    case_mismatch => "case-mismatch",
     declaration => "declaration",
     duplicate_paragraph => "duplicate-paragraph",
     duplicate_sentence => "duplicate-sentence",
@@ -52,6 +45,7 @@ fixture_tests! { check_fixture, CHECK_FIXTURES;
     near_duplicate => "near-duplicate",
     stale_review => "stale-review",
     unknown_reference => "unknown-reference",
+    unused_suppression => "unused-suppression",
 }
 
 #[test]
@@ -71,7 +65,7 @@ fn every_check_code_has_a_fixture_and_every_fixture_a_test() {
         .map(|rule| rule["id"].as_str().unwrap())
         .filter(|id| !load_stage.contains(id))
         .collect();
-    assert!(check_codes.len() >= 11, "{check_codes:?}");
+    assert!(check_codes.len() >= 13, "{check_codes:?}");
     for code in check_codes {
         assert!(CHECK_FIXTURES.contains(&code), "no fixture for `{code}`");
     }
@@ -174,10 +168,6 @@ fn build_writes_nothing_when_a_check_fails() {
     assert!(!project.path().join("book").exists());
 }
 
-fn json(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout).expect("exactly one JSON document on stdout")
-}
-
 #[test]
 fn json_report_matches_its_schema_and_the_short_report() {
     let schema: Value = serde_json::from_str(
@@ -189,6 +179,7 @@ fn json_report_matches_its_schema_and_the_short_report() {
         "checks/front-matter",
         "checks/broken-anchor",
         "second-project",
+        "learn-repo",
     ] {
         let report = json(&check(&fixture(case), &["--format", "json"]));
         let errors: Vec<String> = validator
@@ -300,6 +291,21 @@ fn sarif_report_is_valid_sarif_2_1_0() {
             .map(|e| format!("{e} at {}", e.instance_path()))
             .collect();
         assert!(errors.is_empty(), "{errors:#?}");
+        // Grouped findings list their places as related locations.
+        let grouped = json(&check(&fixture("learn-repo"), &["--format", "sarif"]));
+        let errors: Vec<String> = validator
+            .iter_errors(&grouped)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let related = grouped["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["relatedLocations"].as_array())
+            .map(Vec::len)
+            .max();
+        assert_eq!(related, Some(17));
         let mut broken = report.clone();
         broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
         assert!(

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{copy_project, privdoc, read_tree, repo};
+use crate::support::{copy_project, privdoc, read_tree, repo, stderr};
 
 /// A folder of 300 files that must all survive whatever privdoc is asked to do.
 fn sacrificial(dir: &Path) {
@@ -46,10 +46,6 @@ fn build(project: &Path, extra: &[&str]) -> std::process::Output {
         .args(extra)
         .output()
         .unwrap()
-}
-
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[cfg(unix)]

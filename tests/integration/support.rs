@@ -15,6 +15,26 @@ pub(crate) fn privdoc() -> assert_cmd::Command {
     command
 }
 
+/// `privdoc check PROJECT ARGS…`, run to completion.
+pub(crate) fn check(project: &Path, args: &[&str]) -> std::process::Output {
+    privdoc()
+        .arg("check")
+        .arg(project)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The one JSON document a run printed on stdout.
+pub(crate) fn json(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).expect("exactly one JSON document on stdout")
+}
+
+/// What a run printed on stderr.
+pub(crate) fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 /// The repository root: the bundled example project.
 pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
