@@ -269,8 +269,12 @@ pub fn process(
     let (templates, mut diagnostics) = Templates::new(&loaded.templates, &mut files);
     diagnostics.extend(loaded.diagnostics);
     progress.stage("rendering");
+    // A run that writes no HTML renders none, unless a project's own layout must be
+    // tried on every page for its errors: the report is the same either way.
+    let html = config.writes(crate::config::Output::Html)
+        && !(overrides.checks_only && templates.layout_is_built_in());
     let (site, rendered) = ui.stage("render", || {
-        render::render(&loaded.model, &config, &templates)
+        render::render(&loaded.model, &config, &templates, html)
     });
     diagnostics.extend(rendered);
     // Checks on a partly loaded site would report noise (a "broken link" to the page of a
@@ -309,6 +313,7 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
     let overrides = Overrides {
         dest_dir: args.dest_dir.clone(),
         allow_external_build_dir: args.allow_external_build_dir,
+        checks_only: false,
     };
     let outcome = match process(&args.dir, &overrides, Needs::Project, ui) {
         Ok(outcome) => outcome,
@@ -356,7 +361,11 @@ fn check_command(args: &CheckArgs, ui: Ui) -> Exit {
             return Exit::Failure;
         }
     };
-    let mut outcome = match process(&args.dir, &Overrides::default(), Needs::Tree, ui) {
+    let overrides = Overrides {
+        checks_only: !args.frozen,
+        ..Overrides::default()
+    };
+    let mut outcome = match process(&args.dir, &overrides, Needs::Tree, ui) {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };

@@ -76,6 +76,9 @@ pub struct Overrides {
     pub dest_dir: Option<PathBuf>,
     /// `--allow-external-build-dir`: accept a build directory outside the project.
     pub allow_external_build_dir: bool,
+    /// The run only checks: it writes and serves nothing, so the HTML is rendered only
+    /// where a project's own layout could fail on a page.
+    pub checks_only: bool,
 }
 
 /// `book.toml`: mdBook's settings, with privdoc's under `[preprocessor.privdoc]`.

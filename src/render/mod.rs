@@ -124,11 +124,12 @@ impl Overview {
     }
 }
 
-/// Renders every page of `model`.
+/// Renders every page of `model`; the HTML too when `html`.
 pub(crate) fn render(
     model: &Model,
     config: &Config,
     templates: &Templates,
+    html: bool,
 ) -> (Site, Vec<Diagnostic>) {
     let overviews = match (nav::has_overviews(model), nav::has_recipients(model)) {
         (true, true) => &[
@@ -154,7 +155,15 @@ pub(crate) fn render(
         .par_iter()
         .map(|job| {
             let mut found = Vec::new();
-            let page = render_job(job, model, config, templates, &nav, &users, &mut found);
+            let context = Context {
+                model,
+                config,
+                templates,
+                nav: &nav,
+                users: &users,
+                html,
+            };
+            let page = render_job(job, &context, &mut found);
             (page, found)
         })
         .collect();
@@ -172,7 +181,7 @@ pub(crate) fn render(
     }
     site.pages.sort_by(|a, b| a.path.cmp(&b.path));
     site.layout_ids = templates.layout_ids();
-    if config.writes(Output::Html) {
+    if html {
         if let Some(sitemap) = sitemap(&site.pages, config) {
             site.assets.push(("html/sitemap.xml".to_owned(), sitemap));
         }
@@ -186,15 +195,31 @@ pub(crate) fn render(
     (site, diagnostics)
 }
 
+/// What every page's rendering reads.
+#[derive(Clone, Copy)]
+struct Context<'a> {
+    model: &'a Model,
+    config: &'a Config,
+    templates: &'a Templates,
+    nav: &'a Nav,
+    users: &'a source::Users<'a>,
+    /// Whether to render the HTML as well as the Markdown.
+    html: bool,
+}
+
 fn render_job(
     job: &Job<'_>,
-    model: &Model,
-    config: &Config,
-    templates: &Templates,
-    nav: &Nav,
-    users: &source::Users<'_>,
+    context: &Context<'_>,
     found: &mut Vec<Diagnostic>,
 ) -> Option<RenderedPage> {
+    let Context {
+        model,
+        config,
+        templates,
+        nav,
+        users,
+        html: with_html,
+    } = *context;
     let mut marks = origin::Marks::default();
     let (path, marked, front_matter, template, file) = match job {
         Job::Service(service) => {
@@ -253,7 +278,7 @@ fn render_job(
         Job::Page(page) => page.body_start,
         _ => crate::load::split_front_matter(&markdown).map_or(0, |(_, start)| start),
     };
-    let html = if config.writes(Output::Html) {
+    let html = if with_html {
         html::page(
             &path,
             &markdown[body_start..],

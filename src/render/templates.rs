@@ -212,6 +212,13 @@ impl Templates {
         crate::markdown::html_anchor_ids(&self.layout_source)
     }
 
+    /// Whether the HTML layout is privdoc's own: it renders every page without error, so a
+    /// run that writes no HTML need not render any to find out.
+    #[must_use]
+    pub(crate) fn layout_is_built_in(&self) -> bool {
+        self.layout_source == Template::Layout.built_in()
+    }
+
     /// The static files for the HTML output: (file name, contents).
     #[must_use]
     pub(crate) fn assets(&self) -> &[(String, String)] {

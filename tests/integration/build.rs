@@ -417,3 +417,31 @@ fn a_location_typo_suggests_the_code_that_was_meant() {
         .collect();
     assert_eq!(hints, ["did you mean `GB`?", "did you mean `DE`?"]);
 }
+
+/// `check` renders no HTML it will not write — but a project's own layout is still tried
+/// on every page, so an error in it is reported by `check` as by `build`.
+#[test]
+fn check_reports_an_error_in_a_projects_own_layout() {
+    let project = copy_project(&repo());
+    let templates = project.path().join("templates");
+    fs::create_dir_all(&templates).unwrap();
+    // Fails only where a page has a table of contents entry of level 3.
+    fs::write(
+        templates.join("layout.html"),
+        "<html><body>{% for entry in toc %}{% if entry.level == 3 %}{{ missing.field }}{% endif %}{% endfor %}{{ content | safe }}</body></html>\n",
+    )
+    .unwrap();
+    for command in ["check", "build"] {
+        let output = privdoc()
+            .args([command, "--format", "short"])
+            .arg(project.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stdout.contains("templates/layout.html") && stdout.contains("error[template]"),
+            "{command}: {stdout}"
+        );
+        assert_eq!(output.status.code(), Some(1), "{command}");
+    }
+}
