@@ -502,6 +502,36 @@ fn title_of(front_matter: &FrontMatter) -> Option<&str> {
     })
 }
 
+/// What a retention rule says — the data, how long it is kept and on what terms — as both
+/// a service page and the retention overview show it.
+#[derive(serde::Serialize)]
+struct RuleTerms<'a> {
+    data: &'a str,
+    period: Option<String>,
+    until: Option<&'a str>,
+    min_period: Option<String>,
+    trigger: Option<&'a str>,
+    reason: Option<&'a str>,
+    condition: Option<&'a str>,
+}
+
+impl<'a> RuleTerms<'a> {
+    fn of(rule: &'a crate::model::RetentionRule) -> Self {
+        Self {
+            data: &rule.data,
+            period: rule.keep.period().map(|p| p.to_string()),
+            until: match &rule.keep {
+                crate::model::Keep::Until(event) => Some(event),
+                crate::model::Keep::For(_) => None,
+            },
+            min_period: rule.min_period.map(|p| p.to_string()),
+            trigger: rule.trigger.as_deref(),
+            reason: rule.reason.as_deref(),
+            condition: rule.condition.as_deref(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

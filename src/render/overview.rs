@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::model::{FrontMatter, MetaValue, Model, RetentionRule, Service, Source};
 
-use super::paths;
+use super::{RuleTerms, paths};
 
 /// The front matter of a generated overview page.
 pub(super) fn front_matter(title: &str, description: &str) -> FrontMatter {
@@ -97,15 +97,10 @@ fn sorted_sources(model: &Model) -> impl Iterator<Item = &Source> {
 pub(super) struct Rule<'a> {
     service: &'a str,
     link: String,
-    data: &'a str,
+    #[serde(flatten)]
+    terms: RuleTerms<'a>,
     source_name: Option<&'a str>,
     source_link: Option<String>,
-    period: Option<String>,
-    until: Option<&'a str>,
-    min_period: Option<String>,
-    trigger: Option<&'a str>,
-    reason: Option<&'a str>,
-    condition: Option<&'a str>,
 }
 
 /// `rule` of `service` as seen from the page at `here`.
@@ -119,18 +114,9 @@ pub(super) fn rule<'a>(
     Rule {
         service: &service.name,
         link: paths::relative(here, &format!("{}#retention", service.id.page())),
-        data: &rule.data,
+        terms: RuleTerms::of(rule),
         source_name: source.map(|s| s.name.as_str()),
         source_link: source.map(|s| paths::relative(here, &s.id.page())),
-        period: rule.keep.period().map(|p| p.to_string()),
-        until: match &rule.keep {
-            crate::model::Keep::Until(event) => Some(event),
-            crate::model::Keep::For(_) => None,
-        },
-        min_period: rule.min_period.map(|p| p.to_string()),
-        trigger: rule.trigger.as_deref(),
-        reason: rule.reason.as_deref(),
-        condition: rule.condition.as_deref(),
     }
 }
 

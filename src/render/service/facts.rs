@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::model::{Keep, Location, Model, Prose, RetentionRule, Service};
-use crate::render::long_date;
+use crate::model::{Location, Model, Prose, RetentionRule, Service};
+use crate::render::{RuleTerms, long_date};
 
 pub(super) fn names(locations: &[Location]) -> Vec<&str> {
     locations.iter().map(|l| l.name.as_str()).collect()
@@ -70,15 +70,10 @@ pub(super) fn staff(service: &Service) -> Vec<StaffView<'_>> {
 
 #[derive(Serialize)]
 pub(super) struct RuleView<'a> {
-    data: &'a str,
-    period: Option<String>,
-    until: Option<&'a str>,
-    min_period: Option<String>,
-    trigger: Option<&'a str>,
+    #[serde(flatten)]
+    terms: RuleTerms<'a>,
     source_name: Option<&'a str>,
     source_url: Option<&'a str>,
-    reason: Option<&'a str>,
-    condition: Option<&'a str>,
 }
 
 pub(super) fn rules<'a>(rules: &[&'a RetentionRule], model: &'a Model) -> Vec<RuleView<'a>> {
@@ -87,18 +82,9 @@ pub(super) fn rules<'a>(rules: &[&'a RetentionRule], model: &'a Model) -> Vec<Ru
         .map(|rule| {
             let source = rule.source.as_ref().and_then(|id| model.source(id));
             RuleView {
-                data: &rule.data,
-                period: rule.keep.period().map(|p| p.to_string()),
-                until: match &rule.keep {
-                    Keep::Until(event) => Some(event),
-                    Keep::For(_) => None,
-                },
-                min_period: rule.min_period.map(|p| p.to_string()),
-                trigger: rule.trigger.as_deref(),
+                terms: RuleTerms::of(rule),
                 source_name: source.map(|s| s.name.as_str()),
                 source_url: source.map(|s| s.url.as_str()),
-                reason: rule.reason.as_deref(),
-                condition: rule.condition.as_deref(),
             }
         })
         .collect()
