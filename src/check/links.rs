@@ -409,14 +409,12 @@ fn resolve<'d, 'a>(
     if let Some(mapped) = index.site_path(path) {
         return resolve_site_path(&mapped, fragment, index);
     }
-    let rooted = dest.strip_prefix("~/");
+    // `~/a.md` is relative to the content directory (DocFX's convention).
+    let rooted = path.strip_prefix("~/");
     if rooted.is_none() && !is_relative(dest) {
         return Target::Unchecked;
     }
-    let path = rooted.map_or(path, |rooted| {
-        let rest = rooted.split_once('#').map_or(rooted, |(p, _)| p);
-        rest.split_once('?').map_or(rest, |(p, _)| p)
-    });
+    let path = rooted.unwrap_or(path);
     if path.is_empty() {
         return Target::Page(this_page, fragment);
     }
