@@ -600,6 +600,24 @@ mod tests {
     }
 
     #[test]
+    fn rooted_links_resolve_from_the_content_directory() {
+        let paths = ["guide/setup.md", "faq.md"];
+        let (assets, ids) = (HashSet::new(), HashSet::new());
+        let index = Index::new(paths.into_iter(), &assets, &ids);
+        let target = |dest| match resolve("guide/setup.md", dest, 0, &index) {
+            Target::Page(page, fragment) => format!("{page} {fragment:?}"),
+            Target::Missing(path) => format!("missing {path}"),
+            Target::Unchecked => "unchecked".to_owned(),
+            _ => "other".to_owned(),
+        };
+        assert_eq!(target("~/faq.md?view=x#top"), "1 Some(\"top\")");
+        assert_eq!(target("~/guide/setup"), "0 None");
+        assert_eq!(target("~/setup.md"), "missing setup.md");
+        assert_eq!(target("faq.md"), "missing guide/faq.md");
+        assert_eq!(target("/faq.md"), "unchecked");
+    }
+
+    #[test]
     fn a_mistyped_link_in_a_large_directory_finds_the_page_it_meant() {
         let mut paths: Vec<String> = (0..1000)
             .map(|i| format!("services/service-{i:04}-portal.md"))
