@@ -179,4 +179,8 @@ pub struct CheckArgs {
     /// Record today's findings in FILE instead of reporting them, for `--baseline`.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Check from scratch, and keep no findings for the next check: by default a check of
+    /// files unchanged since the last one reuses its findings (`.privdoc-cache/`).
+    #[arg(long, env = "PRIVDOC_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_cache: bool,
 }

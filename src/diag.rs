@@ -61,6 +61,21 @@ impl Code {
         !matches!(self, Self::Check(_))
     }
 
+    /// The code printed as `name`.
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            Self::Io,
+            Self::Toml,
+            Self::Schema,
+            Self::Config,
+            Self::Template,
+        ]
+        .into_iter()
+        .chain(CheckCode::ALL.map(Self::Check))
+        .find(|code| code.as_str() == name)
+    }
+
     /// The code as printed and as written in `book.toml`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -78,6 +93,14 @@ impl Code {
 /// Index of a file in the [`SourceMap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(u32);
+
+impl FileId {
+    /// Its index in the [`SourceMap`]: the order the file was added in.
+    #[must_use]
+    pub fn index(self) -> u32 {
+        self.0
+    }
+}
 
 /// A byte range in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -344,6 +367,12 @@ impl SourceMap {
                 file,
             )
         })
+    }
+
+    /// The id of the file added `index`th, if there is one.
+    #[must_use]
+    pub fn id(&self, index: u32) -> Option<FileId> {
+        ((index as usize) < self.files.len()).then_some(FileId(index))
     }
 
     /// The file behind `id`.

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 mod authoring;
+mod cache;
 mod review;
 #[cfg(feature = "serve")]
 mod serve;
@@ -218,13 +219,8 @@ pub enum Needs {
     Tree,
 }
 
-/// Loads, renders and checks the project in `dir`. Writes nothing.
-pub fn process(
-    dir: &Path,
-    overrides: &Overrides,
-    needs: Needs,
-    ui: Ui,
-) -> Result<Outcome, Box<Unusable>> {
+/// Whether `dir` has a `book.toml`, once it is known to be a directory that `needs` accepts.
+fn has_book(dir: &Path, needs: Needs) -> Result<bool, Box<Unusable>> {
     let shown = dir.display();
     if !dir.is_dir() {
         let reason = if dir.exists() {
@@ -243,6 +239,18 @@ pub fn process(
             ),
         )));
     }
+    Ok(has_book)
+}
+
+/// Loads, renders and checks the project in `dir`. Writes nothing but the check cache.
+pub fn process(
+    dir: &Path,
+    overrides: &Overrides,
+    needs: Needs,
+    ui: Ui,
+) -> Result<Outcome, Box<Unusable>> {
+    let shown = dir.display();
+    let has_book = has_book(dir, needs)?;
     let mut files = SourceMap::default();
     files.set_base(relative_to_current_dir(dir));
     let config = match Config::load(dir, overrides, &mut files) {
@@ -259,20 +267,39 @@ pub fn process(
     };
     let progress = Progress::start(ui.quiet);
     progress.stage("loading");
-    let loaded = ui.stage("load", || load::load(&config, &mut files));
+    let read = ui.stage("read", || load::read(&config, &mut files));
+    let (templates, mut diagnostics) = Templates::new(&read.templates, &mut files);
+    // A run that writes no HTML renders none, unless a project's own layout must be
+    // tried on every page for its errors: the report is the same either way.
+    let html = config.writes(crate::config::Output::Html)
+        && !(overrides.checks_only && templates.layout_is_built_in());
+    let today = today();
+    let cache = overrides
+        .cache
+        .then(|| cache::Entry::new(&config.root, &files, &read, today, html))
+        .flatten();
+    if let Some((diagnostics, summary)) = cache
+        .as_ref()
+        .and_then(|entry| ui.stage("cache", || entry.get(&files)))
+    {
+        return Ok(Outcome {
+            config,
+            files,
+            model: crate::model::Model::default(),
+            site: Site::default(),
+            diagnostics,
+            summary: Some(summary),
+        });
+    }
+    let loaded = ui.stage("load", || load::resolve(read, &files));
     if !has_book && loaded.model.is_empty() && loaded.diagnostics.is_empty() {
         return Err(Box::new(Unusable::new(
             format!("`{shown}` has no `book.toml` and no Markdown pages: nothing to check"),
             None,
         )));
     }
-    let (templates, mut diagnostics) = Templates::new(&loaded.templates, &mut files);
     diagnostics.extend(loaded.diagnostics);
     progress.stage("rendering");
-    // A run that writes no HTML renders none, unless a project's own layout must be
-    // tried on every page for its errors: the report is the same either way.
-    let html = config.writes(crate::config::Output::Html)
-        && !(overrides.checks_only && templates.layout_is_built_in());
     let (site, rendered) = ui.stage("render", || {
         render::render(&loaded.model, &config, &templates, html)
     });
@@ -287,7 +314,7 @@ pub fn process(
     } else {
         progress.stage("checking");
         let report = ui.stage("check", || {
-            check::run(&loaded.model, &site, &config, &files, today())
+            check::run(&loaded.model, &site, &config, &files, today)
         });
         diagnostics.extend(report.diagnostics);
         Some(report.summary)
@@ -299,6 +326,12 @@ pub fn process(
     });
     check::apply_levels(&mut diagnostics, &config.checks);
     ui.stage("sort", || diag::sort(&mut diagnostics, &files));
+    if let (Some(entry), Some(summary)) = (&cache, &summary)
+        && let Err(error) = ui.stage("store", || entry.put(&diagnostics, summary))
+        && ui.verbose
+    {
+        eprintln!("note: the findings were not cached: {error}");
+    }
     Ok(Outcome {
         config,
         files,
@@ -313,7 +346,7 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
     let overrides = Overrides {
         dest_dir: args.dest_dir.clone(),
         allow_external_build_dir: args.allow_external_build_dir,
-        checks_only: false,
+        ..Overrides::default()
     };
     let outcome = match process(&args.dir, &overrides, Needs::Project, ui) {
         Ok(outcome) => outcome,
@@ -363,6 +396,7 @@ fn check_command(args: &CheckArgs, ui: Ui) -> Exit {
     };
     let overrides = Overrides {
         checks_only: !args.frozen,
+        cache: !args.frozen && !args.no_cache,
         ..Overrides::default()
     };
     let mut outcome = match process(&args.dir, &overrides, Needs::Tree, ui) {
@@ -525,7 +559,8 @@ fn print(
     format: Format,
 ) -> Result<(), Exit> {
     // Colours only when the stream shows them (a terminal, no NO_COLOR): rendering plain
-    // text is cheaper than stripping the colours of thousands of findings afterwards.
+    // text is cheaper than stripping the colours of thousands of findings afterwards, and
+    // plain text goes straight to the stream, not through a stripper that finds nothing.
     let write = |stream: &mut dyn Write, styled: bool| {
         let text = diag::render(format, diagnostics, files, summary, styled);
         stream
@@ -533,13 +568,19 @@ fn print(
             .and_then(|()| stream.flush())
     };
     let written = if format.is_machine_readable() {
-        let mut out = anstream::stdout().lock();
-        let styled = out.current_choice() != anstream::ColorChoice::Never;
-        write(&mut out, styled)
+        let styled = anstream::stdout().current_choice() != anstream::ColorChoice::Never;
+        if styled {
+            write(&mut anstream::stdout().lock(), true)
+        } else {
+            write(&mut std::io::stdout().lock(), false)
+        }
     } else {
-        let mut out = anstream::stderr().lock();
-        let styled = out.current_choice() != anstream::ColorChoice::Never;
-        write(&mut out, styled)
+        let styled = anstream::stderr().current_choice() != anstream::ColorChoice::Never;
+        if styled {
+            write(&mut anstream::stderr().lock(), true)
+        } else {
+            write(&mut std::io::stderr().lock(), false)
+        }
     };
     written_out(written)
 }

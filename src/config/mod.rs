@@ -79,6 +79,9 @@ pub struct Overrides {
     /// The run only checks: it writes and serves nothing, so the HTML is rendered only
     /// where a project's own layout could fail on a page.
     pub checks_only: bool,
+    /// Reuse the findings of the last check of the same inputs (`check` without
+    /// `--no-cache` or `--frozen`), and store this one's.
+    pub cache: bool,
 }
 
 /// `book.toml`: mdBook's settings, with privdoc's under `[preprocessor.privdoc]`.

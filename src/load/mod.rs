@@ -36,13 +36,11 @@ pub(crate) struct TemplateFile {
     pub text: Arc<str>,
 }
 
-/// What loading produced: the model, the project's templates and every problem found.
+/// What loading produced: the model and every problem found.
 #[derive(Debug, Default)]
 pub(crate) struct Loaded {
     /// The validated declarations (only the valid parts when there are errors).
     pub model: Model,
-    /// Template overrides from the project's `templates/`.
-    pub templates: Vec<TemplateFile>,
     /// Problems found while loading.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -58,8 +56,24 @@ enum Kind {
     Asset(String),
 }
 
-/// Loads the project described by `config`, registering every file it reads in `sources`.
-pub(crate) fn load(config: &Config, files: &mut SourceMap) -> Loaded {
+/// Every input of a project, read but not yet parsed: what a run's result depends on.
+#[derive(Debug, Default)]
+pub(crate) struct Read {
+    /// Declarations and pages, by kind, in walk order.
+    classified: Vec<(Kind, FileId, Arc<str>)>,
+    /// Template overrides from the project's `templates/`.
+    pub templates: Vec<TemplateFile>,
+    /// Other files of the content directory, link targets (`images/logo.png`).
+    pub assets: Vec<String>,
+    /// What could not be read and so is not declared.
+    pub unloaded: Unloaded,
+    /// Problems found while walking and reading.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Walks and reads the project described by `config`, registering every file it reads in
+/// `files`; [`resolve`] parses what it read.
+pub(crate) fn read(config: &Config, files: &mut SourceMap) -> Read {
     let mut diagnostics = Vec::new();
     let root = &config.root;
     let skip = [config.build_path().to_path_buf(), root.join("templates")];
@@ -109,14 +123,28 @@ pub(crate) fn load(config: &Config, files: &mut SourceMap) -> Loaded {
         .into_iter()
         .filter_map(|(path, file, text)| Some((kinds.remove(&path)?, file, text)))
         .collect();
+    Read {
+        classified,
+        templates,
+        assets,
+        unloaded,
+        diagnostics,
+    }
+}
+
+/// Parses what [`read`] read into the model (the templates are the renderer's to parse).
+pub(crate) fn resolve(read: Read, files: &SourceMap) -> Loaded {
+    let Read {
+        classified,
+        assets,
+        templates: _,
+        mut unloaded,
+        mut diagnostics,
+    } = read;
     let mut model = resolve::model(&classified, files, &mut unloaded, &mut diagnostics);
     model.assets = assets;
     model.unloaded = unloaded;
-    Loaded {
-        model,
-        templates,
-        diagnostics,
-    }
+    Loaded { model, diagnostics }
 }
 
 impl Unloaded {
@@ -214,7 +242,10 @@ fn limit(path: &str) -> u64 {
 
 /// Reads a file of at most `limit` bytes.
 fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    let size = std::fs::metadata(path)?.len();
+    use std::io::Read as _;
+    // One open and one `stat` per file: thousands of pages make system calls count.
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
     if size > limit {
         return Err(std::io::Error::other(format!(
             "it is {} MiB, more than the {} MiB a file of this kind may hold",
@@ -222,7 +253,16 @@ fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
             limit >> 20
         )));
     }
-    std::fs::read(path)
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
+    // A file that grew since its `stat` is read only up to the limit.
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "it is more than the {} MiB a file of this kind may hold",
+            limit >> 20
+        )));
+    }
+    Ok(bytes)
 }
 
 fn classify(relative: &str) -> Option<Kind> {

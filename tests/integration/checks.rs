@@ -409,7 +409,7 @@ fn a_report_that_cannot_be_written_fails_the_run() {
         .open("/dev/full")
         .unwrap();
     let output = std::process::Command::new(assert_cmd::cargo::cargo_bin!("privdoc"))
-        .args(["check", "--format", "json"])
+        .args(["check", "--no-cache", "--format", "json"])
         .arg(repo())
         .stdout(full)
         .output()

@@ -9,6 +9,7 @@ mod authoring;
 mod bench;
 mod browser;
 mod build;
+mod cache;
 mod checks;
 mod diagnostics;
 mod diff;

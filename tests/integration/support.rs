@@ -7,11 +7,13 @@ use std::path::{Path, PathBuf};
 /// The `privdoc` binary built for this test run, with colours off.
 pub(crate) fn privdoc() -> assert_cmd::Command {
     let mut command = assert_cmd::cargo::cargo_bin_cmd!("privdoc");
-    // Colours off, and "today" fixed (2026-06-30) so that review dates age the same way
-    // on every day the tests run.
+    // Colours off, "today" fixed (2026-06-30) so that review dates age the same way on
+    // every day the tests run, and no check cache written into the fixtures (the tests
+    // in `cache.rs` turn it on).
     command
         .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1782777600");
+        .env("SOURCE_DATE_EPOCH", "1782777600")
+        .env("PRIVDOC_NO_CACHE", "1");
     command
 }
 
@@ -48,7 +50,11 @@ pub(crate) fn fixture(name: &str) -> PathBuf {
 /// Copies the project at `from` into a new temporary directory, leaving out build output.
 pub(crate) fn copy_project(from: &Path) -> tempfile::TempDir {
     let to = tempfile::tempdir().expect("temporary directory");
-    copy_dir(from, to.path(), &["book", "target", ".git"]);
+    copy_dir(
+        from,
+        to.path(),
+        &["book", "target", ".git", ".privdoc-cache"],
+    );
     to
 }
 

@@ -1,0 +1,417 @@
+//! The check cache: a `check` of inputs that have not changed since the last one reports
+//! what that one reported, without parsing, rendering or checking again.
+//!
+//! The key is a hash of everything a report depends on: every file the run read (path and
+//! text, in the order read), the other files links may point at, the problems met while
+//! reading, the date `stale-review` measures from, and this very binary (its size and
+//! modification time, so a rebuilt privdoc never trusts an older one's findings). The
+//! entry lives in `.privdoc-cache/` in the project, a hidden folder the walk never reads,
+//! and holds the findings of the last run, sorted and levelled, with their counts. An
+//! entry that is not exactly what this binary wrote for these inputs — another key, a
+//! truncated or altered file, a span outside its file — is ignored, never trusted.
+
+use std::path::{Path, PathBuf};
+
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
+
+use crate::diag::{Code, Diagnostic, Label, Severity, SourceMap, Span, Summary};
+use crate::load;
+
+/// The folder of the cache, in the project directory.
+pub(crate) const DIR: &str = ".privdoc-cache";
+/// The first bytes of an entry; the number is the format's version.
+const MAGIC: &[u8] = b"privdoc check cache 1\n";
+
+/// The cache entry of one run's inputs.
+pub(crate) struct Entry {
+    path: PathBuf,
+    key: u128,
+}
+
+impl Entry {
+    /// The entry for the inputs read so far (`files`, `read`), checked on `today` with or
+    /// without HTML; `None` when this binary cannot be identified.
+    pub(crate) fn new(
+        root: &Path,
+        files: &SourceMap,
+        read: &load::Read,
+        today: jiff::civil::Date,
+        html: bool,
+    ) -> Option<Self> {
+        let binary = std::env::current_exe().and_then(std::fs::metadata).ok()?;
+        let built = binary
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        let mut hash = Xxh3::new();
+        hash.update(MAGIC);
+        hash.update(env!("CARGO_PKG_VERSION").as_bytes());
+        hash.update(&binary.len().to_le_bytes());
+        hash.update(&built.as_nanos().to_le_bytes());
+        hash.update(today.to_string().as_bytes());
+        hash.update(&[u8::from(html)]);
+        for (_, file) in files.iter() {
+            field(&mut hash, file.path().as_os_str().as_encoded_bytes());
+            field(&mut hash, file.text().as_bytes());
+        }
+        for asset in &read.assets {
+            field(&mut hash, asset.as_bytes());
+        }
+        for unloaded in [
+            &read.unloaded.services,
+            &read.unloaded.sources,
+            &read.unloaded.snippets,
+        ] {
+            for name in unloaded {
+                field(&mut hash, name.as_bytes());
+            }
+            field(&mut hash, b"");
+        }
+        let mut problems = Writer::default();
+        problems.diagnostics(&read.diagnostics);
+        field(&mut hash, &problems.0);
+        Some(Self {
+            path: root.join(DIR).join("check"),
+            key: hash.digest128(),
+        })
+    }
+
+    /// The findings and counts stored for these inputs, if the entry holds them intact.
+    pub(crate) fn get(&self, files: &SourceMap) -> Option<(Vec<Diagnostic>, Summary)> {
+        let bytes = std::fs::read(&self.path).ok()?;
+        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+        if xxh3_64(body).to_le_bytes() != sum {
+            return None;
+        }
+        let mut reader = Reader { bytes: body, files };
+        self.read(&mut reader).ok()
+    }
+
+    fn read(&self, reader: &mut Reader<'_>) -> Result<(Vec<Diagnostic>, Summary), Damaged> {
+        if reader.take(MAGIC.len())? != MAGIC || reader.u128()? != self.key {
+            return Err(Damaged);
+        }
+        let summary = Summary {
+            pages: reader.usize()?,
+            links_checked: reader.usize()?,
+            links_unchecked: reader.usize()?,
+            suppressed: reader.usize()?,
+            baseline: None,
+        };
+        let diagnostics = reader.diagnostics()?;
+        if !reader.bytes.is_empty() {
+            return Err(Damaged);
+        }
+        Ok((diagnostics, summary))
+    }
+
+    /// Stores a run's findings and counts, replacing the entry whole or not at all.
+    pub(crate) fn put(&self, diagnostics: &[Diagnostic], summary: &Summary) -> std::io::Result<()> {
+        let mut writer = Writer::default();
+        writer.0.extend_from_slice(MAGIC);
+        writer.0.extend_from_slice(&self.key.to_le_bytes());
+        for count in [
+            summary.pages,
+            summary.links_checked,
+            summary.links_unchecked,
+            summary.suppressed,
+        ] {
+            writer.usize(count);
+        }
+        writer.diagnostics(diagnostics);
+        let sum = xxh3_64(&writer.0);
+        writer.0.extend_from_slice(&sum.to_le_bytes());
+        let dir = self
+            .path
+            .parent()
+            .expect("the entry is in the cache folder");
+        if !dir.is_dir() {
+            std::fs::create_dir_all(dir)?;
+            // Like `target/`: version control and backup tools leave it alone.
+            std::fs::write(dir.join(".gitignore"), "# Written by privdoc check.\n*\n")?;
+            std::fs::write(
+                dir.join("CACHEDIR.TAG"),
+                "Signature: 8a477f597d28d172789f06886806bc55\n\
+                 # This file is a cache directory tag created by privdoc.\n",
+            )?;
+        }
+        let mut file = tempfile::NamedTempFile::new_in(dir)?;
+        std::io::Write::write_all(&mut file, &writer.0)?;
+        file.persist(&self.path)?;
+        Ok(())
+    }
+}
+
+/// Hashes `bytes` with its length first, so fields cannot run into each other.
+fn field(hash: &mut Xxh3, bytes: &[u8]) {
+    hash.update(&(bytes.len() as u64).to_le_bytes());
+    hash.update(bytes);
+}
+
+/// Little-endian numbers and length-prefixed strings.
+#[derive(Default)]
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn usize(&mut self, value: usize) {
+        self.0.extend_from_slice(&(value as u64).to_le_bytes());
+    }
+
+    fn str(&mut self, text: &str) {
+        self.usize(text.len());
+        self.0.extend_from_slice(text.as_bytes());
+    }
+
+    fn option(&mut self, text: Option<&str>) {
+        match text {
+            None => self.0.push(0),
+            Some(text) => {
+                self.0.push(1);
+                self.str(text);
+            }
+        }
+    }
+
+    fn span(&mut self, span: &Span) {
+        self.0.extend_from_slice(&span.file.index().to_le_bytes());
+        self.usize(span.range.start);
+        self.usize(span.range.end);
+    }
+
+    fn labels(&mut self, labels: &[Label]) {
+        self.usize(labels.len());
+        for label in labels {
+            self.span(&label.span);
+            self.str(&label.message);
+        }
+    }
+
+    fn diagnostics(&mut self, diagnostics: &[Diagnostic]) {
+        self.usize(diagnostics.len());
+        for diagnostic in diagnostics {
+            self.str(diagnostic.code.as_str());
+            self.0
+                .push(u8::from(diagnostic.severity == Severity::Error));
+            self.str(&diagnostic.message);
+            self.span(&diagnostic.span);
+            self.option(diagnostic.label.as_deref());
+            self.labels(&diagnostic.labels);
+            self.labels(&diagnostic.related);
+            self.option(diagnostic.hint.as_deref());
+        }
+    }
+}
+
+/// An entry that is not what a [`Writer`] wrote for this run.
+struct Damaged;
+
+/// Reads what [`Writer`] wrote; every read checks what it reads.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    files: &'a SourceMap,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, count: usize) -> Result<&'a [u8], Damaged> {
+        let (taken, rest) = self.bytes.split_at_checked(count).ok_or(Damaged)?;
+        self.bytes = rest;
+        Ok(taken)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], Damaged> {
+        self.take(N)?.try_into().map_err(|_| Damaged)
+    }
+
+    fn byte(&mut self) -> Result<u8, Damaged> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn u128(&mut self) -> Result<u128, Damaged> {
+        Ok(u128::from_le_bytes(self.array()?))
+    }
+
+    fn usize(&mut self) -> Result<usize, Damaged> {
+        usize::try_from(u64::from_le_bytes(self.array()?)).map_err(|_| Damaged)
+    }
+
+    /// A count of items at least `size` bytes each: never more than the bytes left hold.
+    fn count(&mut self, size: usize) -> Result<usize, Damaged> {
+        let count = self.usize()?;
+        if count.saturating_mul(size) > self.bytes.len() {
+            return Err(Damaged);
+        }
+        Ok(count)
+    }
+
+    fn str(&mut self) -> Result<String, Damaged> {
+        let length = self.count(1)?;
+        String::from_utf8(self.take(length)?.to_vec()).map_err(|_| Damaged)
+    }
+
+    fn option(&mut self) -> Result<Option<String>, Damaged> {
+        match self.byte()? {
+            0 => Ok(None),
+            1 => Ok(Some(self.str()?)),
+            _ => Err(Damaged),
+        }
+    }
+
+    /// A span of a file of this run, on character boundaries of its text.
+    fn span(&mut self) -> Result<Span, Damaged> {
+        let file = self
+            .files
+            .id(u32::from_le_bytes(self.array()?))
+            .ok_or(Damaged)?;
+        let (start, end) = (self.usize()?, self.usize()?);
+        let text = self.files.get(file).text();
+        if start <= end && text.is_char_boundary(start) && text.is_char_boundary(end) {
+            Ok(Span::new(file, start..end))
+        } else {
+            Err(Damaged)
+        }
+    }
+
+    fn labels(&mut self) -> Result<Vec<Label>, Damaged> {
+        let count = self.count(28)?;
+        (0..count)
+            .map(|_| {
+                Ok(Label {
+                    span: self.span()?,
+                    message: self.str()?,
+                })
+            })
+            .collect()
+    }
+
+    fn diagnostics(&mut self) -> Result<Vec<Diagnostic>, Damaged> {
+        let count = self.count(50)?;
+        (0..count)
+            .map(|_| {
+                let code = Code::parse(&self.str()?).ok_or(Damaged)?;
+                let severity = match self.byte()? {
+                    0 => Severity::Warning,
+                    1 => Severity::Error,
+                    _ => return Err(Damaged),
+                };
+                Ok(Diagnostic {
+                    code,
+                    severity,
+                    message: self.str()?,
+                    span: self.span()?,
+                    label: self.option()?,
+                    labels: self.labels()?,
+                    related: self.labels()?,
+                    hint: self.option()?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn files() -> SourceMap {
+        let mut files = SourceMap::default();
+        files.add("a.md".into(), Arc::from("Some text, ünïcode.\n"));
+        files
+    }
+
+    fn finding(files: &SourceMap) -> Diagnostic {
+        let file = files.id(0).unwrap();
+        Diagnostic::warning(
+            Code::Check(crate::diag::CheckCode::BrokenLink),
+            Span::new(file, 0..4),
+            "link to `x.md`",
+        )
+        .with_label("here")
+        .with_note(Span::new(file, 5..9), "note")
+        .with_related(Span::new(file, 11..14), "again")
+        .with_hint("fix it")
+    }
+
+    fn entry(dir: &Path, files: &SourceMap) -> Entry {
+        let read = load::Read::default();
+        let today = jiff::civil::date(2026, 7, 1);
+        Entry::new(dir, files, &read, today, false).unwrap()
+    }
+
+    #[test]
+    fn an_entry_gives_back_what_was_put() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = files();
+        let entry = entry(dir.path(), &files);
+        assert!(entry.get(&files).is_none(), "nothing stored yet");
+        let summary = Summary {
+            pages: 3,
+            links_checked: 7,
+            links_unchecked: 1,
+            suppressed: 2,
+            baseline: None,
+        };
+        entry.put(&[finding(&files)], &summary).unwrap();
+        let (diagnostics, stored) = entry.get(&files).unwrap();
+        assert_eq!(diagnostics, vec![finding(&files)]);
+        assert_eq!(stored.pages, 3);
+        assert_eq!(stored.links_checked, 7);
+        assert_eq!(stored.links_unchecked, 1);
+        assert_eq!(stored.suppressed, 2);
+        assert!(dir.path().join(DIR).join(".gitignore").is_file());
+        std::fs::remove_dir_all(dir.path().join(DIR)).unwrap();
+        assert!(entry.get(&files).is_none());
+    }
+
+    #[test]
+    fn other_inputs_have_another_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = files();
+        let mut edited = SourceMap::default();
+        edited.add("a.md".into(), Arc::from("Some text, ünïcode!\n"));
+        let mut moved = SourceMap::default();
+        moved.add("b.md".into(), Arc::from("Some text, ünïcode.\n"));
+        let key = |files: &SourceMap| entry(dir.path(), files).key;
+        assert_eq!(key(&files), key(&files));
+        assert_ne!(key(&files), key(&edited));
+        assert_ne!(key(&files), key(&moved));
+        let read = load::Read::default();
+        let later = Entry::new(
+            dir.path(),
+            &files,
+            &read,
+            jiff::civil::date(2026, 7, 2),
+            false,
+        );
+        assert_ne!(key(&files), later.unwrap().key);
+    }
+
+    #[test]
+    fn a_damaged_entry_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = files();
+        let entry = entry(dir.path(), &files);
+        entry.put(&[finding(&files)], &Summary::default()).unwrap();
+        let good = std::fs::read(&entry.path).unwrap();
+        // Every truncation and every flipped byte is noticed.
+        for cut in 0..good.len() {
+            std::fs::write(&entry.path, &good[..cut]).unwrap();
+            assert!(entry.get(&files).is_none(), "cut at {cut}");
+        }
+        for at in 0..good.len() {
+            let mut bad = good.clone();
+            bad[at] ^= 0x20;
+            std::fs::write(&entry.path, &bad).unwrap();
+            assert!(entry.get(&files).is_none(), "byte {at} flipped");
+        }
+        // A span that no longer fits its file (written for other text) is refused even
+        // when the entry is intact.
+        let mut shorter = SourceMap::default();
+        shorter.add("a.md".into(), Arc::from("Some"));
+        std::fs::write(&entry.path, &good).unwrap();
+        assert!(entry.get(&shorter).is_none());
+        assert!(entry.get(&files).is_some());
+    }
+}

@@ -1,0 +1,161 @@
+//! The check cache (`.privdoc-cache/`): a check of unchanged inputs reports exactly what
+//! a check from scratch reports, any change is checked again, and a damaged or unwritable
+//! cache costs time, never a wrong report.
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::{copy_project, fixture, privdoc, stderr};
+
+/// `privdoc check PROJECT ARGS…` with the cache on, as users run it.
+fn check(project: &Path, args: &[&str]) -> std::process::Output {
+    privdoc()
+        .env_remove("PRIVDOC_NO_CACHE")
+        .arg("check")
+        .arg(project)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The stages a `-v` run went through (`read`, `cached`, `check`, …).
+fn stages(output: &std::process::Output) -> Vec<String> {
+    stderr(output)
+        .lines()
+        .filter(|line| line.contains(" ms"))
+        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+        .collect()
+}
+
+/// Whether a `-v` run checked, rather than reused the last check's findings.
+fn ran_checks(output: &std::process::Output) -> bool {
+    let stages = stages(output);
+    let has = |stage: &str| stages.iter().any(|s| s == stage);
+    assert!(has("read"), "{stages:?}");
+    // Parsing and rendering go with checking: a reused report needs none of them.
+    assert_eq!(has("check"), has("load"), "{stages:?}");
+    assert_eq!(has("check"), has("render"), "{stages:?}");
+    has("check")
+}
+
+/// A repository with findings of every grouping (related places, notes, hints).
+fn repository() -> tempfile::TempDir {
+    copy_project(&fixture("learn-repo"))
+}
+
+fn entry(project: &Path) -> std::path::PathBuf {
+    project.join(".privdoc-cache/check")
+}
+
+#[test]
+fn unchanged_inputs_are_reported_byte_for_byte_without_checking_again() {
+    let project = repository();
+    let project = project.path();
+    let cold = check(project, &["--no-cache", "--format", "json"]);
+    assert!(
+        !project.join(".privdoc-cache").exists(),
+        "--no-cache writes nothing"
+    );
+    let first = check(project, &["-v", "--format", "json"]);
+    assert!(ran_checks(&first));
+    assert!(entry(project).is_file());
+    let again = check(project, &["-v", "--format", "json"]);
+    assert!(!ran_checks(&again), "the second run reuses the first");
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(again.status.code(), cold.status.code());
+    assert!(cold.stdout.len() > 10_000, "a report worth caching");
+    assert_eq!(first.stdout, cold.stdout);
+    assert_eq!(again.stdout, cold.stdout);
+    // Every format prints the stored findings as it prints fresh ones.
+    for format in ["human", "short", "sarif", "github"] {
+        let fresh = check(project, &["--no-cache", "--format", format]);
+        let reused = check(project, &["--format", format]);
+        assert_eq!(reused.stdout, fresh.stdout, "{format}");
+        assert_eq!(stderr(&reused), stderr(&fresh), "{format}");
+    }
+    let frozen = check(project, &["-v", "--frozen", "--format", "json"]);
+    assert!(ran_checks(&frozen), "--frozen builds, so it checks");
+    let told = privdoc()
+        .env("PRIVDOC_NO_CACHE", "1")
+        .args(["check", "-v", "--format", "json"])
+        .arg(project)
+        .output()
+        .unwrap();
+    assert!(ran_checks(&told), "PRIVDOC_NO_CACHE is --no-cache");
+}
+
+#[test]
+fn an_edit_is_checked_again() {
+    let project = repository();
+    let project = project.path();
+    let before = check(project, &["--format", "short"]);
+    assert!(entry(project).is_file());
+    let page = project.join("reference/7.4/Microsoft.PowerShell.Management/Get-Item.md");
+    let text = fs::read_to_string(&page).unwrap();
+    let edited = text.replacen(
+        "## DESCRIPTION",
+        "## DESCRIPTION\n\nSee [nothing](Nowhere.md).",
+        1,
+    );
+    assert_ne!(edited, text);
+    fs::write(&page, edited).unwrap();
+    let after = check(project, &["-v", "--format", "short"]);
+    assert!(ran_checks(&after));
+    let new: Vec<&str> = std::str::from_utf8(&after.stdout)
+        .unwrap()
+        .lines()
+        .filter(|line| line.contains("Nowhere.md"))
+        .collect();
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert!(!String::from_utf8_lossy(&before.stdout).contains("Nowhere.md"));
+    // A renamed page is another input too.
+    fs::rename(&page, page.with_file_name("Get-Item-renamed.md")).unwrap();
+    let renamed = check(project, &["-v", "--format", "short"]);
+    assert!(ran_checks(&renamed));
+    assert!(String::from_utf8_lossy(&renamed.stdout).contains("Get-Item-renamed.md"));
+}
+
+#[test]
+fn a_damaged_entry_is_checked_again_and_replaced() {
+    let project = repository();
+    let project = project.path();
+    let cold = check(project, &["--no-cache", "--format", "json"]);
+    check(project, &["--format", "json"]);
+    let good = fs::read(entry(project)).unwrap();
+    let damaged: [Vec<u8>; 3] = [
+        Vec::new(),
+        good[..good.len() / 2].to_vec(),
+        good.iter().map(|b| b.wrapping_add(1)).collect(),
+    ];
+    for bad in damaged {
+        fs::write(entry(project), &bad).unwrap();
+        let output = check(project, &["-v", "--format", "json"]);
+        assert!(ran_checks(&output));
+        assert_eq!(output.stdout, cold.stdout);
+        assert_eq!(fs::read(entry(project)).unwrap(), good, "replaced whole");
+    }
+}
+
+#[test]
+fn a_cache_that_cannot_be_written_changes_nothing_but_the_time() {
+    let project = repository();
+    let project = project.path();
+    let cold = check(project, &["--no-cache", "--format", "json"]);
+    // A file where the cache folder would be: nothing can be stored.
+    fs::write(project.join(".privdoc-cache"), "not a folder").unwrap();
+    for _ in 0..2 {
+        let output = check(project, &["-v", "--format", "json"]);
+        assert!(ran_checks(&output));
+        assert_eq!(output.stdout, cold.stdout);
+        assert_eq!(output.status.code(), cold.status.code());
+        assert!(
+            stderr(&output).contains("note: the findings were not cached"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(project.join(".privdoc-cache")).unwrap(),
+        "not a folder"
+    );
+}
