@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{CheckCode, Counts, Diagnostic, Severity, SourceMap, Summary};
@@ -102,11 +103,11 @@ pub(crate) fn render(
             }
         }
         Format::Json => {
-            out.push_str(&pretty(&json_report(diagnostics, files, summary)));
+            out.push_str(&json_report(diagnostics, files, summary));
             out.push('\n');
         }
         Format::Sarif => {
-            out.push_str(&pretty(&sarif(diagnostics, files)));
+            out.push_str(&sarif(diagnostics, files));
             out.push('\n');
         }
     }
@@ -144,10 +145,6 @@ fn totals_table(totals: &BTreeMap<&'static str, Counts>) -> String {
     out
 }
 
-fn pretty(value: &Value) -> String {
-    serde_json::to_string_pretty(value).expect("a JSON value always serializes")
-}
-
 /// Path, line and column (1-based, in characters) of the start of a diagnostic.
 fn position(diagnostic: &Diagnostic, files: &SourceMap) -> (String, usize, usize) {
     let file = files.get(diagnostic.span.file);
@@ -165,51 +162,101 @@ fn short(diagnostic: &Diagnostic, files: &SourceMap) -> String {
     )
 }
 
-fn json_report(diagnostics: &[Diagnostic], files: &SourceMap, summary: &Summary) -> Value {
+// The JSON reports are written from borrowed structs, not built as `serde_json::Value`
+// trees first (a tree of maps per finding cost most of a large report's time). Fields are
+// declared in alphabetical order, the order the reports have always had.
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    diagnostics: Vec<JsonFinding<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: &'static str,
+    column: usize,
+    file: String,
+    hint: Option<&'a str>,
+    line: usize,
+    message: &'a str,
+    related: Vec<JsonPlace<'a>>,
+    severity: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonPlace<'a> {
+    column: usize,
+    file: String,
+    line: usize,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct JsonSummary {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<JsonBaseline>,
+    errors: usize,
+    links_checked: usize,
+    links_unchecked: usize,
+    pages: usize,
+    suppressed: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct JsonBaseline {
+    fixed: usize,
+    known: usize,
+}
+
+fn json_report(diagnostics: &[Diagnostic], files: &SourceMap, summary: &Summary) -> String {
     let counts = Counts::of(diagnostics);
-    let findings: Vec<Value> = diagnostics
+    let findings = diagnostics
         .iter()
         .map(|diagnostic| {
             let (file, line, column) = position(diagnostic, files);
-            let related: Vec<Value> = places(diagnostic)
+            let related = places(diagnostic)
                 .map(|label| {
                     let file = files.get(label.span.file);
                     let (line, column) = file.line_col(label.span.range.start);
-                    json!({
-                        "file": file.display_path(),
-                        "line": line,
-                        "column": column,
-                        "message": label.message,
-                    })
+                    JsonPlace {
+                        column,
+                        file: file.display_path(),
+                        line,
+                        message: &label.message,
+                    }
                 })
                 .collect();
-            json!({
-                "code": diagnostic.code.as_str(),
-                "severity": diagnostic.severity.as_str(),
-                "file": file,
-                "line": line,
-                "column": column,
-                "message": diagnostic.message,
-                "hint": diagnostic.hint,
-                "related": related,
-            })
+            JsonFinding {
+                code: diagnostic.code.as_str(),
+                column,
+                file,
+                hint: diagnostic.hint.as_deref(),
+                line,
+                message: &diagnostic.message,
+                related,
+                severity: diagnostic.severity.as_str(),
+            }
         })
         .collect();
-    let mut totals = json!({
-        "errors": counts.errors,
-        "warnings": counts.warnings,
-        "pages": summary.pages,
-        "links-checked": summary.links_checked,
-        "links-unchecked": summary.links_unchecked,
-        "suppressed": summary.suppressed,
-    });
-    if let Some(baseline) = summary.baseline {
-        totals["baseline"] = json!({ "known": baseline.known, "fixed": baseline.fixed });
-    }
-    json!({
-        "diagnostics": findings,
-        "summary": totals,
-    })
+    let report = JsonReport {
+        diagnostics: findings,
+        summary: JsonSummary {
+            baseline: summary.baseline.map(|baseline| JsonBaseline {
+                fixed: baseline.fixed,
+                known: baseline.known,
+            }),
+            errors: counts.errors,
+            links_checked: summary.links_checked,
+            links_unchecked: summary.links_unchecked,
+            pages: summary.pages,
+            suppressed: summary.suppressed,
+            warnings: counts.warnings,
+        },
+    };
+    serde_json::to_string_pretty(&report).expect("the report always serializes")
 }
 
 /// Every other place a finding names: its labels, then the places it groups.
@@ -277,7 +324,7 @@ fn rule_description(code: &str) -> &'static str {
 
 const LOAD_CODES: [&str; 5] = ["io", "toml", "schema", "config", "template"];
 
-fn sarif(diagnostics: &[Diagnostic], files: &SourceMap) -> Value {
+fn sarif(diagnostics: &[Diagnostic], files: &SourceMap) -> String {
     let rule_ids: Vec<&str> = LOAD_CODES
         .into_iter()
         .chain(CheckCode::ALL.iter().map(|c| c.as_str()))
@@ -292,78 +339,15 @@ fn sarif(diagnostics: &[Diagnostic], files: &SourceMap) -> Value {
             })
         })
         .collect();
-    let results: Vec<Value> = diagnostics
+    let results = diagnostics
         .iter()
-        .map(|diagnostic| {
-            let file = files.get(diagnostic.span.file);
-            let (line, column) = file.line_col(diagnostic.span.range.start);
-            let (end_line, end_column) = file.line_col(diagnostic.span.range.end.max(diagnostic.span.range.start));
-            let code = diagnostic.code.as_str();
-            let fingerprint = xxhash_rust::xxh3::xxh3_64(format!("{code}\0{}\0{}", file.display_path(), diagnostic.message).as_bytes());
-            // GitHub shows the message, not `properties`: the hint goes in it.
-            let text = match &diagnostic.hint {
-                Some(hint) => format!("{}\nhint: {hint}", diagnostic.message),
-                None => diagnostic.message.clone(),
-            };
-            let uri = format!("{}{}", files.base(), file.display_path());
-            let mut result = json!({
-                "ruleId": code,
-                "ruleIndex": rule_ids.iter().position(|id| *id == code).unwrap_or(0),
-                "level": diagnostic.severity.as_str(),
-                "message": { "text": text },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
-                        "region": {
-                            "startLine": line,
-                            "startColumn": column,
-                            "endLine": end_line,
-                            "endColumn": if (end_line, end_column) == (line, column) { column + 1 } else { end_column },
-                        },
-                    },
-                }],
-                "partialFingerprints": { "privdoc/v1": format!("{fingerprint:016x}") },
-            });
-            let related: Vec<Value> = places(diagnostic)
-                .enumerate()
-                .map(|(id, label)| {
-                    let other = files.get(label.span.file);
-                    let (line, column) = other.line_col(label.span.range.start);
-                    json!({
-                        "id": id,
-                        "physicalLocation": {
-                            "artifactLocation": {
-                                "uri": format!("{}{}", files.base(), other.display_path()),
-                                "uriBaseId": "%SRCROOT%",
-                            },
-                            "region": { "startLine": line, "startColumn": column },
-                        },
-                        "message": { "text": label.message },
-                    })
-                })
-                .collect();
-            if !related.is_empty() {
-                result["relatedLocations"] = Value::Array(related);
-            }
-            if let Some(hint) = &diagnostic.hint {
-                result["properties"] = json!({ "hint": hint });
-            }
-            result
-        })
+        .map(|diagnostic| sarif_result(diagnostic, files, &rule_ids))
         .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "privdoc",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "rules": rules,
-                },
-            },
-            "columnKind": "unicodeCodePoints",
-            "originalUriBaseIds": {
+    let report = SarifLog {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [SarifRun {
+            column_kind: "unicodeCodePoints",
+            original_uri_base_ids: json!({
                 "%SRCROOT%": {
                     "description": { "text": "The directory privdoc ran in (in CI, the checkout): every result's path is relative to it." },
                 },
@@ -372,10 +356,183 @@ fn sarif(diagnostics: &[Diagnostic], files: &SourceMap) -> Value {
                     "uriBaseId": "%SRCROOT%",
                     "description": { "text": "The privdoc project (its book.toml)." },
                 },
-            },
-            "results": results,
+            }),
+            results,
+            tool: json!({
+                "driver": {
+                    "name": "privdoc",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                },
+            }),
         }],
-    })
+        version: "2.1.0",
+    };
+    serde_json::to_string_pretty(&report).expect("the report always serializes")
+}
+
+// SARIF, like JSON, is written from structs whose fields are in alphabetical order.
+
+#[derive(Serialize)]
+struct SarifLog<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [SarifRun<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRun<'a> {
+    column_kind: &'static str,
+    original_uri_base_ids: Value,
+    results: Vec<SarifResult<'a>>,
+    tool: Value,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    level: &'static str,
+    locations: [SarifLocation; 1],
+    message: SarifText<String>,
+    partial_fingerprints: SarifFingerprints,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<SarifHint<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<SarifRelated<'a>>,
+    rule_id: &'static str,
+    rule_index: usize,
+}
+
+#[derive(Serialize)]
+struct SarifText<T> {
+    text: T,
+}
+
+#[derive(Serialize)]
+struct SarifFingerprints {
+    #[serde(rename = "privdoc/v1")]
+    privdoc: String,
+}
+
+#[derive(Serialize)]
+struct SarifHint<'a> {
+    hint: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation {
+    physical_location: SarifPhysical<SarifRegion>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifPhysical<R> {
+    artifact_location: SarifArtifact,
+    region: R,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifArtifact {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRegion {
+    end_column: usize,
+    end_line: usize,
+    start_column: usize,
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifStart {
+    start_column: usize,
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRelated<'a> {
+    id: usize,
+    message: SarifText<&'a str>,
+    physical_location: SarifPhysical<SarifStart>,
+}
+
+fn sarif_result<'a>(
+    diagnostic: &'a Diagnostic,
+    files: &SourceMap,
+    rule_ids: &[&str],
+) -> SarifResult<'a> {
+    let file = files.get(diagnostic.span.file);
+    let (line, column) = file.line_col(diagnostic.span.range.start);
+    let (end_line, end_column) =
+        file.line_col(diagnostic.span.range.end.max(diagnostic.span.range.start));
+    let code = diagnostic.code.as_str();
+    let fingerprint = xxhash_rust::xxh3::xxh3_64(
+        format!("{code}\0{}\0{}", file.display_path(), diagnostic.message).as_bytes(),
+    );
+    // GitHub shows the message, not `properties`: the hint goes in it.
+    let text = match &diagnostic.hint {
+        Some(hint) => format!("{}\nhint: {hint}", diagnostic.message),
+        None => diagnostic.message.clone(),
+    };
+    let artifact = |file: &super::SourceFile| SarifArtifact {
+        uri: format!("{}{}", files.base(), file.display_path()),
+        uri_base_id: "%SRCROOT%",
+    };
+    let related_locations = places(diagnostic)
+        .enumerate()
+        .map(|(id, label)| {
+            let other = files.get(label.span.file);
+            let (line, column) = other.line_col(label.span.range.start);
+            SarifRelated {
+                id,
+                message: SarifText {
+                    text: &label.message,
+                },
+                physical_location: SarifPhysical {
+                    artifact_location: artifact(other),
+                    region: SarifStart {
+                        start_column: column,
+                        start_line: line,
+                    },
+                },
+            }
+        })
+        .collect();
+    SarifResult {
+        level: diagnostic.severity.as_str(),
+        locations: [SarifLocation {
+            physical_location: SarifPhysical {
+                artifact_location: artifact(file),
+                region: SarifRegion {
+                    end_column: if (end_line, end_column) == (line, column) {
+                        column + 1
+                    } else {
+                        end_column
+                    },
+                    end_line,
+                    start_column: column,
+                    start_line: line,
+                },
+            },
+        }],
+        message: SarifText { text },
+        partial_fingerprints: SarifFingerprints {
+            privdoc: format!("{fingerprint:016x}"),
+        },
+        properties: diagnostic.hint.as_deref().map(|hint| SarifHint { hint }),
+        related_locations,
+        rule_id: code,
+        rule_index: rule_ids.iter().position(|id| *id == code).unwrap_or(0),
+    }
 }
 
 fn human(diagnostic: &Diagnostic, files: &SourceMap, styled: bool) -> String {
