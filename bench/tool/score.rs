@@ -187,6 +187,7 @@ fn reference(job: &str) -> Option<&'static str> {
             Some("privdoc build (tree)")
         }
         "lychee check (tree)" => Some("privdoc check (tree)"),
+        "lychee check (learn)" => Some("privdoc check (learn)"),
         _ => None,
     }
 }
@@ -277,6 +278,7 @@ pub(crate) fn table(results: &Path) -> io::Result<String> {
         );
     }
     out.push('\n');
+    out.push_str(&wall_ratios(&runs, &summary));
     for (&services, &bytes) in &site {
         let get = |job: &str| {
             runs.get(&(services, job.to_owned()))
@@ -351,6 +353,51 @@ pub(crate) fn table(results: &Path) -> io::Result<String> {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// The ratios issue 14 sets, privdoc's median wall time over its peer's in the same run
+/// (lower is better): `check` cold and repeated (the check cache) against lychee, `build`
+/// against Hugo.
+fn wall_ratios(
+    runs: &BTreeMap<(usize, String), Vec<Run>>,
+    summary: &dyn Fn(&(usize, String)) -> (f64, f64, f64, f64, usize),
+) -> String {
+    let mut out = String::new();
+    let sizes: std::collections::BTreeSet<usize> = runs.keys().map(|(n, _)| *n).collect();
+    for n in sizes {
+        let wall = |job: &str| {
+            let key = (n, job.to_owned());
+            runs.contains_key(&key).then(|| summary(&key).1)
+        };
+        let mut lines = Vec::new();
+        for (job, peer, target) in [
+            ("privdoc check (tree)", "lychee check (tree)", 0.5),
+            ("privdoc check (tree), repeated", "lychee check (tree)", 0.2),
+            ("privdoc check (learn)", "lychee check (learn)", 0.5),
+            (
+                "privdoc check (learn), repeated",
+                "lychee check (learn)",
+                0.2,
+            ),
+            ("privdoc build (tree)", "hugo build (tree)", 0.33),
+        ] {
+            if let (Some(ours), Some(theirs)) = (wall(job), wall(peer)) {
+                let ratio = ours / theirs;
+                lines.push(format!(
+                    "- {job} / {peer}: {ratio:.2} of its wall time (target ≤ {target}) {}",
+                    mark(ratio <= target)
+                ));
+            }
+        }
+        if !lines.is_empty() {
+            let _ = writeln!(out, "Wall-time ratios at N = {n} (issue 14):");
+            for line in lines {
+                let _ = writeln!(out, "{line}");
+            }
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The shortest wall time `/usr/bin/time` tells from zero.
