@@ -278,7 +278,7 @@ pub(crate) fn table(results: &Path) -> io::Result<String> {
         );
     }
     out.push('\n');
-    out.push_str(&wall_ratios(&runs, &summary));
+    out.push_str(&wall_ratios(&runs));
     for (&services, &bytes) in &site {
         let get = |job: &str| {
             runs.get(&(services, job.to_owned()))
@@ -358,16 +358,13 @@ pub(crate) fn table(results: &Path) -> io::Result<String> {
 /// The ratios issue 14 sets, privdoc's median wall time over its peer's in the same run
 /// (lower is better): `check` cold and repeated (the check cache) against lychee, `build`
 /// against Hugo.
-fn wall_ratios(
-    runs: &BTreeMap<(usize, String), Vec<Run>>,
-    summary: &dyn Fn(&(usize, String)) -> (f64, f64, f64, f64, usize),
-) -> String {
+fn wall_ratios(runs: &BTreeMap<(usize, String), Vec<Run>>) -> String {
     let mut out = String::new();
     let sizes: std::collections::BTreeSet<usize> = runs.keys().map(|(n, _)| *n).collect();
     for n in sizes {
         let wall = |job: &str| {
-            let key = (n, job.to_owned());
-            runs.contains_key(&key).then(|| summary(&key).1)
+            runs.get(&(n, job.to_owned()))
+                .map(|list| median(list.iter().map(|r| r.wall).collect()))
         };
         let mut lines = Vec::new();
         for (job, peer, target) in [
