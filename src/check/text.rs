@@ -19,6 +19,9 @@ const ABBREVIATIONS: &[&str] = &[
 /// The comparable form of `text`.
 #[must_use]
 pub(super) fn normalize(text: &str) -> String {
+    if text.is_ascii() {
+        return fold_ascii(text.as_bytes());
+    }
     // Most prose is already in NFKC (curly quotes included): skip the composition then.
     if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
         fold(text.chars(), text.len())
@@ -52,6 +55,32 @@ fn fold(chars: impl Iterator<Item = char>, capacity: usize) -> String {
         out.pop();
     }
     out
+}
+
+/// [`fold`] of ASCII text, a byte at a time: ASCII is its own NFKC, and of the quotes only
+/// the backtick changes.
+fn fold_ascii(text: &[u8]) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    let mut space = true;
+    for &b in text {
+        if b.is_ascii_whitespace() || b == 0x0B {
+            if !space {
+                out.push(b' ');
+                space = true;
+            }
+        } else {
+            out.push(if b == b'`' {
+                b'\''
+            } else {
+                b.to_ascii_lowercase()
+            });
+            space = false;
+        }
+    }
+    if out.last() == Some(&b' ') {
+        out.pop();
+    }
+    String::from_utf8(out).expect("ASCII in, ASCII out")
 }
 
 /// A sentence glob (`allow`): `*` stands for any text, the rest is compared in normalized
@@ -92,9 +121,41 @@ impl Glob {
 
 /// The words of normalized text: runs of letters and digits.
 pub(super) fn words(normalized: &str) -> impl Iterator<Item = &str> {
-    normalized
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    // Splitting ASCII by bytes gives the same words without decoding characters.
+    let ascii = normalized.is_ascii();
+    let (bytes, chars) = if ascii {
+        (Some(AsciiWords { text: normalized }), None)
+    } else {
+        let chars = normalized
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty());
+        (None, Some(chars))
+    };
+    bytes
+        .into_iter()
+        .flatten()
+        .chain(chars.into_iter().flatten())
+}
+
+/// The runs of ASCII letters and digits of ASCII text.
+struct AsciiWords<'a> {
+    text: &'a str,
+}
+
+impl<'a> Iterator for AsciiWords<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        let start = bytes.iter().position(u8::is_ascii_alphanumeric)?;
+        let end = bytes[start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |length| start + length);
+        let word = &self.text[start..end];
+        self.text = &self.text[end..];
+        Some(word)
+    }
 }
 
 /// The byte ranges of the sentences of `text`, trimmed.
@@ -288,6 +349,19 @@ mod tests {
                 .map(|(start, piece)| start..start + piece.len())
                 .collect();
             proptest::prop_assert_eq!(ours, theirs);
+        }
+
+        #[test]
+        fn ascii_folding_and_words_agree_with_the_general_path(text in "[\x00-\x7f]{0,40}") {
+            proptest::prop_assert_eq!(fold_ascii(text.as_bytes()), fold(text.chars(), 0));
+            let ours: Vec<&str> = AsciiWords { text: &text }.collect();
+            let theirs: Vec<&str> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            proptest::prop_assert_eq!(&ours, &theirs);
+            let words: Vec<&str> = words(&text).collect();
+            proptest::prop_assert_eq!(words, theirs);
         }
     }
 }
