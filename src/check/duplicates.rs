@@ -20,24 +20,42 @@ use crate::render::RenderedPage;
 /// Sentences shorter than this many words ("See below.") repeat by nature.
 pub(super) const MIN_SENTENCE_WORDS: usize = 5;
 
-/// One place a piece of text occurs.
+/// One place a piece of text occurs. A site holds one per sentence and paragraph, so
+/// numbers are 32-bit: a page is at most 16 MiB, and a site has fewer than 2^32 pages.
 #[derive(Debug, Clone)]
 pub(super) struct Occurrence {
     /// Hash of the normalized text.
     pub hash: u64,
     /// Page number.
-    pub page: usize,
+    pub page: u32,
     /// The page this one is a version of (see [`Rules::variant_of`]): equal for versions
     /// of one page.
     pub variant: u32,
     /// Block number within the page.
-    pub block: usize,
-    /// Range in the page's Markdown.
-    pub range: Range<usize>,
-    /// Where it was written; equal keys mean one piece of source text.
-    pub key: Option<(FileId, usize)>,
+    pub block: u32,
     /// Its length in words.
-    pub words: usize,
+    pub words: u32,
+    /// Range in the page's Markdown.
+    pub range: Range<u32>,
+    /// Where it was written; equal keys mean one piece of source text.
+    pub key: Option<(FileId, u32)>,
+}
+
+impl Occurrence {
+    /// The page, as an index into the site's pages.
+    pub(super) fn page(&self) -> usize {
+        self.page as usize
+    }
+
+    /// `(page, block)`: the block it is part of, site-wide.
+    pub(super) fn block_key(&self) -> (usize, usize) {
+        (self.page as usize, self.block as usize)
+    }
+}
+
+/// `n` as a 32-bit number (see [`Occurrence`]).
+pub(super) fn narrow(n: usize) -> u32 {
+    u32::try_from(n).expect("pages under 4 GiB, sites under 2^32 pages")
 }
 
 /// What the duplicate checks leave alone, from the settings, compiled once.
@@ -126,12 +144,15 @@ pub(super) fn texts(
     let text = |block: usize, range: Range<usize>, normalized: String| {
         let occurrence = Occurrence {
             hash: xxh3_64(normalized.as_bytes()),
-            page: at,
+            page: narrow(at),
             variant,
-            block,
-            key: page.origins.source_key(range.clone()),
-            words: text::words(&normalized).count(),
-            range,
+            block: narrow(block),
+            key: page
+                .origins
+                .source_key(range.clone())
+                .map(|(file, offset)| (file, narrow(offset))),
+            words: narrow(text::words(&normalized).count()),
+            range: narrow(range.start)..narrow(range.end),
         };
         Text {
             occurrence,
@@ -163,8 +184,9 @@ pub(super) fn texts(
         .chunk_by(|a, b| a.occurrence.block == b.occurrence.block)
         .filter(|g| g.len() >= 2)
     {
-        let block = group[0].occurrence.block;
-        let range = group[0].occurrence.range.start..group[group.len() - 1].occurrence.range.end;
+        let block = group[0].occurrence.block as usize;
+        let range = group[0].occurrence.range.start as usize
+            ..group[group.len() - 1].occurrence.range.end as usize;
         let joined: Vec<&str> = group.iter().map(|t| t.normalized.as_str()).collect();
         paragraphs.push(text(block, range, joined.join(" ")));
     }
@@ -179,7 +201,7 @@ pub(super) fn occurrences(
 ) -> (Vec<Occurrence>, Vec<Occurrence>) {
     let long = sentences
         .iter()
-        .filter(|t| t.occurrence.words >= MIN_SENTENCE_WORDS)
+        .filter(|t| t.occurrence.words as usize >= MIN_SENTENCE_WORDS)
         .map(|t| t.occurrence.clone())
         .collect();
     (
@@ -205,7 +227,7 @@ pub(super) fn find(
     files: &SourceMap,
     skip_blocks: &HashSet<(usize, usize)>,
 ) -> (Vec<Diagnostic>, HashSet<(usize, usize)>) {
-    occurrences.retain(|o| !skip_blocks.contains(&(o.page, o.block)));
+    occurrences.retain(|o| !skip_blocks.contains(&o.block_key()));
     occurrences.sort_by_key(|o| (o.hash, o.page, o.range.start));
     let mut found = Vec::new();
     let mut repeats = HashSet::new();
@@ -224,13 +246,13 @@ pub(super) fn find(
         // pages that are not versions of each other.
         let mut pages_seen = HashSet::from([first.variant]);
         for occurrence in rest {
-            repeats.insert((occurrence.page, occurrence.block));
+            repeats.insert(occurrence.block_key());
             if pages_seen.insert(occurrence.variant) {
                 across.push(((*occurrence).clone(), (*first).clone()));
             }
         }
         for on_page in distinct.chunk_by(|a, b| a.page == b.page) {
-            if on_page.len() >= 2 && on_page[0].words >= kind.min_in_page_words {
+            if on_page.len() >= 2 && on_page[0].words as usize >= kind.min_in_page_words {
                 found.push(in_page(on_page, kind, pages));
             }
         }
@@ -330,8 +352,9 @@ pub(super) fn across_pages(
 }
 
 pub(super) fn locate(pages: &[RenderedPage], occurrence: &Occurrence) -> Span {
-    let page = &pages[occurrence.page];
-    let span = page.origins.locate(occurrence.range.clone(), page.file);
+    let page = &pages[occurrence.page()];
+    let range = occurrence.range.start as usize..occurrence.range.end as usize;
+    let span = page.origins.locate(range, page.file);
     // Point at the start of the text: a whole paragraph underlined says less than a caret.
     Span::new(
         span.file,
@@ -364,7 +387,7 @@ mod tests {
 
     /// An occurrence of text `hash` on `page` (a version of page `variant`), written at
     /// `key` of one source file.
-    fn occurrence(hash: u64, page: usize, variant: u32, start: usize, key: usize) -> Occurrence {
+    fn occurrence(hash: u64, page: u32, variant: u32, start: u32, key: u32) -> Occurrence {
         let mut files = SourceMap::default();
         let file = files.add("content/x.toml".into(), "".into());
         Occurrence {
@@ -437,7 +460,7 @@ mod tests {
         let pages = pages(&mut files);
         // Four sentences of a.md said again in b.md, one of them also in c.md.
         let mut occurrences = Vec::new();
-        for (i, hash) in [1, 2, 3, 4].into_iter().enumerate() {
+        for (i, hash) in (0u32..).zip([1, 2, 3, 4]) {
             occurrences.push(occurrence(hash, 0, 0, 20 + 10 * i, i));
             occurrences.push(occurrence(hash, 1, 1, 50 + 10 * i, 10 + i));
         }

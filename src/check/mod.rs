@@ -55,12 +55,38 @@ struct PageFindings {
 }
 
 impl PageFindings {
-    fn merge(mut self, other: Self) -> Self {
-        self.diagnostics.extend(other.diagnostics);
-        self.sentences.extend(other.sentences);
-        self.paragraphs.extend(other.paragraphs);
-        self.near_sentences.extend(other.near_sentences);
-        self.near_paragraphs.extend(other.near_paragraphs);
+    /// Every page's findings in one, in page order. One kind of fact at a time, each list
+    /// allocated once at its final size while the pages' own lists of that kind are freed:
+    /// the site's text facts are never held twice.
+    fn merge(mut pages: Vec<Self>) -> Self {
+        fn concat<T>(
+            pages: &mut [PageFindings],
+            list: fn(&mut PageFindings) -> &mut Vec<T>,
+        ) -> Vec<T> {
+            let mut all = Vec::with_capacity(pages.iter_mut().map(|p| list(p).len()).sum());
+            for page in pages.iter_mut() {
+                all.append(list(page));
+                *list(page) = Vec::new();
+            }
+            all
+        }
+        Self {
+            near_sentences: concat(&mut pages, |p| &mut p.near_sentences),
+            sentences: concat(&mut pages, |p| &mut p.sentences),
+            near_paragraphs: concat(&mut pages, |p| &mut p.near_paragraphs),
+            paragraphs: concat(&mut pages, |p| &mut p.paragraphs),
+            diagnostics: concat(&mut pages, |p| &mut p.diagnostics),
+        }
+    }
+
+    /// Gives back what the page's lists reserved beyond their length: they are kept until
+    /// every page is done.
+    fn shrink(mut self) -> Self {
+        self.diagnostics.shrink_to_fit();
+        self.sentences.shrink_to_fit();
+        self.paragraphs.shrink_to_fit();
+        self.near_sentences.shrink_to_fit();
+        self.near_paragraphs.shrink_to_fit();
         self
     }
 }
@@ -83,9 +109,7 @@ pub(crate) fn run(
         .enumerate()
         .map(|(at, page)| each_page(at, page, &targets, &rules))
         .unzip();
-    let each = found
-        .into_iter()
-        .fold(PageFindings::default(), PageFindings::merge);
+    let each = PageFindings::merge(found);
     let mut report = Report {
         diagnostics: each.diagnostics,
         summary: Summary {
@@ -156,7 +180,8 @@ fn each_page(
         paragraphs: exact_paragraphs,
         near_sentences,
         near_paragraphs,
-    };
+    }
+    .shrink();
     (facts, found)
 }
 

@@ -90,7 +90,7 @@ pub(super) fn items(sentences: &[Text], paragraphs: &[Text]) -> (Vec<Shingled>, 
     let shingled = |t: &Text| (t.occurrence.clone(), shingles(&t.normalized));
     let long = sentences
         .iter()
-        .filter(|t| t.occurrence.words >= MIN_WORDS)
+        .filter(|t| t.occurrence.words as usize >= MIN_WORDS)
         .map(shingled)
         .collect();
     (long, paragraphs.iter().map(shingled).collect())
@@ -236,10 +236,7 @@ pub(super) fn find(
         } else {
             (second, first)
         };
-        let blocks = (
-            (earlier.occurrence.page, earlier.occurrence.block),
-            (later.occurrence.page, later.occurrence.block),
-        );
+        let blocks = (earlier.occurrence.block_key(), later.occurrence.block_key());
         if skip.contains(&blocks) {
             continue;
         }

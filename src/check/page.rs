@@ -163,6 +163,9 @@ impl Facts {
         self.blocks = Vec::new();
         self.sentences = Vec::new();
         self.headings = Vec::new();
+        // Kept until every page is done: without what they reserved to grow.
+        self.links.shrink_to_fit();
+        self.anchors.shrink_to_fit();
     }
 
     /// The Markdown range of sentence `index`.
