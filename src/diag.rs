@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 pub(crate) use baseline::{Baseline, Compared};
 pub(crate) use code::{CheckCode, Level};
-pub(crate) use format::{Format, render};
+pub(crate) use format::{Format, render, write};
 
 /// How bad a finding is. Ordered so that `Error > Warning`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

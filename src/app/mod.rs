@@ -562,10 +562,9 @@ fn print(
     // text is cheaper than stripping the colours of thousands of findings afterwards, and
     // plain text goes straight to the stream, not through a stripper that finds nothing.
     let write = |stream: &mut dyn Write, styled: bool| {
-        let text = diag::render(format, diagnostics, files, summary, styled);
-        stream
-            .write_all(text.as_bytes())
-            .and_then(|()| stream.flush())
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, stream);
+        diag::write(&mut buffered, format, diagnostics, files, summary, styled)
+            .and_then(|()| buffered.flush())
     };
     let written = if format.is_machine_readable() {
         let styled = anstream::stdout().current_choice() != anstream::ColorChoice::Never;

@@ -45,6 +45,30 @@ const SNIPPETS_PER_CODE: usize = 25;
 /// From this many findings on, the human format begins with the totals per code.
 const TOTALS_FROM: usize = 10;
 
+/// Writes `diagnostics` (already sorted) in `format` to `out`: the JSON formats as they are
+/// serialized (a report of 100,000 findings is never held whole), the others as
+/// [`render`] makes them.
+pub(crate) fn write(
+    out: &mut dyn std::io::Write,
+    format: Format,
+    diagnostics: &[Diagnostic],
+    files: &SourceMap,
+    summary: &Summary,
+    styled: bool,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &json_report(diagnostics, files, summary))?;
+            out.write_all(b"\n")
+        }
+        Format::Sarif => {
+            serde_json::to_writer_pretty(&mut *out, &sarif(diagnostics, files))?;
+            out.write_all(b"\n")
+        }
+        _ => out.write_all(render(format, diagnostics, files, summary, styled).as_bytes()),
+    }
+}
+
 /// Renders `diagnostics` (already sorted) in `format`. `styled` adds ANSI colours to the
 /// human format; the caller strips them where the output is not a terminal.
 #[must_use]
@@ -102,13 +126,11 @@ pub(crate) fn render(
                 out.push('\n');
             }
         }
-        Format::Json => {
-            out.push_str(&json_report(diagnostics, files, summary));
-            out.push('\n');
-        }
-        Format::Sarif => {
-            out.push_str(&sarif(diagnostics, files));
-            out.push('\n');
+        Format::Json | Format::Sarif => {
+            let mut bytes = Vec::new();
+            write(&mut bytes, format, diagnostics, files, summary, styled)
+                .expect("writing to memory does not fail");
+            out = String::from_utf8(bytes).expect("serde_json writes UTF-8");
         }
     }
     out
@@ -168,8 +190,25 @@ fn short(diagnostic: &Diagnostic, files: &SourceMap) -> String {
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
-    diagnostics: Vec<JsonFinding<'a>>,
+    diagnostics: JsonFindings<'a>,
     summary: JsonSummary,
+}
+
+/// The findings, serialized one at a time as they are made: a report of 100,000 findings
+/// is never held whole.
+struct JsonFindings<'a> {
+    diagnostics: &'a [Diagnostic],
+    files: &'a SourceMap,
+}
+
+impl Serialize for JsonFindings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.diagnostics
+                .iter()
+                .map(|diagnostic| json_finding(diagnostic, self.files)),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -211,38 +250,14 @@ struct JsonBaseline {
     known: usize,
 }
 
-fn json_report(diagnostics: &[Diagnostic], files: &SourceMap, summary: &Summary) -> String {
+fn json_report<'a>(
+    diagnostics: &'a [Diagnostic],
+    files: &'a SourceMap,
+    summary: &Summary,
+) -> JsonReport<'a> {
     let counts = Counts::of(diagnostics);
-    let findings = diagnostics
-        .iter()
-        .map(|diagnostic| {
-            let (file, line, column) = position(diagnostic, files);
-            let related = places(diagnostic)
-                .map(|label| {
-                    let file = files.get(label.span.file);
-                    let (line, column) = file.line_col(label.span.range.start);
-                    JsonPlace {
-                        column,
-                        file: file.display_path(),
-                        line,
-                        message: &label.message,
-                    }
-                })
-                .collect();
-            JsonFinding {
-                code: diagnostic.code.as_str(),
-                column,
-                file,
-                hint: diagnostic.hint.as_deref(),
-                line,
-                message: &diagnostic.message,
-                related,
-                severity: diagnostic.severity.as_str(),
-            }
-        })
-        .collect();
-    let report = JsonReport {
-        diagnostics: findings,
+    JsonReport {
+        diagnostics: JsonFindings { diagnostics, files },
         summary: JsonSummary {
             baseline: summary.baseline.map(|baseline| JsonBaseline {
                 fixed: baseline.fixed,
@@ -255,8 +270,34 @@ fn json_report(diagnostics: &[Diagnostic], files: &SourceMap, summary: &Summary)
             suppressed: summary.suppressed,
             warnings: counts.warnings,
         },
-    };
-    serde_json::to_string_pretty(&report).expect("the report always serializes")
+    }
+}
+
+/// One finding of the JSON report.
+fn json_finding<'a>(diagnostic: &'a Diagnostic, files: &SourceMap) -> JsonFinding<'a> {
+    let (file, line, column) = position(diagnostic, files);
+    let related = places(diagnostic)
+        .map(|label| {
+            let file = files.get(label.span.file);
+            let (line, column) = file.line_col(label.span.range.start);
+            JsonPlace {
+                column,
+                file: file.display_path(),
+                line,
+                message: &label.message,
+            }
+        })
+        .collect();
+    JsonFinding {
+        code: diagnostic.code.as_str(),
+        column,
+        file,
+        hint: diagnostic.hint.as_deref(),
+        line,
+        message: &diagnostic.message,
+        related,
+        severity: diagnostic.severity.as_str(),
+    }
 }
 
 /// Every other place a finding names: its labels, then the places it groups.
@@ -324,11 +365,16 @@ fn rule_description(code: &str) -> &'static str {
 
 const LOAD_CODES: [&str; 5] = ["io", "toml", "schema", "config", "template"];
 
-fn sarif(diagnostics: &[Diagnostic], files: &SourceMap) -> String {
-    let rule_ids: Vec<&str> = LOAD_CODES
+/// Every code, in the order of the SARIF log's rules.
+fn rule_ids() -> Vec<&'static str> {
+    LOAD_CODES
         .into_iter()
         .chain(CheckCode::ALL.iter().map(|c| c.as_str()))
-        .collect();
+        .collect()
+}
+
+fn sarif<'a>(diagnostics: &'a [Diagnostic], files: &'a SourceMap) -> SarifLog<'a> {
+    let rule_ids = rule_ids();
     let rules: Vec<Value> = rule_ids
         .iter()
         .map(|id| {
@@ -339,11 +385,12 @@ fn sarif(diagnostics: &[Diagnostic], files: &SourceMap) -> String {
             })
         })
         .collect();
-    let results = diagnostics
-        .iter()
-        .map(|diagnostic| sarif_result(diagnostic, files, &rule_ids))
-        .collect();
-    let report = SarifLog {
+    let results = SarifResults {
+        diagnostics,
+        files,
+        rule_ids,
+    };
+    SarifLog {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         runs: [SarifRun {
             column_kind: "unicodeCodePoints",
@@ -367,8 +414,7 @@ fn sarif(diagnostics: &[Diagnostic], files: &SourceMap) -> String {
             }),
         }],
         version: "2.1.0",
-    };
-    serde_json::to_string_pretty(&report).expect("the report always serializes")
+    }
 }
 
 // SARIF, like JSON, is written from structs whose fields are in alphabetical order.
@@ -386,8 +432,25 @@ struct SarifLog<'a> {
 struct SarifRun<'a> {
     column_kind: &'static str,
     original_uri_base_ids: Value,
-    results: Vec<SarifResult<'a>>,
+    results: SarifResults<'a>,
     tool: Value,
+}
+
+/// The results, serialized one at a time as they are made.
+struct SarifResults<'a> {
+    diagnostics: &'a [Diagnostic],
+    files: &'a SourceMap,
+    rule_ids: Vec<&'static str>,
+}
+
+impl Serialize for SarifResults<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.diagnostics
+                .iter()
+                .map(|diagnostic| sarif_result(diagnostic, self.files, &self.rule_ids)),
+        )
+    }
 }
 
 #[derive(Serialize)]
