@@ -376,7 +376,7 @@ mod tests {
         let file = files.add(path.into(), markdown.into());
         RenderedPage {
             path: path.to_owned(),
-            markdown: markdown.to_owned(),
+            markdown: markdown.into(),
             body_start: 0,
             html: None,
             origins: OriginMap::verbatim(file, 0),

@@ -114,7 +114,7 @@ fn pages(old: &Site, new: &Site) -> Vec<PageChange> {
     let text = |site: &Site| -> BTreeMap<String, String> {
         site.pages
             .iter()
-            .map(|p| (p.path.clone(), p.markdown.clone()))
+            .map(|p| (p.path.clone(), p.markdown.to_string()))
             .collect()
     };
     let (old, new) = (text(old), text(new));

@@ -14,6 +14,7 @@ mod source;
 mod templates;
 
 use std::fmt::Write;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -31,8 +32,9 @@ use crate::model::{FrontMatter, Model, Page};
 pub struct RenderedPage {
     /// Site path of the Markdown (`services/mmd.md`); the HTML is beside it as `.html`.
     pub path: String,
-    /// The Markdown output, front matter included.
-    pub markdown: String,
+    /// The Markdown output, front matter included: for a hand-written page that
+    /// references and includes nothing, the source text itself, shared.
+    pub markdown: Arc<str>,
     /// Where the Markdown body starts, after the front matter: found once, here, for the
     /// HTML and the checks.
     pub body_start: usize,
@@ -216,9 +218,8 @@ fn render_job(
         model,
         config,
         templates,
-        nav,
         users,
-        html: with_html,
+        ..
     } = *context;
     let mut marks = origin::Marks::default();
     let (path, marked, front_matter, template, file) = match job {
@@ -258,6 +259,20 @@ fn render_job(
                 file,
             )
         }
+        Job::Page(page) if as_written(page) => {
+            let markdown = page.text.clone();
+            let origins = OriginMap::as_written(page.file, page.body_start);
+            return Some(finish_page(
+                page.path.clone(),
+                markdown,
+                page.body_start,
+                (&page.front_matter, None),
+                origins,
+                page.file,
+                context,
+                found,
+            ));
+        }
         Job::Page(page) => {
             let marked = hand_written(page, model, &mut marks, found);
             (
@@ -278,33 +293,69 @@ fn render_job(
         Job::Page(page) => page.body_start,
         _ => crate::load::split_front_matter(&markdown).map_or(0, |(_, start)| start),
     };
-    let html = if with_html {
+    let subject = match job {
+        Job::Service(service) => Some(service.name.clone()),
+        Job::Source(source) => Some(source.name.clone()),
+        Job::Overview(_) | Job::Page(_) => None,
+    };
+    Some(finish_page(
+        path,
+        markdown.into(),
+        body_start,
+        (&front_matter, subject),
+        origins,
+        file,
+        context,
+        found,
+    ))
+}
+
+/// Whether a hand-written page is published as written: it references and includes
+/// nothing, and holds none of the characters origin tags are made of. Most pages of a
+/// repository are; their Markdown is then the source text itself, not a copy.
+fn as_written(page: &Page) -> bool {
+    let body = &page.text[page.body_start..];
+    !body.contains(prose::INCLUDE_OPEN)
+        && !body.contains("](@")
+        && !body.contains("]: @")
+        && !page.text.contains(origin::TAGS)
+}
+
+/// A rendered page from its Markdown: the HTML too, when the run writes it.
+#[allow(clippy::too_many_arguments)] // the parts of one page, named where they are made
+fn finish_page(
+    path: String,
+    markdown: Arc<str>,
+    body_start: usize,
+    (front_matter, subject): (&crate::model::FrontMatter, Option<String>),
+    origins: OriginMap,
+    file: crate::diag::FileId,
+    context: &Context<'_>,
+    found: &mut Vec<Diagnostic>,
+) -> RenderedPage {
+    let html = if context.html {
         html::page(
             &path,
             &markdown[body_start..],
-            &front_matter,
-            config,
-            templates,
-            nav,
+            front_matter,
+            context.config,
+            context.templates,
+            context.nav,
         )
         .map_err(|d| found.extend(d))
         .ok()
     } else {
         None
     };
-    Some(RenderedPage {
+    RenderedPage {
         path,
         markdown,
         body_start,
         html,
         origins,
         file,
-        subject: match job {
-            Job::Service(service) => Some(service.name.clone()),
-            Job::Source(source) => Some(source.name.clone()),
-            Job::Overview(_) | Job::Page(_) => None,
-        },
-    })
+        subject,
+    }
 }
 
 /// The Markdown of an overview page, its front matter and its template.
@@ -535,6 +586,53 @@ impl<'a> RuleTerms<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A page published as written is what the general path makes of it: the same text,
+    /// and every range located at the same place.
+    #[test]
+    fn a_page_as_written_is_what_the_general_path_makes() {
+        let with_front_matter = "---\ntitle: Guide\n---\n# Guide\n\nSee [the FAQ](faq.md#a) and `code`.\n\n- one\n- two\n";
+        for text in [with_front_matter, &with_front_matter[21..]] {
+            same_both_ways(text);
+        }
+        for changed in [
+            "{{#include snippets/x.md}}",
+            "[x](@sources/a)",
+            "[x]: @sources/a",
+            "\u{FDD0}",
+        ] {
+            let text = format!("{with_front_matter}{changed}\n");
+            let (model, _, _) = crate::load::model_of(&[("guide.md", &text)]);
+            assert!(!as_written(&model.pages[0]), "{changed}");
+        }
+    }
+
+    fn same_both_ways(text: &str) {
+        let (model, _, problems) = crate::load::model_of(&[("guide.md", text)]);
+        assert!(problems.is_empty(), "{problems:?}");
+        let page = &model.pages[0];
+        assert!(as_written(page));
+        let mut marks = origin::Marks::default();
+        let mut found = Vec::new();
+        let marked = hand_written(page, &model, &mut marks, &mut found);
+        let (general, origins) = origin::unmark(&marked, &marks, None);
+        assert!(found.is_empty());
+        assert_eq!(general, *page.text);
+        let verbatim = OriginMap::as_written(page.file, page.body_start);
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                assert_eq!(
+                    origins.locate(start..end, page.file),
+                    verbatim.locate(start..end, page.file)
+                );
+                assert_eq!(
+                    origins.source_key(start..end),
+                    verbatim.source_key(start..end)
+                );
+                assert_eq!(origins.is_data(start..end), verbatim.is_data(start..end));
+            }
+        }
+    }
 
     #[test]
     fn finish_collapses_blank_lines_outside_code() {

@@ -15,6 +15,8 @@ const OPEN: char = '\u{FDD0}';
 const SEP: char = '\u{FDD1}';
 const CLOSE: char = '\u{FDD2}';
 const LINE: char = '\u{FDD3}';
+/// Every character tags are made of.
+pub(super) const TAGS: [char; 4] = [OPEN, SEP, CLOSE, LINE];
 
 /// A place in a source file that a piece of output was copied or written from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,6 +54,23 @@ impl OriginMap {
                 },
             )],
         }
+    }
+
+    /// A hand-written page published as written: its front matter and its body, each a
+    /// verbatim piece of `file`, as the general path records them.
+    #[must_use]
+    pub fn as_written(file: FileId, body_start: usize) -> Self {
+        let piece = |offset| Anchor {
+            file,
+            offset,
+            exact: true,
+            data: false,
+        };
+        let mut entries = vec![(0, piece(0))];
+        if body_start > 0 {
+            entries.push((body_start, piece(body_start)));
+        }
+        Self { entries }
     }
 
     /// The source place of output byte `at`.

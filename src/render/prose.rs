@@ -13,7 +13,7 @@ use crate::model::{Model, Origin, Prose, ServiceId, SourceId};
 use super::origin::{Anchor, Marks};
 use super::paths;
 
-const INCLUDE_OPEN: &str = "{{#include ";
+pub(super) const INCLUDE_OPEN: &str = "{{#include ";
 /// Includes nest at most this deep; deeper is almost certainly a cycle.
 const MAX_INCLUDE_DEPTH: usize = 8;
 
