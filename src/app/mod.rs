@@ -270,9 +270,12 @@ pub fn process(
     let read = ui.stage("read", || load::read(&config, &mut files));
     let (templates, mut diagnostics) = Templates::new(&read.templates, &mut files);
     // A run that writes no HTML renders none, unless a project's own layout must be
-    // tried on every page for its errors: the report is the same either way.
-    let html = config.writes(crate::config::Output::Html)
-        && !(overrides.checks_only && templates.layout_is_built_in());
+    // tried on every page for its errors: the report is the same either way. With
+    // privdoc's own layout, which renders every page without error, a build renders its
+    // HTML after the checks, once they have freed their memory.
+    let writes_html = config.writes(crate::config::Output::Html);
+    let html = writes_html && !templates.layout_is_built_in();
+    let html_after_checks = writes_html && !overrides.checks_only && !html;
     let today = today();
     let cache = overrides
         .cache
@@ -319,6 +322,13 @@ pub fn process(
         diagnostics.extend(report.diagnostics);
         Some(report.summary)
     };
+    let mut site = site;
+    if html_after_checks {
+        let found = ui.stage("html", || {
+            render::add_html(&mut site, &loaded.model, &config, &templates)
+        });
+        diagnostics.extend(found);
+    }
     let suppressed = check::apply_suppressions(&mut diagnostics, &files, summary.is_some());
     let summary = summary.map(|summary| check::Summary {
         suppressed,

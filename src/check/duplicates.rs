@@ -379,6 +379,7 @@ mod tests {
             markdown: markdown.into(),
             body_start: 0,
             html: None,
+            front_matter: crate::model::FrontMatter::default(),
             origins: OriginMap::verbatim(file, 0),
             file,
             subject: None,

@@ -40,6 +40,8 @@ pub struct RenderedPage {
     pub body_start: usize,
     /// The HTML output, when HTML is enabled.
     pub html: Option<String>,
+    /// The front matter the HTML page is made with.
+    pub front_matter: FrontMatter,
     /// Where each byte of `markdown` was written.
     pub origins: OriginMap,
     /// The file a finding falls back to: the declaration or the page itself.
@@ -184,17 +186,57 @@ pub(crate) fn render(
     site.pages.sort_by(|a, b| a.path.cmp(&b.path));
     site.layout_ids = templates.layout_ids();
     if html {
-        if let Some(sitemap) = sitemap(&site.pages, config) {
-            site.assets.push(("html/sitemap.xml".to_owned(), sitemap));
-        }
-        site.assets.extend(
-            templates
-                .assets()
-                .iter()
-                .map(|(name, text)| (format!("html/{name}"), text.clone())),
-        );
+        add_html_assets(&mut site, config, templates);
     }
     (site, diagnostics)
+}
+
+/// Renders the HTML of a site rendered without it. A build renders its HTML only once
+/// the checks are done and have freed what they held, so the site's HTML and the
+/// checks' facts are never in memory together; the pages are the same as `render`'s.
+pub(crate) fn add_html(
+    site: &mut Site,
+    model: &Model,
+    config: &Config,
+    templates: &Templates,
+) -> Vec<Diagnostic> {
+    let nav = Nav::of(model);
+    let found: Vec<Diagnostic> = site
+        .pages
+        .par_iter_mut()
+        .flat_map_iter(|page| {
+            let html = html::page(
+                &page.path,
+                &page.markdown[page.body_start..],
+                &page.front_matter,
+                config,
+                templates,
+                &nav,
+            );
+            match html {
+                Ok(html) => {
+                    page.html = Some(html);
+                    Vec::new()
+                }
+                Err(found) => found.into_iter().collect(),
+            }
+        })
+        .collect();
+    add_html_assets(site, config, templates);
+    found
+}
+
+/// The HTML output's files besides the pages: the sitemap and the layout's assets.
+fn add_html_assets(site: &mut Site, config: &Config, templates: &Templates) {
+    if let Some(sitemap) = sitemap(&site.pages, config) {
+        site.assets.push(("html/sitemap.xml".to_owned(), sitemap));
+    }
+    site.assets.extend(
+        templates
+            .assets()
+            .iter()
+            .map(|(name, text)| (format!("html/{name}"), text.clone())),
+    );
 }
 
 /// What every page's rendering reads.
@@ -352,6 +394,7 @@ fn finish_page(
         markdown,
         body_start,
         html,
+        front_matter: front_matter.clone(),
         origins,
         file,
         subject,
