@@ -163,7 +163,14 @@ impl Facts {
         self.blocks = Vec::new();
         self.sentences = Vec::new();
         self.headings = Vec::new();
-        // Kept until every page is done: without what they reserved to grow.
+        // Links are kept for where they lead; their text and place in the prose served
+        // this page's own checks. Kept until every page is done: without what they
+        // reserved to grow.
+        for link in &mut self.links {
+            link.text = String::new();
+            link.sentence = None;
+            link.section = None;
+        }
         self.links.shrink_to_fit();
         self.anchors.shrink_to_fit();
     }
