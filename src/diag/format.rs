@@ -48,8 +48,8 @@ const TOTALS_FROM: usize = 10;
 /// Writes `diagnostics` (already sorted) in `format` to `out`: the JSON formats as they are
 /// serialized (a report of 100,000 findings is never held whole), the others as
 /// [`render`] makes them.
-pub(crate) fn write(
-    out: &mut dyn std::io::Write,
+pub(crate) fn write<W: std::io::Write>(
+    out: &mut W,
     format: Format,
     diagnostics: &[Diagnostic],
     files: &SourceMap,
