@@ -245,3 +245,84 @@ fn a_missing_content_directory_fails_instead_of_building_an_empty_site() {
     );
     assert_eq!(read_tree(&project.path().join("book")), before);
 }
+
+/// Writes 300 hand-written pages into `project`, each saying which `version` it is, so the
+/// build has many files to write and two versions of the site to tell apart.
+fn many_pages(project: &Path, version: &str) {
+    let dir = project.join("content/guide");
+    fs::create_dir_all(&dir).unwrap();
+    for i in 0..300 {
+        fs::write(
+            dir.join(format!("page-{i:03}.md")),
+            format!(
+                "---\ntitle: Guide page {i}\ndescription: Page {i} of the guide\n---\n# Guide page {i}\n\nThis is page {i} of the guide, in version {version}.\n"
+            ),
+        )
+        .unwrap();
+    }
+}
+
+/// The whole build directory a complete build of `version` writes.
+fn site_of(version: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let project = copy_project(&repo());
+    many_pages(project.path(), version);
+    let output = build(project.path(), &["--quiet"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    read_tree(&project.path().join("book"))
+}
+
+/// `kill -9` at 40 moments spread over a build — loading, rendering, checking, writing,
+/// swapping — always leaves the previous site or the new one whole, never a mix, and the
+/// next build removes whatever the killed ones left beside it.
+#[cfg(unix)]
+#[test]
+fn a_build_killed_at_any_moment_leaves_one_whole_site() {
+    let (site_a, site_b) = (site_of("A"), site_of("B"));
+    assert_ne!(site_a, site_b);
+    let project = copy_project(&repo());
+    many_pages(project.path(), "A");
+    let started = std::time::Instant::now();
+    assert_eq!(build(project.path(), &["--quiet"]).status.code(), Some(0));
+    let duration = started.elapsed();
+    let book = project.path().join("book");
+    assert!(read_tree(&book) == site_a);
+    let kills = 40;
+    let mut completed = 0;
+    for i in 0..kills {
+        // Each attempt builds the other version, so a build that finishes changes the site.
+        let version = if i % 2 == 0 { "B" } else { "A" };
+        many_pages(project.path(), version);
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("privdoc"))
+            .args(["build", "--quiet"])
+            .arg(project.path())
+            .env("SOURCE_DATE_EPOCH", "1782777600")
+            .env("PRIVDOC_NO_CACHE", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Spread over 1.2 builds' time, so some kills come after the build is done.
+        std::thread::sleep(duration.mul_f64(1.2 * (f64::from(i) + 0.5) / f64::from(kills)));
+        child.kill().unwrap(); // SIGKILL
+        let status = child.wait().unwrap();
+        if status.success() {
+            completed += 1;
+        }
+        let site = read_tree(&book);
+        assert!(
+            site == site_a || site == site_b,
+            "after kill {i}, `book` is neither whole site: {} files",
+            site.len()
+        );
+    }
+    assert!(completed < kills, "every build finished before its kill");
+    many_pages(project.path(), "B");
+    assert_eq!(build(project.path(), &["--quiet"]).status.code(), Some(0));
+    assert!(read_tree(&book) == site_b);
+    let left: Vec<String> = fs::read_dir(project.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with(".privdoc-build"))
+        .collect();
+    assert!(left.is_empty(), "left beside the build: {left:?}");
+}
