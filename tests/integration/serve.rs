@@ -330,3 +330,89 @@ fn saves_by_rename_rebuild_and_open_pages_are_told_to_reload() {
         b.contains("It also runs IT service management")
     });
 }
+
+/// 10,000 requests from 50 concurrent clients while a declaration is saved again and
+/// again — good versions and a broken one, each save a rebuild — all answered `200` with
+/// a whole page (the last good build, with the error overlay while the file is broken),
+/// and a client that sends half a request and stalls holds up no one.
+#[test]
+fn ten_thousand_requests_from_fifty_clients_while_files_change() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let project = copy_project(&repo());
+    let service = project.path().join("content/services/managed-desktop.toml");
+    let original = std::fs::read_to_string(&service).unwrap();
+    let server = Arc::new(start(project.path()));
+    let mut stalled = TcpStream::connect(&server.address).unwrap();
+    write!(stalled, "GET {PAGE} HTTP/1.1\r\nHost: ").unwrap();
+
+    let saving = Arc::new(AtomicBool::new(true));
+    let editor = {
+        let (saving, service, original) = (saving.clone(), service.clone(), original.clone());
+        std::thread::spawn(move || {
+            let versions = [
+                original.replace("It also provides", "It also offers"),
+                original.replace("name = \"Microsoft Managed Desktop\"", "name = \"broken"),
+                original.clone(),
+            ];
+            let mut saves = 0;
+            while saving.load(Ordering::Relaxed) {
+                std::fs::write(&service, &versions[saves % versions.len()]).unwrap();
+                saves += 1;
+                std::thread::sleep(Duration::from_millis(40));
+            }
+            std::fs::write(&service, &original).unwrap();
+            saves
+        })
+    };
+    let paths = [
+        PAGE,
+        "/",
+        "/sources/intune.html",
+        "/retention.html",
+        "/locations.html",
+    ];
+    let started = Instant::now();
+    let clients: Vec<_> = (0..50)
+        .map(|client| {
+            let server = server.clone();
+            std::thread::spawn(move || {
+                for request in 0..200 {
+                    let path = paths[(client + request) % paths.len()];
+                    let (status, body) = get(&server, path);
+                    assert_eq!(status, 200, "{path}, request {request} of client {client}");
+                    assert!(
+                        body.trim_end().ends_with("</html>"),
+                        "{path}: a whole page, not {} bytes of one",
+                        body.len()
+                    );
+                }
+            })
+        })
+        .collect();
+    for client in clients {
+        client.join().expect("every client got its 200 answers");
+    }
+    let elapsed = started.elapsed();
+    saving.store(false, Ordering::Relaxed);
+    let saves = editor.join().unwrap();
+    assert!(
+        saves >= 3,
+        "the files changed while the requests ran ({saves} saves)"
+    );
+    // The stalled client got nothing and held nothing: the site is still answered, and the
+    // last (good) save is served without the overlay.
+    eventually(&server, PAGE, Duration::from_secs(5), |b| {
+        !b.contains(OVERLAY) && b.contains("It also provides IT service management")
+    });
+    stalled
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let mut nothing = [0u8; 1];
+    assert!(
+        !matches!(stalled.read(&mut nothing), Ok(n) if n > 0),
+        "half a request got an answer"
+    );
+    eprintln!("10,000 requests from 50 clients in {elapsed:?} during {saves} saves");
+}
