@@ -753,12 +753,26 @@ fn absolute(path: &Path) -> PathBuf {
     })
 }
 
-/// Why the content directory `src` (resolved to `path`) cannot be read, and a hint.
+/// Why the content directory `src` (resolved to `path`) cannot be read, and a hint: it
+/// does not exist, is a file, or lies outside the project (`../../etc`, or a link out of
+/// it), whose files privdoc never reads or publishes.
 fn missing_src(root: &Path, src: &Path, path: &Path) -> Option<(String, Option<String>)> {
-    if path.is_dir() {
-        return None;
-    }
     let shown = src.display();
+    if path.is_dir() {
+        let inside = match (path.canonicalize(), root.canonicalize()) {
+            (Ok(path), Ok(root)) => path.starts_with(root),
+            _ => false,
+        };
+        return (!inside).then(|| {
+            (
+                format!("`src` is `{shown}`, outside the project"),
+                Some(
+                    "privdoc reads only the folder of `book.toml` and what is under it: move the content there, or `book.toml` above it"
+                        .to_owned(),
+                ),
+            )
+        });
+    }
     if path.exists() {
         return Some((
             format!("`src` is `{shown}`, which is a file, not a directory"),
@@ -881,5 +895,24 @@ mod tests {
         );
         assert_eq!(errors[0].hint.as_deref(), Some("did you mean `content`?"));
         assert_eq!(errors[0].span.range, 13..22);
+    }
+
+    /// A content directory outside the project would have its files read and published.
+    #[test]
+    fn a_content_directory_outside_the_project_is_an_error() {
+        let outside = tempfile::tempdir().unwrap();
+        let src = outside.path().display().to_string();
+        for text in [
+            format!("[book]\nsrc = {src:?}\n"),
+            "[book]\nsrc = \"../../../../../../../../etc\"\n".to_owned(),
+        ] {
+            let errors = load(&text).unwrap_err();
+            assert!(
+                errors[0].message.ends_with("outside the project"),
+                "{}",
+                errors[0].message
+            );
+        }
+        assert!(load("[book]\nsrc = \"content/../content\"\n").is_ok());
     }
 }
