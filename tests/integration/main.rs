@@ -6,6 +6,7 @@
 
 mod adoption;
 mod authoring;
+mod bad_input;
 mod bench;
 mod browser;
 mod build;
