@@ -158,6 +158,21 @@ fn serve_rebuilds_keeps_the_last_good_site_and_refuses_traversal() {
         "/services/%2E%2E/%2e%2e/book.toml",
         "//etc/passwd",
         "/content/services/managed-desktop.toml",
+        // Every other spelling of "up a folder": encoded slashes, double encoding,
+        // backslashes, overlong UTF-8, a NUL, dot segments, absolute paths.
+        "/..%2fCargo.toml",
+        "/..%2FCargo.toml",
+        "/services/..%2f..%2fbook.toml",
+        "/%252e%252e/Cargo.toml",
+        "/..%5cCargo.toml",
+        "/..\\Cargo.toml",
+        "/%c0%ae%c0%ae/Cargo.toml",
+        "/%e0%80%ae%e0%80%ae/Cargo.toml",
+        "/services/managed-desktop.html%00.toml",
+        "/./../Cargo.toml",
+        "/services/./../../Cargo.toml",
+        "/%2fetc%2fpasswd",
+        "/C:%5cWindows%5cwin.ini",
     ] {
         assert_eq!(get(&server, path).0, 404, "{path}");
     }
