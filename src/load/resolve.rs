@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::service::Context;
 use super::{Kind, declaration, front_matter, parse, prose, raw};
-use crate::diag::{Diagnostic, FileId, SourceMap, Span};
+use crate::diag::{CheckCode, Code, Diagnostic, FileId, SourceMap, Span};
 use crate::markdown::slug;
 use crate::model::{Model, Page, Regions, ServiceId, Snippet, Source, SourceId, Unloaded, country};
 
@@ -184,17 +184,17 @@ fn page(
 ) -> (Page, Option<Diagnostic>) {
     let mut problem = None;
     let split = front_matter::split(text);
-    let (front_matter, body_start) = match &split {
-        Some((yaml, body_start)) => {
-            match front_matter::parse(file, files.get(file), yaml.clone()) {
-                Ok(entries) => (entries, *body_start),
-                Err(diagnostic) => {
-                    problem = Some(diagnostic);
-                    (Vec::new(), *body_start)
-                }
+    let (front_matter, body_start) = if let Some((yaml, body_start)) = &split {
+        match front_matter::parse(file, files.get(file), yaml.clone()) {
+            Ok(entries) => (entries, *body_start),
+            Err(diagnostic) => {
+                problem = Some(diagnostic);
+                (Vec::new(), *body_start)
             }
         }
-        None => (Vec::new(), 0),
+    } else {
+        problem = unclosed_front_matter(file, text);
+        (Vec::new(), 0)
     };
     let front_matter_at = split.map(|(yaml, _)| yaml);
     let front_matter_keys = front_matter_at
@@ -213,4 +213,20 @@ fn page(
         body_start,
     };
     (page, problem)
+}
+
+/// A page that opens front matter (`---` on its first line) and never closes it: read as
+/// a page without front matter, which its writer did not mean — a warning at the `---`.
+fn unclosed_front_matter(file: FileId, text: &str) -> Option<Diagnostic> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let opens = text[start..].starts_with("---\n") || text[start..].starts_with("---\r\n");
+    opens.then(|| {
+        Diagnostic::warning(
+            Code::Check(CheckCode::FrontMatter),
+            Span::new(file, start..start + 3),
+            "front matter is never closed, so the page is read without it",
+        )
+        .with_label("opened here")
+        .with_hint("end the front matter with a `---` line after its last key")
+    })
 }
