@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use crate::support::{copy_project, fixture, privdoc, read_tree, repo};
+use crate::support::{check, copy_project, fixture, json, privdoc, read_tree, repo};
 
 fn build(project: &Path, extra: &[&str]) -> BTreeMap<String, Vec<u8>> {
     privdoc()
@@ -403,12 +403,7 @@ fn a_location_typo_suggests_the_code_that_was_meant() {
         text.replace("locations = [\"DE\"]", "locations = [\"UK\", \"de\"]"),
     )
     .unwrap();
-    let output = privdoc()
-        .args(["check", "--format", "json"])
-        .arg(project.path())
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = json(&check(project.path(), &["--format", "json"]));
     let hints: Vec<&str> = report["diagnostics"]
         .as_array()
         .unwrap()

@@ -6,7 +6,8 @@ use std::fs;
 use std::path::Path;
 
 use crate::support::{
-    assert_lines, copy_project, findings, fixture, fixture_dirs, fixture_tests, privdoc,
+    assert_lines, check, copy_project, findings, fixture, fixture_dirs, fixture_tests, json,
+    privdoc,
 };
 
 fn assert_fails_with(project: &Path, expected: &[String]) {
@@ -199,12 +200,7 @@ fn edited_full_service(from: &str, to: &str) -> Vec<String> {
     let text = fs::read_to_string(&service).unwrap();
     assert!(text.contains(from), "{from}");
     fs::write(&service, text.replacen(from, to, 1)).unwrap();
-    let output = privdoc()
-        .args(["check", "--format", "json"])
-        .arg(project.path())
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = json(&check(project.path(), &["--format", "json"]));
     report["diagnostics"]
         .as_array()
         .unwrap()

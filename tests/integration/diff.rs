@@ -645,16 +645,23 @@ const WORKPLACE: &str = "content/services/workplace.toml";
 /// `tests/fixtures/full-service` (a service that declares everything) in a new git
 /// repository, with `prepare` applied before the commit and `change` after it: the report.
 fn full_case(prepare: impl Fn(&Path), change: impl Fn(&Path)) -> Value {
+    case_in_git("full-service", "base", prepare, change)
+}
+
+/// Fixture `name` in a new git repository, `prepare` applied before a commit with
+/// `message` and `change` after it: the JSON report of `diff --base HEAD`.
+fn case_in_git(
+    name: &str,
+    message: &str,
+    prepare: impl Fn(&Path),
+    change: impl Fn(&Path),
+) -> Value {
     let repository = tempfile::tempdir().unwrap();
-    copy_dir(
-        &crate::support::fixture("full-service"),
-        repository.path(),
-        &["book"],
-    );
+    copy_dir(&crate::support::fixture(name), repository.path(), &["book"]);
     prepare(repository.path());
     git(repository.path(), &["init", "-q"]);
     git(repository.path(), &["add", "-A"]);
-    git(repository.path(), &["commit", "-q", "-m", "base"]);
+    git(repository.path(), &["commit", "-q", "-m", message]);
     change(repository.path());
     json(&diff(&[
         "--base",
@@ -773,24 +780,7 @@ fn each_new_kind_is_material_by_default_and_editorial_when_its_category_is_left_
 /// `tests/fixtures/history-v14` (the model page at version 14, as declarations) in a git
 /// repository, `prepare` applied before the commit and `change` after it: the report.
 fn history_case(prepare: impl Fn(&Path), change: impl Fn(&Path)) -> Value {
-    let repository = tempfile::tempdir().unwrap();
-    copy_dir(
-        &crate::support::fixture("history-v14"),
-        repository.path(),
-        &["book"],
-    );
-    prepare(repository.path());
-    git(repository.path(), &["init", "-q"]);
-    git(repository.path(), &["add", "-A"]);
-    git(repository.path(), &["commit", "-q", "-m", "Fixed link."]);
-    change(repository.path());
-    json(&diff(&[
-        "--base",
-        "HEAD",
-        repository.path().to_str().unwrap(),
-        "--format",
-        "json",
-    ]))
+    case_in_git("history-v14", "Fixed link.", prepare, change)
 }
 
 /// v14 → v15: the date new EU customers move to European data centers moved.
