@@ -303,7 +303,7 @@ pub fn process(
     }
     diagnostics.extend(loaded.diagnostics);
     progress.stage("rendering");
-    let (site, rendered) = ui.stage("render", || {
+    let (mut site, rendered) = ui.stage("render", || {
         render::render(&loaded.model, &config, &templates, html)
     });
     diagnostics.extend(rendered);
@@ -322,7 +322,6 @@ pub fn process(
         diagnostics.extend(report.diagnostics);
         Some(report.summary)
     };
-    let mut site = site;
     if html_after_checks {
         let found = ui.stage("html", || {
             render::add_html(&mut site, &loaded.model, &config, &templates)
