@@ -90,9 +90,10 @@ const load = (src, width) => new Promise(done => {{
       }}
     }}
     // The site navigation is a drawer: closed on a phone, open as a sidebar on a wide screen
-    // (once the page's media-query listener has run: polled, for a loaded machine).
+    // (once the page's media-query listener has run: polled for up to 10 s, for a machine
+    // loaded by the tests that run beside this one).
     const nav = doc.getElementById('nav-drawer'), wide = width >= 960;
-    for (let tries = 0; nav && nav.open !== wide && tries < 100; tries++) await new Promise(r => setTimeout(r, 20));
+    for (let tries = 0; nav && nav.open !== wide && tries < 500; tries++) await new Promise(r => setTimeout(r, 20));
     if (!nav || nav.open !== wide) drawer.push({{page, width, open: nav && nav.open}});
     if (width === widths[0]) {{
       ids[new URL(page, location.href).href] = [...doc.querySelectorAll('[id]')].map(e => e.id).concat([...doc.querySelectorAll('a[name]')].map(e => e.name));
