@@ -14,6 +14,8 @@ pub(crate) mod config;
 pub(crate) mod de;
 pub(crate) mod diag;
 pub(crate) mod diff;
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod load;
 pub(crate) mod markdown;
 pub(crate) mod model;

@@ -139,6 +139,12 @@ pub struct Ui {
 }
 
 impl Ui {
+    /// No status lines and no stage times.
+    pub(crate) const QUIET: Self = Self {
+        verbose: false,
+        quiet: true,
+    };
+
     /// A status line on stderr, unless `-q`.
     pub fn status(self, line: &str) {
         if !self.quiet {

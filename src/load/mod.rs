@@ -17,6 +17,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 pub(crate) use front_matter::split as split_front_matter;
+pub(crate) use front_matter::{
+    assert_plain_agrees as assert_plain_front_matter_agrees, parse as read_front_matter,
+};
 
 use crate::config::Config;
 use crate::de::parse_toml;
@@ -188,11 +191,13 @@ fn read_all(
                 }
                 Err(error) => {
                     let valid = error.utf8_error().valid_up_to();
+                    // Shown with the bad bytes as U+FFFD, on which the span sits whole.
                     let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
                     let file = files.add(path.clone().into(), text.into());
                     let message = format!("`{path}` is not valid UTF-8");
+                    let bad = valid..valid + char::REPLACEMENT_CHARACTER.len_utf8();
                     diagnostics.push(
-                        Diagnostic::error(Code::Io, Span::new(file, valid..valid + 1), message)
+                        Diagnostic::error(Code::Io, Span::new(file, bad), message)
                             .with_label("invalid byte here")
                             .with_hint("save the file as UTF-8"),
                     );

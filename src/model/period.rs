@@ -15,8 +15,11 @@ pub struct Period {
 impl Period {
     /// Parses a period, or says why it cannot.
     pub fn parse(text: &str) -> Result<Self, String> {
+        // The form periods are shown in ("1 year, 2 months and 3 days") reads back: a
+        // writer may paste it from a published page.
         let span: jiff::Span = text
             .trim()
+            .replace(" and ", ", ")
             .parse()
             .map_err(|_| format!("`{text}` is not a period"))?;
         if span.is_negative() {
@@ -114,11 +117,25 @@ mod tests {
         assert_eq!(canonical("2 years"), "2 years");
         assert_eq!(canonical("1 day"), "1 day");
         assert_eq!(canonical("P1Y6M"), "1 year and 6 months");
+        assert_eq!(canonical("1 year and 6 months"), "1 year and 6 months");
+        assert_eq!(
+            canonical("1 year, 2 weeks and 3 days"),
+            "1 year, 2 weeks and 3 days"
+        );
     }
 
     #[test]
     fn rejects_what_is_not_a_retention_period() {
-        for bad in ["thirty days", "", "5 hours", "P0D", "-3 days", "PT5M"] {
+        for bad in [
+            "thirty days",
+            "",
+            "5 hours",
+            "P0D",
+            "-3 days",
+            "PT5M",
+            "and 3 days",
+            "1 year and",
+        ] {
             assert!(Period::parse(bad).is_err(), "{bad:?} parsed");
         }
     }

@@ -14,6 +14,7 @@ mod cache;
 mod checks;
 mod diagnostics;
 mod diff;
+mod fuzz;
 mod golden;
 mod safety;
 mod security;
