@@ -239,7 +239,7 @@ fn completions_and_the_manual_come_from_the_command_line_definition() {
 
 #[test]
 fn quiet_prints_nothing_on_success() {
-    let project = crate::support::copy_project(&repo());
+    let project = crate::support::copy_example();
     let output = privdoc()
         .args(["build", "-q"])
         .arg(project.path())

@@ -12,7 +12,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{copy_project, privdoc, repo};
+use crate::support::{copy_example, privdoc, repo};
 
 const WIDTHS: [u32; 2] = [375, 1280];
 
@@ -116,7 +116,7 @@ const load = (src, width) => new Promise(done => {{
 #[test]
 fn every_page_fits_both_widths_and_every_fragment_link_lands() {
     let Some(chromium) = chromium() else { return };
-    let project = copy_project(&repo());
+    let project = copy_example();
     privdoc()
         .arg("build")
         .arg(project.path())

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use crate::support::{check, copy_project, fixture, json, privdoc, read_tree, repo};
+use crate::support::{check, copy_example, copy_project, fixture, json, privdoc, read_tree};
 
 fn build(project: &Path, extra: &[&str]) -> BTreeMap<String, Vec<u8>> {
     privdoc()
@@ -23,7 +23,7 @@ fn page(tree: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
 }
 
 fn example_page() -> String {
-    let project = copy_project(&repo());
+    let project = copy_example();
     page(
         &build(project.path(), &[]),
         "markdown/services/managed-desktop.md",
@@ -228,8 +228,8 @@ fn second_project_builds_from_the_same_schema() {
 
 #[test]
 fn output_is_identical_across_runs_threads_and_directories() {
-    let first = copy_project(&repo());
-    let second = copy_project(&repo());
+    let first = copy_example();
+    let second = copy_example();
     let one_thread = build(first.path(), &["-j", "1"]);
     let two_threads = build(second.path(), &["-j", "2"]);
     assert!(one_thread.len() > 10);
@@ -250,7 +250,7 @@ fn output_is_identical_across_runs_threads_and_directories() {
 
 #[test]
 fn a_failed_build_leaves_the_previous_output_untouched() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     let before = build(project.path(), &[]);
     let service = project.path().join("content/services/managed-desktop.toml");
     let text = fs::read_to_string(&service).unwrap();
@@ -273,7 +273,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
 
 #[test]
 fn check_writes_nothing() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     let output = privdoc().arg("check").arg(project.path()).output().unwrap();
     assert_eq!(
         output.status.code(),
@@ -286,7 +286,7 @@ fn check_writes_nothing() {
 
 #[test]
 fn refuses_build_dirs_that_would_destroy_input() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     let book_toml = project.path().join("book.toml");
     let settings = fs::read_to_string(&book_toml).unwrap();
     for bad in ["\"content\"", "\".\"", "\"../elsewhere\""] {
@@ -329,7 +329,7 @@ proptest::proptest! {
     /// text put in its place must give diagnostics (or a build), never a crash.
     #[test]
     fn mangled_declarations_never_panic(cut in 0usize..10_000, len in 0usize..40, insert in "(?s).{0,12}") {
-        let project = copy_project(&repo());
+        let project = copy_example();
         let service = project.path().join("content/services/managed-desktop.toml");
         let text = fs::read_to_string(&service).unwrap();
         let mut start = text.len() * cut / 10_000;
@@ -417,7 +417,7 @@ fn a_location_typo_suggests_the_code_that_was_meant() {
 /// on every page, so an error in it is reported by `check` as by `build`.
 #[test]
 fn check_reports_an_error_in_a_projects_own_layout() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     let templates = project.path().join("templates");
     fs::create_dir_all(&templates).unwrap();
     // Fails only where a page has a table of contents entry of level 3.

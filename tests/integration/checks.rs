@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::support::{
-    assert_lines, check, copy_project, findings, fixture, fixture_dirs, fixture_tests, json,
-    privdoc, repo,
+    assert_lines, check, copy_example, copy_project, findings, fixture, fixture_dirs,
+    fixture_tests, json, privdoc, repo,
 };
 
 /// The fixture of check `code`: its findings are `expected.txt`, each at the line to edit,
@@ -109,7 +109,7 @@ fn the_2021_model_page_shows_its_three_defects() {
 
 #[test]
 fn the_model_pages_copy_pasted_link_is_found_where_sources_are_declared() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     fs::copy(
         corpus_page("05-"),
         project.path().join("content/privacy.md"),

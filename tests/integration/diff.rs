@@ -9,11 +9,11 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{copy_dir, copy_project, privdoc, repo};
+use crate::support::{copy_dir, copy_example, copy_project, privdoc};
 
 const SERVICE: &str = "content/services/managed-desktop.toml";
 
-fn git(dir: &Path, args: &[&str]) {
+pub(crate) fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -47,12 +47,7 @@ fn edit(dir: &Path, file: &str, from: &str, to: &str) {
 fn repository(prepare: impl Fn(&Path)) -> tempfile::TempDir {
     let repository = tempfile::tempdir().unwrap();
     let project = repository.path().join("docs");
-    fs::create_dir(&project).unwrap();
-    copy_dir(
-        &repo(),
-        &project,
-        &["book", "target", ".git", "tests", "src", "bench", ".ci"],
-    );
+    crate::support::copy_example_into(&project);
     // The example declares what its model page states: only data categories and storage
     // locations are material. These cases are about the notice rules, so they start from a
     // policy that lists every original category.
@@ -320,7 +315,7 @@ fn fail_on_material_gates_ci_and_stat_counts_lines() {
 
 #[test]
 fn outside_git_or_with_an_unknown_revision_diff_exits_2() {
-    let plain = copy_project(&repo());
+    let plain = copy_example();
     let output = diff(&["--base", "HEAD", plain.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("is not inside a git repository"));
@@ -355,7 +350,7 @@ fn the_2021_rewrite_shows_its_facts_not_its_lines() {
 
 #[test]
 fn frozen_fails_when_the_committed_output_is_stale() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     let dir = project.path();
     privdoc().arg("build").arg(dir).assert().success();
     privdoc()

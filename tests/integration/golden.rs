@@ -41,15 +41,7 @@ fn assert_golden(project: &Path, name: &str) {
 
 #[test]
 fn example_output_matches_golden_files() {
-    let project = tempfile::tempdir().unwrap();
-    for entry in ["book.toml", "content", "templates"] {
-        let from = repo().join(entry);
-        if from.is_dir() {
-            copy_dir(&from, &project.path().join(entry), &[]);
-        } else {
-            fs::copy(&from, project.path().join(entry)).unwrap();
-        }
-    }
+    let project = crate::support::copy_example();
     assert_golden(project.path(), "example");
 }
 

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{copy_project, privdoc, read_tree, repo, stderr};
+use crate::support::{copy_example, copy_project, privdoc, read_tree, stderr};
 
 /// A folder of 300 files that must all survive whatever privdoc is asked to do.
 fn sacrificial(dir: &Path) {
@@ -53,7 +53,7 @@ fn build(project: &Path, extra: &[&str]) -> std::process::Output {
 fn a_build_dir_symlinked_out_of_the_project_deletes_nothing_with_many_threads() {
     let outside = tempfile::tempdir().unwrap();
     sacrificial(outside.path());
-    let project = copy_project(&repo());
+    let project = copy_example();
     std::os::unix::fs::symlink(outside.path(), project.path().join("book")).unwrap();
     for _ in 0..5 {
         let output = build(project.path(), &["-j", "16"]);
@@ -79,7 +79,7 @@ fn a_build_dir_symlinked_out_of_the_project_deletes_nothing_with_many_threads() 
 #[cfg(unix)]
 #[test]
 fn a_build_dir_that_resolves_to_the_project_is_refused() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     std::os::unix::fs::symlink(".", project.path().join("out")).unwrap();
     set_build_dir(project.path(), "out");
     let before = read_tree(&project.path().join("content"));
@@ -95,7 +95,7 @@ fn a_build_dir_that_resolves_to_the_project_is_refused() {
 
 #[test]
 fn no_flag_lets_a_build_replace_an_input() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     fs::write(project.path().join("templates/extra.css"), "/* mine */").unwrap();
     fs::create_dir(project.path().join(".git")).unwrap();
     fs::write(project.path().join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
@@ -139,7 +139,7 @@ fn no_flag_lets_a_build_replace_an_input() {
 
 #[test]
 fn a_folder_privdoc_did_not_write_is_never_replaced() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     fs::create_dir(project.path().join("book")).unwrap();
     fs::write(project.path().join("book/draft.md"), "my notes").unwrap();
     let output = build(project.path(), &[]);
@@ -162,7 +162,7 @@ fn a_folder_privdoc_did_not_write_is_never_replaced() {
 
 #[test]
 fn what_a_killed_build_left_is_removed_by_the_next_one() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     assert_eq!(build(project.path(), &[]).status.code(), Some(0));
     // A build killed while writing leaves its staging folder, a full build with the marker;
     // one killed while removing the old output, a folder emptied down to the marker.
@@ -223,7 +223,7 @@ fn a_mistyped_path_fails_and_says_what_is_missing() {
 
 #[test]
 fn a_missing_content_directory_fails_instead_of_building_an_empty_site() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     assert_eq!(build(project.path(), &[]).status.code(), Some(0));
     let before = read_tree(&project.path().join("book"));
     let book = project.path().join("book.toml");
@@ -264,7 +264,7 @@ fn many_pages(project: &Path, version: &str) {
 
 /// The whole build directory a complete build of `version` writes.
 fn site_of(version: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let project = copy_project(&repo());
+    let project = copy_example();
     many_pages(project.path(), version);
     let output = build(project.path(), &["--quiet"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
@@ -279,7 +279,7 @@ fn site_of(version: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
 fn a_build_killed_at_any_moment_leaves_one_whole_site() {
     let (site_a, site_b) = (site_of("A"), site_of("B"));
     assert_ne!(site_a, site_b);
-    let project = copy_project(&repo());
+    let project = copy_example();
     many_pages(project.path(), "A");
     let started = std::time::Instant::now();
     assert_eq!(build(project.path(), &["--quiet"]).status.code(), Some(0));

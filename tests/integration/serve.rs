@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{copy_project, repo};
+use crate::support::copy_example;
 
 struct Server {
     child: Child,
@@ -101,7 +101,7 @@ const OVERLAY: &str = "<div id=\"privdoc-error\"";
 
 #[test]
 fn serve_rebuilds_keeps_the_last_good_site_and_refuses_traversal() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     let service = project.path().join("content/services/managed-desktop.toml");
     let original = std::fs::read_to_string(&service).unwrap();
     let server = start(project.path());
@@ -186,7 +186,7 @@ fn serve_rebuilds_keeps_the_last_good_site_and_refuses_traversal() {
 /// preview with its own name in `Host`, and must get nothing.
 #[test]
 fn only_requests_for_a_local_name_and_this_port_are_answered() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     let server = start(project.path());
     let port = server.address.rsplit_once(':').unwrap().1.to_owned();
     for host in [
@@ -213,7 +213,7 @@ fn only_requests_for_a_local_name_and_this_port_are_answered() {
 /// reported, later edits are rebuilt, and Ctrl-C still stops the server.
 #[test]
 fn a_runaway_template_neither_pins_the_rebuild_nor_blocks_ctrl_c() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     let template = project.path().join("templates/source.md");
     let original = std::fs::read_to_string(&template).unwrap();
     let mut server = start(project.path());
@@ -258,7 +258,7 @@ fn stop(server: &mut Server) {
 
 #[test]
 fn ctrl_c_stops_serve_even_with_a_page_listening() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     let mut server = start(project.path());
     let mut events = TcpStream::connect(&server.address).unwrap();
     write!(
@@ -276,7 +276,7 @@ fn ctrl_c_stops_serve_even_with_a_page_listening() {
 
 #[test]
 fn ctrl_c_stops_serve_cleanly() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     let mut server = start(project.path());
     let status = Command::new("kill")
         .args(["-INT", &server.child.id().to_string()])
@@ -299,7 +299,7 @@ fn ctrl_c_stops_serve_cleanly() {
 
 #[test]
 fn saves_by_rename_rebuild_and_open_pages_are_told_to_reload() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     let service = project.path().join("content/services/managed-desktop.toml");
     let server = start(project.path());
     // An open page listens on the event stream.
@@ -355,7 +355,7 @@ fn ten_thousand_requests_from_fifty_clients_while_files_change() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
 
-    let project = copy_project(&repo());
+    let project = copy_example();
     let service = project.path().join("content/services/managed-desktop.toml");
     let original = std::fs::read_to_string(&service).unwrap();
     let server = Arc::new(start(project.path()));

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::support::{copy_project, fixture, privdoc, read_tree, repo};
+use crate::support::{copy_example, copy_project, fixture, privdoc, read_tree};
 
 fn build(project: &std::path::Path) -> BTreeMap<String, String> {
     privdoc().arg("build").arg(project).assert().success();
@@ -28,7 +28,7 @@ const EXAMPLE_SOURCES: [&str; 10] = [
 
 #[test]
 fn every_page_exists_in_both_outputs_and_links_both_ways() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     let site = build(project.path());
     let mut pages = vec![
         "index".to_owned(),
@@ -83,7 +83,7 @@ fn every_page_exists_in_both_outputs_and_links_both_ways() {
 
 #[test]
 fn overviews_show_the_examples_rules_and_countries() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     let site = build(project.path());
     let retention = &site["markdown/retention.md"];
     assert!(retention.contains("| [Microsoft Managed Desktop](services/managed-desktop.md#retention) | personal data | 30 days | after a device is removed from Microsoft Managed Desktop |  |"), "{retention}");
@@ -108,7 +108,7 @@ fn overviews_show_the_examples_rules_and_countries() {
 
 #[test]
 fn summary_and_toc_list_every_page_in_reading_order() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     let site = build(project.path());
     let summary = &site["markdown/SUMMARY.md"];
     let toc: Vec<serde_json::Value> = serde_saphyr::from_str(&site["markdown/toc.yml"]).unwrap();
@@ -144,7 +144,7 @@ fn summary_and_toc_list_every_page_in_reading_order() {
 
 #[test]
 fn html_has_head_landmarks_navigation_and_no_external_resources() {
-    let project = copy_project(&repo());
+    let project = copy_example();
     let site = build(project.path());
     let page = &site["html/services/managed-desktop.html"];
     for part in [

@@ -47,6 +47,27 @@ pub(crate) fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures").join(name)
 }
 
+/// The bundled example (`book.toml`, `content/`, `templates/`) copied into `dir`: not
+/// the repository's code, tests, fuzz corpora or build output.
+pub(crate) fn copy_example_into(dir: &Path) {
+    for entry in ["book.toml", "content", "templates"] {
+        let from = repo().join(entry);
+        if from.is_dir() {
+            copy_dir(&from, &dir.join(entry), &[]);
+        } else {
+            fs::create_dir_all(dir).expect("create directory");
+            fs::copy(&from, dir.join(entry)).expect("copy file");
+        }
+    }
+}
+
+/// The bundled example in a new temporary directory.
+pub(crate) fn copy_example() -> tempfile::TempDir {
+    let to = tempfile::tempdir().expect("temporary directory");
+    copy_example_into(to.path());
+    to
+}
+
 /// Copies the project at `from` into a new temporary directory, leaving out build output.
 pub(crate) fn copy_project(from: &Path) -> tempfile::TempDir {
     let to = tempfile::tempdir().expect("temporary directory");
