@@ -43,6 +43,11 @@ pub enum Command {
     Init(InitArgs),
     /// Write JSON Schemas of the declarations and of book.toml, for editor completion.
     Schema(SchemaArgs),
+    /// Write the declared model as JSON, a GDPR Art. 30 record of processing (CSV) or W3C
+    /// DPV JSON-LD.
+    Export(ExportArgs),
+    /// Run as an mdBook preprocessor: `[preprocessor.privdoc] command = "privdoc mdbook"`.
+    Mdbook(MdbookArgs),
     /// Print a completion script for a shell.
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write it and one page per subcommand to a folder.
@@ -91,10 +96,46 @@ pub struct InitArgs {
 /// Options of `privdoc schema`.
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
-    /// Write `book.schema.json`, `service.schema.json`, `source.schema.json` and
-    /// `locations.schema.json` here; without it, print them as one JSON object.
+    /// Write `book.schema.json`, `service.schema.json`, `source.schema.json`,
+    /// `locations.schema.json` and `model.schema.json` (of `export --format json`) here; without it, print them as one JSON object.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+/// Options of `privdoc export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The project directory.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// What to write.
+    #[arg(long, value_enum)]
+    pub format: crate::export::ExportFormat,
+    /// With `ropa-csv`: whose column names head the record.
+    #[arg(long, value_enum, default_value_t)]
+    pub template: crate::export::Template,
+    /// Write here instead of to standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Options of `privdoc mdbook`: mdBook runs `privdoc mdbook supports <renderer>`, then
+/// `privdoc mdbook` with the book as JSON on standard input.
+#[derive(Debug, Args)]
+pub struct MdbookArgs {
+    /// `supports <renderer>`, or nothing to preprocess the book on stdin.
+    #[command(subcommand)]
+    pub supports: Option<MdbookSupports>,
+}
+
+/// mdBook's question before a build.
+#[derive(Debug, Subcommand)]
+pub enum MdbookSupports {
+    /// Exit 0: privdoc's chapters are Markdown, for every renderer.
+    Supports {
+        /// The renderer mdBook is about to run (`html`, `markdown`, …).
+        renderer: String,
+    },
 }
 
 /// Options of `privdoc completions`.

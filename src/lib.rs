@@ -14,6 +14,7 @@ pub(crate) mod config;
 pub(crate) mod de;
 pub(crate) mod diag;
 pub(crate) mod diff;
+pub(crate) mod export;
 #[doc(hidden)]
 pub mod fuzzing;
 pub(crate) mod load;

@@ -28,6 +28,7 @@ pub(super) fn init(args: &InitArgs, ui: Ui) -> Exit {
 pub(super) fn schema(args: &SchemaArgs) -> Exit {
     let mut schemas = vec![("book.schema.json", crate::config::schema())];
     schemas.extend(load::schemas());
+    schemas.push(("model.schema.json", crate::export::schema()));
     let Some(out) = &args.out else {
         let all: serde_json::Map<String, serde_json::Value> = schemas
             .into_iter()

@@ -6,6 +6,7 @@ use std::path::Path;
 
 mod authoring;
 mod cache;
+mod interop;
 mod review;
 #[cfg(feature = "serve")]
 mod serve;
@@ -56,6 +57,8 @@ pub fn run(cli: &Cli) -> Exit {
         }
         Command::Init(args) => authoring::init(args, ui),
         Command::Schema(args) => authoring::schema(args),
+        Command::Export(args) => interop::export(args, ui),
+        Command::Mdbook(args) => interop::mdbook(args, ui),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut command, "privdoc", &mut std::io::stdout());

@@ -347,7 +347,9 @@ pub struct SitePath {
 }
 
 /// `[preprocessor.privdoc.controller]`: the controller of the processing (GDPR Art. 4(7)).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Controller {
     /// Its legal name ("Contoso Ltd").
@@ -358,6 +360,9 @@ pub struct Controller {
     pub contact: Option<String>,
     /// Its data protection officer (an email address or a URL).
     pub dpo: Option<String>,
+    /// Where its technical and organisational security measures are described (GDPR
+    /// Art. 30(1)(g), Art. 32): the record of processing points there.
+    pub security_url: Option<String>,
 }
 
 /// The schema of `[preprocessor.privdoc.checks]`: one optional key per check code, so

@@ -2,11 +2,21 @@
 //! transfer mechanisms (GDPR Chapter V) and data subject rights (GDPR Art. 15–21). Each
 //! is written in kebab-case in declarations and shown in words on pages.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Why processing is lawful (GDPR Art. 6(1)).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum LegalBasis {
@@ -54,7 +64,17 @@ impl LegalBasis {
 
 /// How data may lawfully leave the EEA to a recipient (GDPR Chapter V).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Transfer {
@@ -98,7 +118,17 @@ impl Transfer {
 
 /// A right of data subjects (GDPR Art. 15–21).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Right {

@@ -49,6 +49,25 @@ impl Period {
         Ok(period)
     }
 
+    /// The period in ISO 8601 as `xsd:duration` has it ("P1Y6M", "P44D"): weeks, which
+    /// `xsd:duration` lacks, as seven days each.
+    #[must_use]
+    pub fn iso_8601(self) -> String {
+        let mut text = String::from("P");
+        let days = u64::from(self.weeks) * 7 + u64::from(self.days);
+        for (n, unit) in [
+            (u64::from(self.years), 'Y'),
+            (u64::from(self.months), 'M'),
+            (days, 'D'),
+        ] {
+            if n > 0 {
+                text.push_str(&n.to_string());
+                text.push(unit);
+            }
+        }
+        text
+    }
+
     /// The length in days, counting a month as 30 and a year as 365: enough to order
     /// periods ("is 6 months longer than 180 days?") without a calendar.
     #[must_use]
@@ -121,6 +140,18 @@ mod tests {
         assert_eq!(
             canonical("1 year, 2 weeks and 3 days"),
             "1 year, 2 weeks and 3 days"
+        );
+    }
+
+    #[test]
+    fn writes_iso_8601_without_weeks() {
+        let iso = |text: &str| Period::parse(text).unwrap().iso_8601();
+        assert_eq!(iso("1 year and 6 months"), "P1Y6M");
+        assert_eq!(iso("6 weeks and 2 days"), "P44D");
+        assert_eq!(iso("30 days"), "P30D");
+        assert_eq!(
+            Period::parse(&iso("2 years, 1 week and 1 day")),
+            Period::parse("2 years and 8 days")
         );
     }
 
