@@ -4,6 +4,7 @@
 // The paths compared are the ones privdoc writes, all lowercase by construction.
 #![allow(clippy::case_sensitive_file_extension_comparisons)]
 
+mod action;
 mod adoption;
 mod authoring;
 mod bad_input;
