@@ -1,12 +1,14 @@
 //! A page's Markdown → its HTML: the body rendered by the one Markdown configuration,
 //! wrapped in `layout.html` with `<title>` and `<meta>` tags from the front matter.
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::markdown;
-use crate::model::{FrontMatter, MetaValue};
+use crate::model::{FrontMatter, MetaValue, Model, ServiceId, SourceId};
 
 use super::{Template, Templates, paths, title_of};
 
@@ -44,8 +46,10 @@ pub(super) fn page(
     config: &Config,
     templates: &Templates,
     nav: &super::Nav,
+    model: &Model,
 ) -> Result<String, Option<Diagnostic>> {
-    let rendered = markdown::to_html(body, |dest| link_for_html(dest, config));
+    let mut rendered = markdown::to_html(body, |dest| link_for_html(dest, config));
+    rendered.html = heading_anchors(&rendered.html, &rendered.headings);
     let title = title_of(front_matter)
         .map(str::to_owned)
         .or_else(|| rendered.headings.first().map(|h| h.text.clone()))
@@ -87,6 +91,22 @@ pub(super) fn page(
     context.insert("book_title", &config.title);
     context.insert("meta", &meta);
     context.insert("root", &paths::to_root(path));
+    context.insert("home", &view.home);
+    context.insert("section", &view.section);
+    context.insert(
+        "edit_url",
+        &config.edit_url_template.as_ref().and_then(|template| {
+            let file = edited_file(path, model)?;
+            Some(template.replace("{path}", &file))
+        }),
+    );
+    context.insert("reviewed", &reviewed(path, model));
+    let flow = service_of(path, model).map(|service| {
+        let to_sources = format!("{}{}/", paths::to_root(path), SourceId::DIR);
+        super::flow::figure(service, model, &to_sources)
+    });
+    context.insert("flow", &flow);
+    context.insert("version", env!("CARGO_PKG_VERSION"));
     // The page's title comes first; the on-page contents follow it.
     let (title_html, body_html) = match rendered.html.find("</h1>\n") {
         Some(end) if rendered.html.starts_with("<h1") => {
@@ -97,4 +117,76 @@ pub(super) fn page(
     context.insert("heading", title_html);
     context.insert("content", body_html);
     templates.render(Template::Layout, &context)
+}
+
+/// The file a writer edits to change the page at `path`, relative to the content
+/// directory (mdBook's `{path}`): a service's or a source's TOML, a hand-written page
+/// itself; `None` for the overviews, which every declaration makes.
+fn edited_file(path: &str, model: &Model) -> Option<String> {
+    let stem = path.strip_suffix(".md")?;
+    if let Some(id) = stem.strip_prefix("services/")
+        && model.service(&ServiceId(id.to_owned())).is_some()
+    {
+        return Some(format!("services/{id}.toml"));
+    }
+    if let Some(id) = stem.strip_prefix("sources/")
+        && model.source(&SourceId(id.to_owned())).is_some()
+    {
+        return Some(format!("sources/{id}.toml"));
+    }
+    model
+        .pages
+        .binary_search_by(|page| page.path.as_str().cmp(path))
+        .ok()
+        .map(|_| path.to_owned())
+}
+
+/// The service whose generated page is at `path`.
+fn service_of<'a>(path: &str, model: &'a Model) -> Option<&'a crate::model::Service> {
+    let id = path
+        .strip_prefix(ServiceId::DIR)?
+        .strip_prefix('/')?
+        .strip_suffix(".md")?;
+    model.service(&ServiceId(id.to_owned()))
+}
+
+/// When the page was last reviewed, as its service declares (YYYY-MM-DD).
+fn reviewed(path: &str, model: &Model) -> Option<String> {
+    let service = service_of(path, model)?;
+    service.reviewed.as_ref().map(|(date, _)| date.to_string())
+}
+
+/// A link to each section heading (`<a class="anchor" href="#id">`), shown on hover and
+/// focus as mdBook does, so a reader can copy where they are. Added after sanitizing:
+/// the ids are the page's own.
+fn heading_anchors(html: &str, headings: &[markdown::Heading]) -> String {
+    let mut out = String::with_capacity(html.len() + headings.len() * 80);
+    let mut at = 0;
+    for heading in headings.iter().filter(|h| h.level >= 2 && !h.id.is_empty()) {
+        let id = escape_attribute(&heading.id);
+        let open = format!("<h{} id=\"{id}\"", heading.level);
+        let close = format!("</h{}>", heading.level);
+        let Some(start) = html[at..].find(&open).map(|found| at + found) else {
+            continue;
+        };
+        let Some(end) = html[start..].find(&close).map(|found| start + found) else {
+            continue;
+        };
+        out.push_str(&html[at..end]);
+        let _ = write!(
+            out,
+            " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>"
+        );
+        at = end;
+    }
+    out.push_str(&html[at..]);
+    out
+}
+
+/// Text for a double-quoted attribute, escaped as pulldown-cmark escapes it.
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

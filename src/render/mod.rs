@@ -2,6 +2,7 @@
 //! plus the assets. Pure and parallel: pages are rendered with rayon and collected in input
 //! order, so the site is the same whatever the thread count. Nothing here touches disk.
 
+mod flow;
 mod front_matter;
 mod html;
 mod nav;
@@ -212,6 +213,7 @@ pub(crate) fn add_html(
                 config,
                 templates,
                 &nav,
+                model,
             );
             match html {
                 Ok(html) => {
@@ -383,6 +385,7 @@ fn finish_page(
             context.config,
             context.templates,
             context.nav,
+            context.model,
         )
         .map_err(|d| found.extend(d))
         .ok()

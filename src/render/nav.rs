@@ -315,7 +315,22 @@ impl Nav {
             });
         }
         let order = place.map(|p| p.order);
+        // Breadcrumbs: the start page, then the page's section (listed on the start page).
+        let home = self.index.as_ref().filter(|index| index.path != page);
+        let section = place.and_then(|p| p.section).map(|s| Link {
+            title: self.sections[s].title.clone(),
+            href: home.map_or_else(String::new, |index| {
+                format!(
+                    "{}#{}",
+                    html_path(&paths::relative(page, &index.path)),
+                    crate::markdown::slug(&self.sections[s].title)
+                )
+            }),
+            current: false,
+        });
         View {
+            home: home.map(link),
+            section,
             sections,
             previous: order
                 .and_then(|at| at.checked_sub(1))
@@ -351,6 +366,10 @@ pub(crate) struct ViewSection {
 /// The navigation of one HTML page.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct View {
+    /// The start page, unless this is it.
+    pub home: Option<Link>,
+    /// The page's section, linked to its list on the start page.
+    pub section: Option<Link>,
     /// The sidebar.
     pub sections: Vec<ViewSection>,
     /// The page before this one in reading order.

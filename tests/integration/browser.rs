@@ -1,7 +1,12 @@
-//! The HTML in a real browser: headless Chromium loads every page of the example at 375 px
-//! and 1280 px wide, and the test asserts that no page scrolls sideways and that every
-//! same-page and cross-page fragment link lands on an element with that id. Screenshots of
-//! every page at both widths are saved under `target/screenshots/` for a person to look at.
+//! The HTML in a real browser: headless Chromium loads every page of the example at 390 px
+//! and 1280 px wide, and the test asserts that no page scrolls sideways, that every
+//! same-page and cross-page fragment link (the data-flow picture's among them) lands on an
+//! element with that id, that the navigation drawer and the on-page contents are open
+//! exactly when there is room, that the sidebar precedes the content, that every section
+//! heading has its anchor link and every page but the start its breadcrumbs, and that a
+//! service's data-flow picture renders inside the width with its text. Screenshots of every
+//! page at both widths, light and dark, are saved under `target/screenshots/` for a person
+//! to look at.
 //!
 //! `.ci/run` installs Debian's `chromium`. Without it the test cannot run: under
 //! `CI=true` that is a failure; elsewhere it says so and passes nothing off as checked.
@@ -14,7 +19,7 @@ use serde_json::Value;
 
 use crate::support::{copy_example, privdoc, repo};
 
-const WIDTHS: [u32; 2] = [375, 1280];
+const WIDTHS: [u32; 2] = [390, 1280];
 
 fn chromium() -> Option<PathBuf> {
     let candidates = [
@@ -74,7 +79,7 @@ const load = (src, width) => new Promise(done => {{
   frame.onload = () => setTimeout(() => done(frame), 50); frame.src = src; document.body.appendChild(frame);
 }});
 (async () => {{
-  const overflow = [], links = [], ids = {{}}, split = [], drawer = [];
+  const overflow = [], links = [], ids = {{}}, split = [], drawer = [], features = [];
   for (const width of widths) for (const page of pages) {{
     const frame = await load(page, width), doc = frame.contentDocument, root = doc.documentElement;
     if (root.scrollWidth > root.clientWidth) overflow.push({{page, width, scrollWidth: root.scrollWidth, clientWidth: root.clientWidth}});
@@ -95,9 +100,27 @@ const load = (src, width) => new Promise(done => {{
     const nav = doc.getElementById('nav-drawer'), wide = width >= 960;
     for (let tries = 0; nav && nav.open !== wide && tries < 500; tries++) await new Promise(r => setTimeout(r, 20));
     if (!nav || nav.open !== wide) drawer.push({{page, width, open: nav && nav.open}});
+    // The on-page contents: open from 768 px, collapsed below.
+    const toc = doc.getElementById('page-toc'), roomy = width >= 768;
+    for (let tries = 0; toc && toc.open !== roomy && tries < 500; tries++) await new Promise(r => setTimeout(r, 20));
+    if (toc && toc.open !== roomy) features.push({{page, width, toc: toc.open}});
+    // The site navigation comes before the page's content in source order.
+    const main = doc.querySelector('main'), side = doc.querySelector('nav.site-nav');
+    if (!side || !(side.compareDocumentPosition(main) & Node.DOCUMENT_POSITION_FOLLOWING)) features.push({{page, order: 'sidebar after main'}});
+    // Every section heading links to itself.
+    for (const h of doc.querySelectorAll('main h2[id], main h3[id], main h4[id]'))
+      if (!h.querySelector(`a.anchor[href="#${{CSS.escape(h.id)}}"]`)) features.push({{page, heading: h.id}});
+    if (page !== 'index.html' && !doc.querySelector('nav.breadcrumbs li[aria-current="page"]')) features.push({{page, breadcrumbs: 'missing'}});
+    // A service page's data-flow picture renders, fits the width, and has its text.
+    if (page.startsWith('services/')) {{
+      const svg = doc.querySelector('svg.flow'), box = svg && svg.getBoundingClientRect();
+      if (!svg || box.width < 100 || box.height < 40 || box.right > root.clientWidth + 0.5) features.push({{page, width, flow: box && [box.width, box.height, box.right]}});
+      if (doc.querySelectorAll('.flow-text li').length !== 5) features.push({{page, flowText: 'missing'}});
+      if (doc.querySelectorAll('svg.flow a').length < 3) features.push({{page, flowLinks: 'missing'}});
+    }}
     if (width === widths[0]) {{
       ids[new URL(page, location.href).href] = [...doc.querySelectorAll('[id]')].map(e => e.id).concat([...doc.querySelectorAll('a[name]')].map(e => e.name));
-      for (const a of doc.querySelectorAll('a[href*="#"]')) links.push({{page, href: a.href}});
+      for (const a of doc.querySelectorAll('a[href*="#"]')) links.push({{page, href: new URL(a.getAttribute('href'), new URL(page, location.href)).href}});
     }}
     frame.remove();
   }}
@@ -107,7 +130,7 @@ const load = (src, width) => new Promise(done => {{
     const known = ids[url.href.split('#')[0]];
     return !known || !known.includes(decodeURIComponent(url.hash.slice(1)));
   }});
-  document.getElementById('result').textContent = JSON.stringify({{pages: pages.length, links: links.length, overflow, missing, split, drawer}});
+  document.getElementById('result').textContent = JSON.stringify({{pages: pages.length, links: links.length, overflow, missing, split, drawer, features}});
 }})().catch(error => {{ document.getElementById('result').textContent = 'error: ' + error; }});
 </script></body></html>"##
     )
@@ -180,27 +203,39 @@ fn every_page_fits_both_widths_and_every_fragment_link_lands() {
         Value::Array(vec![]),
         "navigation drawer state"
     );
+    assert_eq!(
+        result["features"],
+        Value::Array(vec![]),
+        "on-page contents, source order, heading anchors, breadcrumbs or the data-flow picture"
+    );
     screenshots(&chromium, &html, &pages);
 }
 
-/// Screenshots of every page at both widths, for a person to look at.
+/// Screenshots of every page at both widths, light and dark, for a person to look at
+/// (`target/screenshots/<light|dark>/<width>/`, kept by CI).
 fn screenshots(chromium: &Path, html: &Path, pages: &[String]) {
     let out = repo().join("target/screenshots");
-    let jobs: Vec<(u32, &String)> = WIDTHS
-        .iter()
-        .flat_map(|&w| pages.iter().map(move |p| (w, p)))
+    let jobs: Vec<(&str, u32, &String)> = ["light", "dark"]
+        .into_iter()
+        .flat_map(|scheme| WIDTHS.iter().map(move |&w| (scheme, w)))
+        .flat_map(|(scheme, w)| pages.iter().map(move |p| (scheme, w, p)))
         .collect();
     std::thread::scope(|scope| {
         for chunk in jobs.chunks(jobs.len().div_ceil(2)) {
             let out = &out;
             scope.spawn(move || {
                 let profile = tempfile::tempdir().unwrap();
-                for (width, page) in chunk {
+                for (scheme, width, page) in chunk {
                     let target = out
+                        .join(scheme)
                         .join(width.to_string())
                         .join(page.replace('/', "__").replace(".html", ".png"));
                     fs::create_dir_all(target.parent().unwrap()).unwrap();
-                    let status = headless(chromium, profile.path())
+                    let mut command = headless(chromium, profile.path());
+                    if *scheme == "dark" {
+                        command.arg("--force-dark-mode");
+                    }
+                    let status = command
                         .arg(format!("--window-size={width},1600"))
                         .arg(format!("--screenshot={}", target.display()))
                         .arg(format!("file://{}", html.join(page).display()))

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::support::{copy_example, copy_project, fixture, privdoc, read_tree};
+use crate::support::{copy_example, copy_project, fixture, privdoc, read_tree, repo};
 
 fn build(project: &std::path::Path) -> BTreeMap<String, String> {
     privdoc().arg("build").arg(project).assert().success();
@@ -49,10 +49,10 @@ fn every_page_exists_in_both_outputs_and_links_both_ways() {
     }
     let service = &site["markdown/services/managed-desktop.md"];
     for id in EXAMPLE_SOURCES {
-        assert!(
-            service.contains(&format!("([about this source](../sources/{id}.md))")),
-            "service page does not link {id}"
-        );
+        // One link per source: its name, to its page (where the product URL is).
+        let links = service.matches(&format!("](../sources/{id}.md)")).count();
+        assert!(links >= 1, "service page does not link {id}");
+        assert!(!service.contains("about this source"));
         let source = &site[&format!("markdown/sources/{id}.md")];
         assert!(
             source.contains("](../services/managed-desktop.md#"),
@@ -250,4 +250,105 @@ fn a_second_project_gets_the_same_site() {
         front.0[0],
         ("title".to_owned(), "Data retention".to_owned())
     );
+}
+
+/// The theme's colours, light and dark, from `style.css`: `--name: #rrggbb` pairs of the
+/// first `:root` block and of the one inside `prefers-color-scheme: dark`.
+fn theme_colours() -> [std::collections::HashMap<String, [f64; 3]>; 2] {
+    let css = std::fs::read_to_string(repo().join("templates/style.css")).unwrap();
+    let dark_at = css.find("prefers-color-scheme: dark").unwrap();
+    let block = |from: usize| {
+        let start = from + css[from..].find(":root {").unwrap() + ":root {".len();
+        let end = start + css[start..].find('}').unwrap();
+        css[start..end]
+            .split(';')
+            .filter_map(|pair| {
+                let (name, value) = pair.split_once(':')?;
+                let hex = value.trim().strip_prefix('#')?;
+                let channel =
+                    |at: usize| f64::from(u8::from_str_radix(&hex[at..at + 2], 16).unwrap());
+                Some((name.trim().to_owned(), [channel(0), channel(2), channel(4)]))
+            })
+            .collect()
+    };
+    [block(0), block(dark_at)]
+}
+
+/// WCAG 2 contrast ratio.
+fn contrast(a: [f64; 3], b: [f64; 3]) -> f64 {
+    let luminance = |rgb: [f64; 3]| {
+        let linear = |c: f64| {
+            let c = c / 255.0;
+            if c <= 0.039_28 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2])
+    };
+    let (x, y) = (luminance(a) + 0.05, luminance(b) + 0.05);
+    x.max(y) / x.min(y)
+}
+
+#[test]
+fn text_and_rules_meet_wcag_contrast_in_both_schemes() {
+    for (scheme, colours) in ["light", "dark"].iter().zip(theme_colours()) {
+        let pairs = [
+            ("--fg", "--bg", 4.5),
+            ("--muted", "--bg", 4.5),
+            ("--link", "--bg", 4.5),
+            ("--visited", "--bg", 4.5),
+            ("--fg", "--panel", 4.5),
+            ("--muted", "--panel", 4.5),
+            // Lines and borders (WCAG 1.4.11): table rules, headings' rules, the picture's edges.
+            ("--rule", "--bg", 3.0),
+            ("--rule", "--panel", 3.0),
+            ("--focus", "--bg", 3.0),
+        ];
+        for (fg, bg, least) in pairs {
+            let colour = |name: &str| {
+                *colours
+                    .get(name)
+                    .unwrap_or_else(|| panic!("{scheme}: no {name} in {colours:?}"))
+            };
+            let ratio = contrast(colour(fg), colour(bg));
+            assert!(
+                ratio >= least,
+                "{scheme}: {fg} on {bg} is {ratio:.2}:1, under {least}:1"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_data_flow_text_states_the_declarations() {
+    let project = copy_project(&fixture("full-service"));
+    privdoc()
+        .arg("build")
+        .arg(project.path())
+        .assert()
+        .success();
+    let page =
+        std::fs::read_to_string(project.path().join("book/html/services/workplace.html")).unwrap();
+    let start = page
+        .find("<ul class=\"flow-text\">")
+        .expect("the text alternative");
+    let text = &page[start..start + page[start..].find("</ul>").unwrap()];
+    for line in [
+        "<li>Sources: Contoso Device Agent, Contoso Directory, Contoso Helpdesk</li>",
+        "<li>Stored in: the United States</li>",
+        "<li>Scheduled moves: the European Union from 2026-03-01</li>",
+        "<li>Staff in: the United States, Ireland</li>",
+        "<li>Recipients: Fabrikam Support Ltd (the Philippines, Ireland); Northwind Cloud (the United States)</li>",
+    ] {
+        assert!(text.contains(line), "{line} in {text}");
+    }
+    // Each source box links to its page; the picture has an accessible name.
+    for id in ["device-agent", "directory", "helpdesk"] {
+        assert!(page.contains(&format!(
+            "<a href=\"../sources/{id}.html\"><g class=\"flow-node flow-source\">"
+        )));
+    }
+    assert!(page.contains("role=\"img\" aria-labelledby=\"flow-title\""));
 }
