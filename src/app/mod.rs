@@ -6,6 +6,7 @@ use std::path::Path;
 
 mod authoring;
 mod cache;
+mod feed;
 mod interop;
 mod review;
 #[cfg(feature = "serve")]
@@ -189,6 +190,8 @@ pub struct Outcome {
     pub model: crate::model::Model,
     /// The rendered site.
     pub site: Site,
+    /// The templates it was rendered with (`None` when the findings came from the cache).
+    pub(crate) templates: Option<Templates>,
     /// Every finding, sorted, with the project's levels applied.
     pub diagnostics: Vec<Diagnostic>,
     /// What the checks counted; `None` when loading failed and the checks did not run.
@@ -299,6 +302,7 @@ pub fn process(
             files,
             model: crate::model::Model::default(),
             site: Site::default(),
+            templates: None,
             diagnostics,
             summary: Some(summary),
         });
@@ -355,6 +359,7 @@ pub fn process(
         files,
         model: loaded.model,
         site,
+        templates: Some(templates),
         diagnostics,
         summary,
     })
@@ -366,10 +371,11 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
         allow_external_build_dir: args.allow_external_build_dir,
         ..Overrides::default()
     };
-    let outcome = match process(&args.dir, &overrides, Needs::Project, ui) {
+    let mut outcome = match process(&args.dir, &overrides, Needs::Project, ui) {
         Ok(outcome) => outcome,
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
+    feed::add(&args.dir, &mut outcome, ui);
     let counts = match report(&outcome, args.format, ui) {
         Ok(counts) => counts,
         Err(exit) => return exit,
@@ -455,6 +461,7 @@ fn check_command(args: &CheckArgs, ui: Ui) -> Exit {
         ),
     });
     if args.frozen {
+        feed::add(&args.dir, &mut outcome, ui);
         match review::frozen(&outcome) {
             Ok(true) => {}
             Ok(false) => return Exit::Problems,

@@ -151,3 +151,37 @@ fn write_blobs(dir: &Path, blobs: &[(String, String)], target: &Path) -> Result<
     child.wait().context("`git cat-file` failed")?;
     Ok(())
 }
+
+/// A commit that touched the declarations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Revision {
+    /// The full commit id.
+    pub commit: String,
+    /// When it was committed, as git prints it in strict ISO 8601 (`2026-01-10T09:30:00+01:00`).
+    pub date: String,
+    /// Its subject line.
+    pub subject: String,
+}
+
+/// The last `limit` commits that changed `path` (relative to `dir`), newest first; `None`
+/// when `dir` is not in a git repository or git is missing.
+pub(crate) fn history(dir: &Path, path: &Path, limit: usize) -> Option<Vec<Revision>> {
+    let mut log = git(dir);
+    log.args(["log", "--no-merges", "--format=%H%x09%cI%x09%s"])
+        .arg(format!("-n{limit}"))
+        .arg("--")
+        .arg(path);
+    let text = output(log).ok().flatten()?;
+    Some(
+        text.lines()
+            .filter_map(|line| {
+                let mut fields = line.splitn(3, '\t');
+                Some(Revision {
+                    commit: fields.next()?.to_owned(),
+                    date: fields.next()?.to_owned(),
+                    subject: fields.next().unwrap_or("").to_owned(),
+                })
+            })
+            .collect(),
+    )
+}

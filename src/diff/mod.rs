@@ -15,7 +15,7 @@ use serde::Serialize;
 
 pub(crate) use facts::{ServiceChanges, compare};
 pub(crate) use format::{DiffFormat, render};
-pub(crate) use git::{Checkout, checkout};
+pub(crate) use git::{Checkout, Revision, checkout, history};
 
 use crate::render::Site;
 

@@ -26,7 +26,7 @@ pub(crate) use templates::{Template, Templates};
 
 use crate::config::{Config, Output};
 use crate::diag::Diagnostic;
-use crate::model::{FrontMatter, Model, Page};
+use crate::model::{FrontMatter, MetaValue, Model, Page};
 
 /// One rendered page.
 #[derive(Debug, Clone)]
@@ -225,6 +225,54 @@ pub(crate) fn add_html(
         })
         .collect();
     add_html_assets(site, config, templates);
+    found
+}
+
+/// Adds a page made after the checks (the change feed's `changes.md`) to the outputs: its
+/// Markdown beside `SUMMARY.md`, its HTML in the site's layout, and `extra` files of the
+/// HTML output (`changes.xml`).
+pub(crate) fn add_late_page(
+    site: &mut Site,
+    model: &Model,
+    config: &Config,
+    templates: &Templates,
+    (path, markdown): (&str, String),
+    extra: Vec<(String, String)>,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    if config.writes(crate::config::Output::Html) {
+        let (front_matter, body) = match crate::load::split_front_matter(&markdown) {
+            Some((yaml, body_start)) => (
+                markdown[yaml]
+                    .lines()
+                    .filter_map(|line| line.split_once(": "))
+                    .map(|(key, value)| (key.to_owned(), MetaValue::Text(value.to_owned())))
+                    .collect(),
+                &markdown[body_start..],
+            ),
+            None => (Vec::new(), markdown.as_str()),
+        };
+        match html::page(
+            path,
+            body,
+            &front_matter,
+            config,
+            templates,
+            &Nav::of(model),
+            model,
+        ) {
+            Ok(html) => site
+                .assets
+                .push((format!("html/{}", html_path(path)), html)),
+            Err(problem) => found.extend(problem),
+        }
+        site.assets.extend(
+            extra
+                .into_iter()
+                .map(|(file, text)| (format!("html/{file}"), text)),
+        );
+    }
+    site.markdown_files.push((path.to_owned(), markdown));
     found
 }
 

@@ -16,6 +16,7 @@ mod checks;
 mod diagnostics;
 mod diff;
 mod export;
+mod feed;
 mod fuzz;
 mod golden;
 mod mdbook;

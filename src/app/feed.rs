@@ -1,0 +1,246 @@
+//! The change feed a build publishes: `changes.xml` (Atom) and a `changes` page, one entry
+//! per commit that touched the declarations, stating its material and editorial changes
+//! as `privdoc diff` finds them between it and the previous such commit, with the date the
+//! material ones may take effect. Made from the git history alone (commit dates, not
+//! today's), so the same history gives the same bytes; without git, no feed and no error.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::{Needs, Outcome, Ui, process};
+use crate::config::{Config, Overrides};
+use crate::diag::Counts;
+use crate::diff::{Revision, ServiceChanges};
+use crate::render::escape_markdown;
+
+/// The most revisions a feed goes back: each is loaded and compared, and a reader
+/// subscribes for what comes next, not for the whole history.
+pub(super) const MAX_ENTRIES: usize = 30;
+
+/// One entry: a revision and what it changed.
+pub(super) struct Entry {
+    revision: Revision,
+    services: Vec<ServiceChanges>,
+}
+
+/// Adds the change feed to a build's output (`changes.md`, `changes.html`,
+/// `changes.xml`), when the project is in git and loaded without errors.
+pub(super) fn add(dir: &Path, outcome: &mut Outcome, ui: Ui) {
+    if Counts::of(&outcome.diagnostics).errors > 0 {
+        return;
+    }
+    let Some(entries) = ui.stage("feed", || entries(dir, &outcome.config)) else {
+        return;
+    };
+    let Outcome {
+        site,
+        model,
+        config,
+        templates: Some(templates),
+        diagnostics,
+        ..
+    } = outcome
+    else {
+        return;
+    };
+    let page = ("changes.md", page(&entries));
+    let atom = vec![("changes.xml".to_owned(), atom(&entries, config))];
+    diagnostics.extend(crate::render::add_late_page(
+        site, model, config, templates, page, atom,
+    ));
+}
+
+/// The feed's entries for the project in `dir`, newest first; `None` outside git. A
+/// revision whose declarations do not load is left out (there is nothing to compare).
+pub(super) fn entries(dir: &Path, config: &Config) -> Option<Vec<Entry>> {
+    let revisions = crate::diff::history(dir, &config.src, MAX_ENTRIES + 1)?;
+    let mut models = Vec::with_capacity(revisions.len());
+    for revision in &revisions {
+        let model = crate::diff::checkout(dir, &revision.commit)
+            .ok()
+            .and_then(|checkout| {
+                let overrides = Overrides {
+                    checks_only: true,
+                    ..Overrides::default()
+                };
+                let outcome =
+                    process(checkout.dir.path(), &overrides, Needs::Project, Ui::QUIET).ok()?;
+                (Counts::of(&outcome.diagnostics).errors == 0).then_some(outcome.model)
+            });
+        models.push(model);
+    }
+    let mut entries = Vec::new();
+    for (at, revision) in revisions.iter().enumerate().take(MAX_ENTRIES) {
+        let (Some(Some(new)), Some(Some(old))) = (models.get(at), models.get(at + 1)) else {
+            continue;
+        };
+        let services = crate::diff::compare(old, new);
+        if !services.is_empty() {
+            entries.push(Entry {
+                revision: revision.clone(),
+                services,
+            });
+        }
+    }
+    Some(entries)
+}
+
+/// The commit's date (`YYYY-MM-DD`).
+fn day(entry: &Entry) -> &str {
+    entry
+        .revision
+        .date
+        .get(..10)
+        .unwrap_or(&entry.revision.date)
+}
+
+/// The earliest date a service's material changes may take effect: the commit's date
+/// plus its notice period.
+fn effective(entry: &Entry, service: &ServiceChanges) -> Option<String> {
+    if !service.changes.iter().any(|change| change.material) {
+        return None;
+    }
+    let date: jiff::civil::Date = day(entry).parse().ok()?;
+    let date = date
+        .checked_add(jiff::Span::new().days(i64::from(service.notice_days)))
+        .ok()?;
+    Some(date.to_string())
+}
+
+/// The `changes` page, in Markdown with its front matter.
+pub(super) fn page(entries: &[Entry]) -> String {
+    let mut out = String::from(
+        "---\ntitle: Changes\ndescription: What changed in these privacy pages, revision by revision.\n---\n\n# Changes {#changes}\n\n",
+    );
+    out.push_str("Every revision that changed what these pages declare, newest first. Material changes need notice; the date is the earliest they take effect. Subscribe to [changes.xml](changes.xml) (Atom).\n");
+    if entries.is_empty() {
+        out.push_str("\nNo changes are recorded yet.\n");
+    }
+    for entry in entries {
+        let short = entry
+            .revision
+            .commit
+            .get(..7)
+            .unwrap_or(&entry.revision.commit);
+        let _ = write!(
+            out,
+            "\n## {} – {} {{#{short}}}\n\n",
+            day(entry),
+            escape_markdown(&entry.revision.subject)
+        );
+        for (at, service) in entry.services.iter().enumerate() {
+            if at > 0 {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "{}:\n", escape_markdown(&service.name));
+            for change in &service.changes {
+                let weight = if change.material {
+                    "**material**"
+                } else {
+                    "editorial"
+                };
+                let _ = writeln!(out, "- {weight}: {}", escape_markdown(&change.summary));
+            }
+            if let Some(date) = effective(entry, service) {
+                let _ = writeln!(
+                    out,
+                    "\n{} days' notice: effective no earlier than {date}.",
+                    service.notice_days
+                );
+            }
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+/// `changes.xml`: the entries as an Atom feed. IRIs start with `site-url` when there is
+/// one; entry ids are the commits.
+pub(super) fn atom(entries: &[Entry], config: &Config) -> String {
+    let site = config
+        .site_url
+        .as_deref()
+        .map(|url| url.trim_end_matches('/'));
+    let title = config.title.as_deref().unwrap_or("Privacy documentation");
+    let updated = entries
+        .first()
+        .map_or("1970-01-01T00:00:00Z", |entry| entry.revision.date.as_str());
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
+    );
+    let _ = writeln!(out, "<title>{} – changes</title>", xml(title));
+    match site {
+        Some(site) => {
+            let _ = writeln!(out, "<id>{}/changes.xml</id>", xml(site));
+            let _ = writeln!(
+                out,
+                "<link rel=\"self\" href=\"{}/changes.xml\"/>",
+                xml(site)
+            );
+            let _ = writeln!(
+                out,
+                "<link rel=\"alternate\" href=\"{}/changes.html\"/>",
+                xml(site)
+            );
+        }
+        None => out.push_str("<id>urn:privdoc:changes</id>\n"),
+    }
+    let _ = writeln!(out, "<updated>{}</updated>", xml(updated));
+    let _ = writeln!(out, "<author><name>{}</name></author>", xml(title));
+    for entry in entries {
+        let mut html = String::new();
+        for service in &entry.services {
+            let _ = write!(html, "<p>{}:</p><ul>", xml(&service.name));
+            for change in &service.changes {
+                let weight = if change.material {
+                    "material"
+                } else {
+                    "editorial"
+                };
+                let _ = write!(html, "<li>{weight}: {}</li>", xml(&change.summary));
+            }
+            html.push_str("</ul>");
+            if let Some(date) = effective(entry, service) {
+                let _ = write!(
+                    html,
+                    "<p>{} days' notice: effective no earlier than {date}.</p>",
+                    service.notice_days
+                );
+            }
+        }
+        let material = entry
+            .services
+            .iter()
+            .any(|s| s.changes.iter().any(|c| c.material));
+        out.push_str("<entry>\n");
+        let _ = writeln!(
+            out,
+            "<title>{}{}</title>",
+            if material { "Material change: " } else { "" },
+            xml(&entry.revision.subject)
+        );
+        let _ = writeln!(out, "<id>urn:git:{}</id>", xml(&entry.revision.commit));
+        let _ = writeln!(out, "<updated>{}</updated>", xml(&entry.revision.date));
+        if let Some(site) = site {
+            let short = entry
+                .revision
+                .commit
+                .get(..7)
+                .unwrap_or(&entry.revision.commit);
+            let _ = writeln!(out, "<link href=\"{}/changes.html#{short}\"/>", xml(site));
+        }
+        let _ = writeln!(out, "<content type=\"html\">{}</content>", xml(&html));
+        out.push_str("</entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+/// Text for XML character data and attribute values.
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
