@@ -10,6 +10,7 @@ mod origin;
 mod overview;
 mod paths;
 mod prose;
+mod search;
 mod service;
 mod source;
 mod templates;
@@ -281,6 +282,11 @@ fn add_html_assets(site: &mut Site, config: &Config, templates: &Templates) {
     if let Some(sitemap) = sitemap(&site.pages, config) {
         site.assets.push(("html/sitemap.xml".to_owned(), sitemap));
     }
+    site.assets.extend(
+        search::files(&site.pages)
+            .into_iter()
+            .map(|(path, text)| (format!("html/{path}"), text)),
+    );
     site.assets.extend(
         templates
             .assets()

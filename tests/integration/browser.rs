@@ -3,8 +3,9 @@
 //! same-page and cross-page fragment link (the data-flow picture's among them) lands on an
 //! element with that id, that the navigation drawer and the on-page contents are open
 //! exactly when there is room, that the sidebar precedes the content, that every section
-//! heading has its anchor link and every page but the start its breadcrumbs, and that a
-//! service's data-flow picture renders inside the width with its text. Screenshots of every
+//! heading has its anchor link and every page but the start its breadcrumbs, that a
+//! service's data-flow picture renders inside the width with its text, and that the
+//! search box finds pages offline. Screenshots of every
 //! page at both widths, light and dark, are saved under `target/screenshots/` for a person
 //! to look at.
 //!
@@ -111,6 +112,19 @@ const load = (src, width) => new Promise(done => {{
     for (const h of doc.querySelectorAll('main h2[id], main h3[id], main h4[id]'))
       if (!h.querySelector(`a.anchor[href="#${{CSS.escape(h.id)}}"]`)) features.push({{page, heading: h.id}});
     if (page !== 'index.html' && !doc.querySelector('nav.breadcrumbs li[aria-current="page"]')) features.push({{page, breadcrumbs: 'missing'}});
+    // Search, offline: the box appears, the index loads, and a word finds its pages.
+    if (page === 'index.html' && width === widths[1]) {{
+      const form = doc.getElementById('search'), input = doc.getElementById('search-input');
+      if (!form || form.hidden || !input) features.push({{page, search: 'no search box'}});
+      else {{
+        input.value = 'Retention'; input.dispatchEvent(new Event('input'));
+        let found = [];
+        for (let tries = 0; !found.length && tries < 500; tries++) {{ await new Promise(r => setTimeout(r, 20)); found = [...doc.querySelectorAll('#search-results a')]; }}
+        const urls = found.map(a => new URL(a.getAttribute('href'), new URL(page, location.href)).href);
+        const known = pages.map(p => new URL(p, location.href).href);
+        if (!urls.includes(new URL('retention.html', location.href).href) || !urls.every(u => known.includes(u))) features.push({{page, search: urls}});
+      }}
+    }}
     // A service page's data-flow picture renders, fits the width, and has its text.
     if (page.startsWith('services/')) {{
       const svg = doc.querySelector('svg.flow'), box = svg && svg.getBoundingClientRect();

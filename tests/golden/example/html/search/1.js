@@ -1,0 +1,1 @@
+privdocSearchShard("1",{"180":[2,1,2]});

@@ -1,0 +1,1 @@
+privdocSearchShard("3",{"365":[0,3,7]});

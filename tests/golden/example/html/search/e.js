@@ -1,0 +1,1 @@
+privdocSearchShard("e",{"each":[0,1,1],"edition":[12],"effect":[3],"electronic":[3],"employees":[3],"employs":[3],"end":[3],"endpoint":[0,2,1,2,1,1],"engineering":[1,2],"enhanced":[3,9],"enrolled":[3],"ensure":[3],"ensuring":[3],"enterprise":[0,3,2,5,2,1],"erasure":[3],"every":[0],"excel":[10],"exception":[3],"exercise":[3],"experience":[3,9],"external":[3],"extraction":[3]});

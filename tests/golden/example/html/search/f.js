@@ -1,0 +1,1 @@
+privdocSearchShard("f",{"failures":[3,10],"family":[7],"file":[0,3,2],"find":[3],"fine":[3],"follow":[3],"following":[3],"follows":[3],"for":[0,2,1,1,1,1,1,1,2,1,1,1],"format":[3],"framework":[3],"from":[2,1],"future":[3]});

@@ -1,0 +1,1 @@
+privdocSearchShard("o",{"obtain":[3],"obtained":[3],"offerings":[3],"office":[10],"one":[0],"online":[3],"only":[3],"operating":[3],"operational":[3,9],"operations":[1,2],"optional":[3],"organization":[3],"organizational":[3],"originating":[3],"other":[3,9],"others":[10],"our":[3],"outlined":[3],"outlook":[10],"over":[3],"overview":[0,3,7],"overviews":[0],"own":[9]});

@@ -1,0 +1,1 @@
+privdocSearchShard("t",{"table":[0],"take":[3],"terminology":[3],"terms":[3],"text":[3],"that":[2,1,1,1,1,1,1,1,1,1,1,1],"the":[0,1,1,1,3,1,2,1,2],"their":[3],"them":[6],"these":[3],"they":[3,8],"this":[3],"those":[3],"threats":[5],"through":[3,7],"tracking":[3],"troubleshoot":[3],"trust":[3],"tune":[3],"type":[3],"types":[3]});

@@ -1,0 +1,1 @@
+privdocSearchShard("v",{"version":[3],"versions":[3],"voice":[3]});

@@ -1,0 +1,1 @@
+privdocSearchShard("w",{"well":[3],"when":[3],"where":[0,1,2,1,8],"which":[3,1],"while":[3,6],"who":[6],"whose":[12],"will":[3],"windows":[0,3,4,4,1,1],"with":[3],"within":[3],"word":[10],"work":[0,1,2]});

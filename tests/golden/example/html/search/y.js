@@ -1,0 +1,1 @@
+privdocSearchShard("y",{"you":[3],"your":[3,1,3]});

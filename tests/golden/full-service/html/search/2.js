@@ -1,0 +1,1 @@
+privdocSearchShard("2",{"2026":[1,3]});

@@ -1,0 +1,1 @@
+privdocSearchShard("a",{"access":[4],"addresses":[0,4,2],"adequacy":[2,2],"admin":[4],"administrator":[4],"advance":[4],"after":[3,1],"agent":[0,4,1],"all":[4],"and":[0,1,1,2,1,1],"announced":[4],"another":[4],"answer":[4],"any":[4],"application":[4],"applies":[4,1],"apps":[0,4,1],"are":[4],"art":[2,2,1,1,1],"asks":[4],"assigning":[4,2],"assurance":[3,1,3]});

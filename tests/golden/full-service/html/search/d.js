@@ -1,0 +1,1 @@
+privdocSearchShard("d",{"data":[0,1,1,1,1,1,1,1],"day":[4],"days":[3,1,3],"decision":[2,2],"declares":[2],"deleted":[4],"details":[1],"device":[0,4,1],"devicemanagementapps":[4],"devicemanagementconfiguration":[4],"directory":[0,4,2],"documents":[4],"during":[4]});

@@ -1,0 +1,1 @@
+privdocSearchShard("e",{"each":[0,1,1,1,1],"effect":[4],"electronic":[4],"email":[0,4,2],"employee":[4],"employees":[4,1,1,1],"encrypted":[4],"ends":[3,1],"enrolled":[4,1],"enterprise":[4],"erasure":[4],"european":[1,1,2],"every":[0,4,1],"example":[4],"exception":[4],"exercise":[4],"existing":[4]});

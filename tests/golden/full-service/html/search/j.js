@@ -1,0 +1,1 @@
+privdocSearchShard("j",{"january":[4]});

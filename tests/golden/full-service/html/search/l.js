@@ -1,0 +1,1 @@
+privdocSearchShard("l",{"laptop":[4,1],"laptops":[4,1,1],"last":[4],"legal":[3,1,1,1,1],"legitimate":[4,3],"lifted":[3,1],"line":[2,2],"links":[2,1],"location":[1,3],"locations":[0,1],"logged":[4],"long":[3,1],"longest":[4],"ltd":[1,1,2]});

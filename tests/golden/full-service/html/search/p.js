@@ -1,0 +1,1 @@
+privdocSearchShard("p",{"page":[2,1,1,1,1,1],"patched":[4],"people":[4,2],"permissions":[4],"personal":[3,1],"philippines":[1,1,2],"portability":[4],"privacy":[0,4,1,1],"process":[2],"processing":[4],"product":[5,1,1],"provide":[4],"publish":[4],"purpose":[2,2]});

@@ -1,0 +1,1 @@
+privdocSearchPages([["index.html","Contoso — privacy"],["locations.html","Data and staff locations"],["recipients.html","Recipients"],["retention.html","Data retention"],["services/workplace.html","Privacy and personal data"],["sources/device-agent.html","Contoso Device Agent"],["sources/directory.html","Contoso Directory"],["sources/helpdesk.html","Contoso Helpdesk"]]);

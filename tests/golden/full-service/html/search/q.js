@@ -1,0 +1,1 @@
+privdocSearchShard("q",{"quality":[3,1,3]});

@@ -1,0 +1,1 @@
+privdocSearchShard("t",{"table":[0],"take":[4],"tenant":[1,3,2],"that":[2,1,1,1,1,1],"the":[0,1,1,1,1,1,1,1],"their":[4],"them":[4],"there":[4],"these":[4],"they":[2,2],"this":[4],"through":[4],"tickets":[0,4,3],"transfer":[2,2],"transfers":[4],"transit":[4],"types":[4]});

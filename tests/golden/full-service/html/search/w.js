@@ -1,0 +1,1 @@
+privdocSearchShard("w",{"watch":[4],"what":[4,1],"when":[4],"where":[0,1,1,2],"which":[0,2],"who":[0,2,2],"whose":[1,3],"windows":[4,1],"with":[4],"within":[4],"work":[0,1,3],"workplace":[0,1,1,1,1,1,1,1]});

@@ -1,0 +1,1 @@
+privdocSearchShard("y",{"your":[4]});
