@@ -1,5 +1,5 @@
 //! The HTML in a real browser: headless Chromium loads every page of the example at 390 px
-//! and 1280 px wide, and the test asserts that no page scrolls sideways, that every
+//! and 1280 px wide, in the light and the dark scheme, and the test asserts that no page scrolls sideways, that every
 //! same-page and cross-page fragment link (the data-flow picture's among them) lands on an
 //! element with that id, that the navigation drawer and the on-page contents are open
 //! exactly when there is room, that the sidebar precedes the content, that every section
@@ -144,7 +144,7 @@ const load = (src, width) => new Promise(done => {{
     const known = ids[url.href.split('#')[0]];
     return !known || !known.includes(decodeURIComponent(url.hash.slice(1)));
   }});
-  document.getElementById('result').textContent = JSON.stringify({{pages: pages.length, links: links.length, overflow, missing, split, drawer, features}});
+  document.getElementById('result').textContent = JSON.stringify({{scheme: matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light', pages: pages.length, links: links.length, overflow, missing, split, drawer, features}});
 }})().catch(error => {{ document.getElementById('result').textContent = 'error: ' + error; }});
 </script></body></html>"##
     )
@@ -176,8 +176,36 @@ fn every_page_fits_both_widths_and_every_fragment_link_lands() {
     pages.sort();
     assert!(pages.len() >= 14, "{pages:?}");
     fs::write(html.join("harness.html"), harness(&pages)).unwrap();
+    for scheme in ["light", "dark"] {
+        let result = run_harness(&chromium, &html, scheme == "dark");
+        assert_eq!(result["scheme"], scheme, "the colour scheme the pages saw");
+        assert_eq!(result["pages"], pages.len());
+        assert!(result["links"].as_u64().unwrap() > 20, "{result}");
+        for (key, what) in [
+            ("overflow", "pages scroll sideways"),
+            ("missing", "fragment links without their target"),
+            ("split", "words split in table cells"),
+            ("drawer", "navigation drawer state"),
+            (
+                "features",
+                "on-page contents, source order, heading anchors, breadcrumbs, search or the data-flow picture",
+            ),
+        ] {
+            assert_eq!(result[key], Value::Array(vec![]), "{scheme}: {what}");
+        }
+    }
+    screenshots(&chromium, &html, &pages);
+}
+
+/// Runs the harness page in headless Chromium, in the dark scheme when `dark`, and
+/// returns what it reported.
+fn run_harness(chromium: &Path, html: &Path, dark: bool) -> Value {
     let profile = tempfile::tempdir().unwrap();
-    let output = headless(&chromium, profile.path())
+    let mut command = headless(chromium, profile.path());
+    if dark {
+        command.arg("--force-dark-mode");
+    }
+    let output = command
         .args(["--virtual-time-budget=60000", "--dump-dom"])
         .arg(format!("file://{}", html.join("harness.html").display()))
         .output()
@@ -188,41 +216,14 @@ fn every_page_fits_both_widths_and_every_fragment_link_lands() {
         .nth(1)
         .and_then(|rest| rest.split("</pre>").next())
         .unwrap_or("");
-    let result: Value = serde_json::from_str(&result.replace("&quot;", "\"").replace("&amp;", "&"))
-        .unwrap_or_else(|_| {
+    serde_json::from_str(&result.replace("&quot;", "\"").replace("&amp;", "&")).unwrap_or_else(
+        |_| {
             panic!(
                 "the harness reported: {result}\n{}",
                 String::from_utf8_lossy(&output.stderr)
             )
-        });
-    assert_eq!(result["pages"], pages.len());
-    assert!(result["links"].as_u64().unwrap() > 20, "{result}");
-    assert_eq!(
-        result["overflow"],
-        Value::Array(vec![]),
-        "pages scroll sideways"
-    );
-    assert_eq!(
-        result["missing"],
-        Value::Array(vec![]),
-        "fragment links without their target"
-    );
-    assert_eq!(
-        result["split"],
-        Value::Array(vec![]),
-        "words split in table cells"
-    );
-    assert_eq!(
-        result["drawer"],
-        Value::Array(vec![]),
-        "navigation drawer state"
-    );
-    assert_eq!(
-        result["features"],
-        Value::Array(vec![]),
-        "on-page contents, source order, heading anchors, breadcrumbs or the data-flow picture"
-    );
-    screenshots(&chromium, &html, &pages);
+        },
+    )
 }
 
 /// Screenshots of every page at both widths, light and dark, for a person to look at
