@@ -11,7 +11,7 @@ use super::{Needs, Outcome, Ui, process};
 use crate::config::{Config, Overrides};
 use crate::diag::Counts;
 use crate::diff::{Revision, ServiceChanges};
-use crate::render::escape_markdown;
+use crate::render::{escape_html, escape_markdown};
 
 /// The most revisions a feed goes back: each is loaded and compared, and a reader
 /// subscribes for what comes next, not for the whole history.
@@ -169,36 +169,36 @@ pub(super) fn atom(entries: &[Entry], config: &Config) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
     );
-    let _ = writeln!(out, "<title>{} – changes</title>", xml(title));
+    let _ = writeln!(out, "<title>{} – changes</title>", escape_html(title));
     match site {
         Some(site) => {
-            let _ = writeln!(out, "<id>{}/changes.xml</id>", xml(site));
+            let _ = writeln!(out, "<id>{}/changes.xml</id>", escape_html(site));
             let _ = writeln!(
                 out,
                 "<link rel=\"self\" href=\"{}/changes.xml\"/>",
-                xml(site)
+                escape_html(site)
             );
             let _ = writeln!(
                 out,
                 "<link rel=\"alternate\" href=\"{}/changes.html\"/>",
-                xml(site)
+                escape_html(site)
             );
         }
         None => out.push_str("<id>urn:privdoc:changes</id>\n"),
     }
-    let _ = writeln!(out, "<updated>{}</updated>", xml(updated));
-    let _ = writeln!(out, "<author><name>{}</name></author>", xml(title));
+    let _ = writeln!(out, "<updated>{}</updated>", escape_html(updated));
+    let _ = writeln!(out, "<author><name>{}</name></author>", escape_html(title));
     for entry in entries {
         let mut html = String::new();
         for service in &entry.services {
-            let _ = write!(html, "<p>{}:</p><ul>", xml(&service.name));
+            let _ = write!(html, "<p>{}:</p><ul>", escape_html(&service.name));
             for change in &service.changes {
                 let weight = if change.material {
                     "material"
                 } else {
                     "editorial"
                 };
-                let _ = write!(html, "<li>{weight}: {}</li>", xml(&change.summary));
+                let _ = write!(html, "<li>{weight}: {}</li>", escape_html(&change.summary));
             }
             html.push_str("</ul>");
             if let Some(date) = effective(entry, service) {
@@ -218,29 +218,37 @@ pub(super) fn atom(entries: &[Entry], config: &Config) -> String {
             out,
             "<title>{}{}</title>",
             if material { "Material change: " } else { "" },
-            xml(&entry.revision.subject)
+            escape_html(&entry.revision.subject)
         );
-        let _ = writeln!(out, "<id>urn:git:{}</id>", xml(&entry.revision.commit));
-        let _ = writeln!(out, "<updated>{}</updated>", xml(&entry.revision.date));
+        let _ = writeln!(
+            out,
+            "<id>urn:git:{}</id>",
+            escape_html(&entry.revision.commit)
+        );
+        let _ = writeln!(
+            out,
+            "<updated>{}</updated>",
+            escape_html(&entry.revision.date)
+        );
         if let Some(site) = site {
             let short = entry
                 .revision
                 .commit
                 .get(..7)
                 .unwrap_or(&entry.revision.commit);
-            let _ = writeln!(out, "<link href=\"{}/changes.html#{short}\"/>", xml(site));
+            let _ = writeln!(
+                out,
+                "<link href=\"{}/changes.html#{short}\"/>",
+                escape_html(site)
+            );
         }
-        let _ = writeln!(out, "<content type=\"html\">{}</content>", xml(&html));
+        let _ = writeln!(
+            out,
+            "<content type=\"html\">{}</content>",
+            escape_html(&html)
+        );
         out.push_str("</entry>\n");
     }
     out.push_str("</feed>\n");
     out
-}
-
-/// Text for XML character data and attribute values.
-fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

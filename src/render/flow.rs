@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use super::escape_html;
 use crate::model::{Location, Model, Service};
 
 /// One box of the picture: its label, where it links, and its full text for a tooltip.
@@ -54,7 +55,7 @@ pub(super) fn figure(service: &Service, model: &Model, to_sources: &str) -> Stri
     let _ = write!(
         svg,
         "<svg class=\"flow\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"flow-title\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"flow-title\">Where the data of {} comes from and goes</title>\n",
-        escape(&service.name)
+        escape_html(&service.name)
     );
     let middle_y = height / 2;
     let center_x = (WIDTH - COLUMN) / 2;
@@ -89,15 +90,15 @@ pub(super) fn figure(service: &Service, model: &Model, to_sources: &str) -> Stri
     draw(&mut svg, &service_node, center_x, middle_y - BOX / 2);
     svg.push_str("</svg>\n");
     let mut text = String::from("<ul class=\"flow-text\">\n");
-    let names: Vec<String> = sources.iter().map(|s| escape(&s.label)).collect();
+    let names: Vec<String> = sources.iter().map(|s| escape_html(&s.label)).collect();
     let _ = writeln!(text, "<li>Sources: {}</li>", or_none(&names.join(", ")));
     for (title, value) in facts.sentences() {
-        let _ = writeln!(text, "<li>{title}: {}</li>", or_none(&escape(&value)));
+        let _ = writeln!(text, "<li>{title}: {}</li>", or_none(&escape_html(&value)));
     }
     text.push_str("</ul>\n");
     format!(
         "<figure class=\"flow-figure\" aria-labelledby=\"flow-caption\">\n{svg}<figcaption id=\"flow-caption\">Data flow of {}</figcaption>\n<details class=\"flow-details\" open>\n<summary>The data flow as text</summary>\n{text}</details>\n</figure>\n",
-        escape(&service.name)
+        escape_html(&service.name)
     )
 }
 
@@ -127,12 +128,12 @@ fn draw(svg: &mut String, node: &Node, x: u32, y: u32) {
     let _ = writeln!(
         svg,
         "<a href=\"{}\"><g class=\"flow-node flow-{}\"><title>{}</title><rect x=\"{x}\" y=\"{y}\" width=\"{COLUMN}\" height=\"{BOX}\" rx=\"6\"/><text x=\"{}\" y=\"{}\">{}</text></g></a>",
-        escape(&node.href),
+        escape_html(&node.href),
         node.kind,
-        escape(&node.label),
+        escape_html(&node.label),
         x + 10,
         y + BOX / 2 + 5,
-        escape(&label)
+        escape_html(&label)
     );
 }
 
@@ -224,11 +225,4 @@ impl Facts {
             ("Recipients", self.recipients.join("; ")),
         ]
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -10,7 +10,7 @@ use crate::diag::Diagnostic;
 use crate::markdown;
 use crate::model::{FrontMatter, MetaValue, Model, ServiceId, SourceId};
 
-use super::{Template, Templates, paths, title_of};
+use super::{Template, Templates, escape_html, paths, title_of};
 
 #[derive(Serialize)]
 struct TocEntry<'a> {
@@ -163,7 +163,7 @@ fn heading_anchors(html: &str, headings: &[markdown::Heading]) -> String {
     let mut out = String::with_capacity(html.len() + headings.len() * 80);
     let mut at = 0;
     for heading in headings.iter().filter(|h| h.level >= 2 && !h.id.is_empty()) {
-        let id = escape_attribute(&heading.id);
+        let id = escape_html(&heading.id);
         let open = format!("<h{} id=\"{id}\"", heading.level);
         let close = format!("</h{}>", heading.level);
         let Some(start) = html[at..].find(&open).map(|found| at + found) else {
@@ -181,12 +181,4 @@ fn heading_anchors(html: &str, headings: &[markdown::Heading]) -> String {
     }
     out.push_str(&html[at..]);
     out
-}
-
-/// Text for a double-quoted attribute, escaped as pulldown-cmark escapes it.
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::diff::git;
-use crate::support::{copy_dir, fixture, repo};
+use crate::support::{copy_dir, edit, fixture, repo};
 
 /// A step script run the way the action runs it.
 fn step(script: &str, dir: &Path, env: &[(&str, &str)]) -> (Option<i32>, PathBuf, PathBuf) {
@@ -76,13 +76,12 @@ fn the_check_step_writes_sarif_and_names_it_even_when_the_check_fails() {
         "sarif=privdoc.sarif\n"
     );
     // A broken declaration: the step fails, and the report is still there to upload.
-    let service = dir.path().join("content/services/workplace.toml");
-    let text = std::fs::read_to_string(&service).unwrap();
-    std::fs::write(
-        &service,
-        text.replacen("source = \"directory\"", "source = \"directry\"", 1),
-    )
-    .unwrap();
+    edit(
+        dir.path(),
+        "content/services/workplace.toml",
+        "source = \"directory\"",
+        "source = \"directry\"",
+    );
     std::fs::remove_file(&output).unwrap();
     let (status, output, _) = step("check.sh", dir.path(), &[("PRIVDOC_SARIF", "out.sarif")]);
     assert_eq!(status, Some(1));

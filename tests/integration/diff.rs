@@ -9,7 +9,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{copy_dir, copy_example, copy_project, privdoc};
+use crate::support::{copy_dir, copy_example, copy_project, edit, privdoc};
 
 const SERVICE: &str = "content/services/managed-desktop.toml";
 
@@ -33,13 +33,6 @@ pub(crate) fn git(dir: &Path, args: &[&str]) {
         "git {args:?}: {}",
         String::from_utf8_lossy(&status.stderr)
     );
-}
-
-fn edit(dir: &Path, file: &str, from: &str, to: &str) {
-    let path = dir.join(file);
-    let text = fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{file} has no {from:?}");
-    fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
 /// The example in a new git repository (in `docs/`, to show the project need not be the

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::support::{bless, fixture, privdoc, repo, text_diff};
+use crate::support::{bless, edit, fixture, privdoc, repo, text_diff};
 
 fn export(project: &Path, args: &[&str]) -> String {
     let output = privdoc()
@@ -252,13 +252,12 @@ fn exports_are_byte_identical_from_run_to_run_and_refuse_a_project_with_errors()
     let example = export(&repo(), &["--format", "ropa-csv"]);
     assert!(example.lines().count() > 5, "{example}");
     let broken = crate::support::copy_project(&fixture("full-service"));
-    let service = broken.path().join("content/services/workplace.toml");
-    let text = std::fs::read_to_string(&service).unwrap();
-    std::fs::write(
-        &service,
-        text.replacen("legal-basis = \"contract\"", "legal-basis = \"because\"", 1),
-    )
-    .unwrap();
+    edit(
+        broken.path(),
+        "content/services/workplace.toml",
+        "legal-basis = \"contract\"",
+        "legal-basis = \"because\"",
+    );
     let output = privdoc()
         .args(["export", "--format", "json"])
         .arg(broken.path())

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::diff::git;
-use crate::support::{copy_dir, fixture, privdoc};
+use crate::support::{copy_dir, edit, fixture, privdoc};
 
 /// Commits with a fixed date, so the history is the same on every run.
 fn commit(dir: &Path, message: &str, date: &str) {
@@ -29,13 +29,6 @@ fn commit(dir: &Path, message: &str, date: &str) {
     assert!(status.success());
 }
 
-fn edit(dir: &Path, from: &str, to: &str) {
-    let path = dir.join("content/services/workplace.toml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{from}");
-    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-}
-
 /// The full-service fixture with three revisions: the first, a material one, an editorial one.
 fn history() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -44,6 +37,7 @@ fn history() -> tempfile::TempDir {
     commit(dir.path(), "First version", "2026-01-05T10:00:00+00:00");
     edit(
         dir.path(),
+        "content/services/workplace.toml",
         "locations = [\"US\"]",
         "locations = [\"US\", \"IN\"]",
     );
@@ -52,7 +46,12 @@ fn history() -> tempfile::TempDir {
         "Store data in India too",
         "2026-02-01T10:00:00+00:00",
     );
-    edit(dir.path(), "keeps a company", "keeps every company");
+    edit(
+        dir.path(),
+        "content/services/workplace.toml",
+        "keeps a company",
+        "keeps every company",
+    );
     commit(dir.path(), "Fixed link.", "2026-02-10T10:00:00+00:00");
     dir
 }

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::support::{copy_project, fixture, privdoc};
+use crate::support::{copy_project, edit, fixture, privdoc};
 
 fn context(root: &Path) -> Value {
     json!({
@@ -119,13 +119,12 @@ fn adds_the_generated_pages_to_the_book_in_both_of_mdbooks_shapes() {
 #[test]
 fn a_project_with_errors_fails_the_book_with_located_findings() {
     let project = copy_project(&fixture("full-service"));
-    let service = project.path().join("content/services/workplace.toml");
-    let text = std::fs::read_to_string(&service).unwrap();
-    std::fs::write(
-        &service,
-        text.replacen("source = \"directory\"", "source = \"directry\"", 1),
-    )
-    .unwrap();
+    edit(
+        project.path(),
+        "content/services/workplace.toml",
+        "source = \"directory\"",
+        "source = \"directry\"",
+    );
     let output = preprocess(project.path(), &json!({ "items": [] }));
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
@@ -200,13 +199,12 @@ fn a_real_mdbook_build_of_the_example_includes_the_generated_pages() {
     );
     assert!(project.path().join("book/sources/intune.html").is_file());
     // A broken declaration stops mdBook, with privdoc's finding on its stderr.
-    let service = project.path().join("content/services/managed-desktop.toml");
-    let text = std::fs::read_to_string(&service).unwrap();
-    std::fs::write(
-        &service,
-        text.replacen("source = \"intune\"", "source = \"intnue\"", 1),
-    )
-    .unwrap();
+    edit(
+        project.path(),
+        "content/services/managed-desktop.toml",
+        "source = \"intune\"",
+        "source = \"intnue\"",
+    );
     let output = mdbook_build(project.path());
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);

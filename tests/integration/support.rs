@@ -47,6 +47,14 @@ pub(crate) fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures").join(name)
 }
 
+/// Replaces the first `from` in `dir/file` with `to`, failing when the file has no `from`.
+pub(crate) fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
 /// The bundled example (`book.toml`, `content/`, `templates/`) copied into `dir`: not
 /// the repository's code, tests, fuzz corpora or build output.
 pub(crate) fn copy_example_into(dir: &Path) {
