@@ -26,7 +26,7 @@ pub(super) struct Entry {
 /// Adds the change feed to a build's output (`changes.md`, `changes.html`,
 /// `changes.xml`), when the project is in git and loaded without errors.
 pub(super) fn add(dir: &Path, outcome: &mut Outcome, ui: Ui) {
-    if Counts::of(&outcome.diagnostics).errors > 0 {
+    if !outcome.config.changes_feed || Counts::of(&outcome.diagnostics).errors > 0 {
         return;
     }
     let Some(entries) = ui.stage("feed", || entries(dir, &outcome.config)) else {

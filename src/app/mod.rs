@@ -265,7 +265,7 @@ pub fn process(
     let has_book = has_book(dir, needs)?;
     let mut files = SourceMap::default();
     files.set_base(relative_to_current_dir(dir));
-    let config = match Config::load(dir, overrides, &mut files) {
+    let mut config = match Config::load(dir, overrides, &mut files) {
         Ok(config) => config,
         Err(mut diagnostics) => {
             diag::sort(&mut diagnostics, &files);
@@ -277,6 +277,8 @@ pub fn process(
             }));
         }
     };
+    // The pages link to the change feed when the build will write one.
+    config.changes_feed = overrides.feed && crate::diff::history(dir, &config.src, 1).is_some();
     let progress = Progress::start(ui.quiet);
     progress.stage("loading");
     let read = ui.stage("read", || load::read(&config, &mut files));
@@ -369,6 +371,7 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
     let overrides = Overrides {
         dest_dir: args.dest_dir.clone(),
         allow_external_build_dir: args.allow_external_build_dir,
+        feed: true,
         ..Overrides::default()
     };
     let mut outcome = match process(&args.dir, &overrides, Needs::Project, ui) {
@@ -421,6 +424,7 @@ fn check_command(args: &CheckArgs, ui: Ui) -> Exit {
     let overrides = Overrides {
         checks_only: !args.frozen,
         cache: !args.frozen && !args.no_cache,
+        feed: args.frozen,
         ..Overrides::default()
     };
     let mut outcome = match process(&args.dir, &overrides, Needs::Tree, ui) {

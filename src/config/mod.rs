@@ -61,6 +61,9 @@ pub struct Config {
     pub edit_url_template: Option<String>,
     /// The controller of the processing.
     pub controller: Option<Controller>,
+    /// Whether this build publishes the change feed (`changes.html`, `changes.xml`): set
+    /// by the run, not by `book.toml` — a build or `check --frozen` of a project in git.
+    pub changes_feed: bool,
     /// How links are resolved (`[preprocessor.privdoc.links]`).
     pub links: Links,
     /// What the duplicate checks leave alone (`[preprocessor.privdoc.duplicates]`).
@@ -82,6 +85,8 @@ pub struct Overrides {
     /// Reuse the findings of the last check of the same inputs (`check` without
     /// `--no-cache` or `--frozen`), and store this one's.
     pub cache: bool,
+    /// Publish the change feed when the project is in git (`build`, `check --frozen`).
+    pub feed: bool,
 }
 
 /// `book.toml`: mdBook's settings, with privdoc's under `[preprocessor.privdoc]`.
@@ -573,6 +578,7 @@ impl Config {
             date_front_matter: privdoc.date_front_matter,
             edit_url_template: privdoc.edit_url_template,
             controller: privdoc.controller,
+            changes_feed: false,
             links,
             duplicates,
             file,

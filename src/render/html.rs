@@ -107,6 +107,7 @@ pub(super) fn page(
     });
     context.insert("flow", &flow);
     context.insert("version", env!("CARGO_PKG_VERSION"));
+    context.insert("changes", &config.changes_feed);
     // The page's title comes first; the on-page contents follow it.
     let (title_html, body_html) = match rendered.html.find("</h1>\n") {
         Some(end) if rendered.html.starts_with("<h1") => {

@@ -97,6 +97,14 @@ fn each_revision_is_an_entry_with_its_material_and_editorial_changes() {
     assert!(page.contains("- editorial: summary reworded"), "{page}");
     let html = std::fs::read_to_string(project.path().join("book/html/changes.html")).unwrap();
     assert!(html.contains("<h1 id=\"changes\">Changes</h1>"), "{html}");
+    // Every page links to the feed, and announces it to feed readers.
+    let service =
+        std::fs::read_to_string(project.path().join("book/html/services/workplace.html")).unwrap();
+    assert!(
+        service.contains("<a href=\"../changes.html\">Changes</a>"),
+        "{service}"
+    );
+    assert!(service.contains("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Changes\" href=\"../changes.xml\">"));
     // The committed output stays fresh for `check --frozen`.
     privdoc()
         .args(["check", "--frozen"])
@@ -122,4 +130,9 @@ fn the_same_history_gives_the_same_bytes_and_no_git_gives_no_feed() {
     privdoc().arg("build").arg(plain.path()).assert().success();
     assert!(!plain.path().join("book/html/changes.xml").exists());
     assert!(!plain.path().join("book/markdown/changes.md").exists());
+    let index = std::fs::read_to_string(plain.path().join("book/html/index.html")).unwrap();
+    assert!(
+        !index.contains("changes.html") && !index.contains("changes.xml"),
+        "{index}"
+    );
 }
