@@ -74,6 +74,10 @@ pub struct Config {
 
 /// Settings given on the command line, which win over `book.toml`.
 #[derive(Debug, Clone, Default)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches of one run, each set by its command"
+)]
 pub struct Overrides {
     /// `--dest-dir`: the build directory.
     pub dest_dir: Option<PathBuf>,
