@@ -11,6 +11,7 @@ use super::{Needs, Outcome, Ui, process};
 use crate::config::{Config, Overrides};
 use crate::diag::Counts;
 use crate::diff::{Revision, ServiceChanges};
+use crate::model::{FrontMatter, MetaValue};
 use crate::render::{escape_html, escape_markdown};
 
 /// The most revisions a feed goes back: each is loaded and compared, and a reader
@@ -43,7 +44,8 @@ pub(super) fn add(dir: &Path, outcome: &mut Outcome, ui: Ui) {
     else {
         return;
     };
-    let page = ("changes.md", page(&entries));
+    let (front_matter, body) = page(&entries);
+    let page = ("changes.md", front_matter, body);
     let atom = vec![("changes.xml".to_owned(), atom(&entries, config))];
     diagnostics.extend(crate::render::add_late_page(
         site, model, config, templates, page, atom,
@@ -97,31 +99,30 @@ fn day(entry: &Entry) -> &str {
 /// The earliest date a service's material changes may take effect: the commit's date
 /// plus its notice period.
 fn effective(entry: &Entry, service: &ServiceChanges) -> Option<String> {
-    if !service.changes.iter().any(|change| change.material) {
-        return None;
-    }
-    let date: jiff::civil::Date = day(entry).parse().ok()?;
-    let date = date
-        .checked_add(jiff::Span::new().days(i64::from(service.notice_days)))
-        .ok()?;
-    Some(date.to_string())
+    let committed: jiff::civil::Date = day(entry).parse().ok()?;
+    service
+        .effective_from(committed)
+        .map(|date| date.to_string())
 }
 
-/// The `changes` page, in Markdown with its front matter.
-pub(super) fn page(entries: &[Entry]) -> String {
-    let mut out = String::from(
-        "---\ntitle: Changes\ndescription: What changed in these privacy pages, revision by revision.\n---\n\n# Changes {#changes}\n\n",
-    );
+/// The `changes` page: its front matter and its Markdown.
+pub(super) fn page(entries: &[Entry]) -> (FrontMatter, String) {
+    let front_matter = [
+        ("title", "Changes"),
+        (
+            "description",
+            "What changed in these privacy pages, revision by revision.",
+        ),
+    ]
+    .map(|(key, text)| (key.to_owned(), MetaValue::Text(text.to_owned())))
+    .to_vec();
+    let mut out = String::from("# Changes {#changes}\n\n");
     out.push_str("Every revision that changed what these pages declare, newest first. Material changes need notice; the date is the earliest they take effect. Subscribe to [changes.xml](changes.xml) (Atom).\n");
     if entries.is_empty() {
         out.push_str("\nNo changes are recorded yet.\n");
     }
     for entry in entries {
-        let short = entry
-            .revision
-            .commit
-            .get(..7)
-            .unwrap_or(&entry.revision.commit);
+        let short = entry.revision.short();
         let _ = write!(
             out,
             "\n## {} – {} {{#{short}}}\n\n",
@@ -152,7 +153,7 @@ pub(super) fn page(entries: &[Entry]) -> String {
     }
     out.truncate(out.trim_end().len());
     out.push('\n');
-    out
+    (front_matter, out)
 }
 
 /// `changes.xml`: the entries as an Atom feed. IRIs start with `site-url` when there is
@@ -209,10 +210,7 @@ pub(super) fn atom(entries: &[Entry], config: &Config) -> String {
                 );
             }
         }
-        let material = entry
-            .services
-            .iter()
-            .any(|s| s.changes.iter().any(|c| c.material));
+        let material = entry.services.iter().any(ServiceChanges::is_material);
         out.push_str("<entry>\n");
         let _ = writeln!(
             out,
@@ -231,11 +229,7 @@ pub(super) fn atom(entries: &[Entry], config: &Config) -> String {
             escape_html(&entry.revision.date)
         );
         if let Some(site) = site {
-            let short = entry
-                .revision
-                .commit
-                .get(..7)
-                .unwrap_or(&entry.revision.commit);
+            let short = entry.revision.short();
             let _ = writeln!(
                 out,
                 "<link href=\"{}/changes.html#{short}\"/>",

@@ -147,6 +147,25 @@ pub(crate) struct ServiceChanges {
     pub changes: Vec<Change>,
 }
 
+impl ServiceChanges {
+    /// Whether any of its changes needs notice.
+    #[must_use]
+    pub(crate) fn is_material(&self) -> bool {
+        self.changes.iter().any(|change| change.material)
+    }
+
+    /// The earliest date its material changes may take effect when announced on `date`:
+    /// `date` plus its notice days. `None` when none is material.
+    #[must_use]
+    pub(crate) fn effective_from(&self, date: jiff::civil::Date) -> Option<jiff::civil::Date> {
+        if !self.is_material() {
+            return None;
+        }
+        date.checked_add(jiff::Span::new().days(i64::from(self.notice_days)))
+            .ok()
+    }
+}
+
 /// Every service's changes between `old` and `new`, services in id order. A change is
 /// material when the stricter of the two versions' policies says so — a change cannot
 /// exempt itself — and the notice it needs is the longer of the two.

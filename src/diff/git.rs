@@ -39,8 +39,7 @@ impl Checkout {
     /// How reports name it: "revision `HEAD~1` (1a2b3c4)".
     #[must_use]
     pub(crate) fn label(&self) -> String {
-        let short = self.commit.get(..7).unwrap_or(&self.commit);
-        format!("revision `{}` ({short})", self.revision)
+        format!("revision `{}` ({})", self.revision, short(&self.commit))
     }
 }
 
@@ -152,6 +151,11 @@ fn write_blobs(dir: &Path, blobs: &[(String, String)], target: &Path) -> Result<
     Ok(())
 }
 
+/// A commit id as people read it: its first seven characters.
+fn short(commit: &str) -> &str {
+    commit.get(..7).unwrap_or(commit)
+}
+
 /// A commit that touched the declarations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Revision {
@@ -161,6 +165,14 @@ pub(crate) struct Revision {
     pub date: String,
     /// Its subject line.
     pub subject: String,
+}
+
+impl Revision {
+    /// The commit id as people read it (`1a2b3c4`).
+    #[must_use]
+    pub(crate) fn short(&self) -> &str {
+        short(&self.commit)
+    }
 }
 
 /// The last `limit` commits that changed `path` (relative to `dir`), newest first; `None`

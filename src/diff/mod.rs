@@ -82,21 +82,14 @@ impl Report {
     /// Whether any change is material.
     #[must_use]
     pub(crate) fn material(&self) -> bool {
-        self.services
-            .iter()
-            .any(|s| s.changes.iter().any(|c| c.material))
+        self.services.iter().any(ServiceChanges::is_material)
     }
 
     /// The earliest date a service's material changes may take effect: today plus its
     /// notice days. `None` when it has no material change.
     #[must_use]
     pub(crate) fn effective_date(&self, service: &ServiceChanges) -> Option<jiff::civil::Date> {
-        if !service.changes.iter().any(|c| c.material) {
-            return None;
-        }
-        self.today
-            .checked_add(jiff::Span::new().days(i64::from(service.notice_days)))
-            .ok()
+        service.effective_from(self.today)
     }
 
     /// The earliest date all material changes may take effect (the latest of the services').

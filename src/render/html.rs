@@ -124,16 +124,13 @@ pub(super) fn page(
 /// directory (mdBook's `{path}`): a service's or a source's TOML, a hand-written page
 /// itself; `None` for the overviews, which every declaration makes.
 fn edited_file(path: &str, model: &Model) -> Option<String> {
-    let stem = path.strip_suffix(".md")?;
-    if let Some(id) = stem.strip_prefix("services/")
-        && model.service(&ServiceId(id.to_owned())).is_some()
-    {
-        return Some(format!("services/{id}.toml"));
+    if let Some(service) = service_of(path, model) {
+        return Some(format!("{}/{}.toml", ServiceId::DIR, service.id));
     }
-    if let Some(id) = stem.strip_prefix("sources/")
+    if let Some(id) = generated_id(path, SourceId::DIR)
         && model.source(&SourceId(id.to_owned())).is_some()
     {
-        return Some(format!("sources/{id}.toml"));
+        return Some(format!("{}/{id}.toml", SourceId::DIR));
     }
     model
         .pages
@@ -142,12 +139,16 @@ fn edited_file(path: &str, model: &Model) -> Option<String> {
         .map(|_| path.to_owned())
 }
 
+/// The id in a generated page's path: `mmd` in `services/mmd.md` for `dir` `services`.
+fn generated_id<'a>(path: &'a str, dir: &str) -> Option<&'a str> {
+    path.strip_prefix(dir)?
+        .strip_prefix('/')?
+        .strip_suffix(".md")
+}
+
 /// The service whose generated page is at `path`.
 fn service_of<'a>(path: &str, model: &'a Model) -> Option<&'a crate::model::Service> {
-    let id = path
-        .strip_prefix(ServiceId::DIR)?
-        .strip_prefix('/')?
-        .strip_suffix(".md")?;
+    let id = generated_id(path, ServiceId::DIR)?;
     model.service(&ServiceId(id.to_owned()))
 }
 

@@ -27,7 +27,7 @@ pub(crate) use templates::{Template, Templates};
 
 use crate::config::{Config, Output};
 use crate::diag::Diagnostic;
-use crate::model::{FrontMatter, MetaValue, Model, Page};
+use crate::model::{FrontMatter, Model, Page};
 
 /// One rendered page.
 #[derive(Debug, Clone)]
@@ -241,38 +241,20 @@ pub(crate) fn add_html(
 }
 
 /// Adds a page made after the checks (the change feed's `changes.md`) to the outputs: its
-/// Markdown beside `SUMMARY.md`, its HTML in the site's layout, and `extra` files of the
-/// HTML output (`changes.xml`).
+/// Markdown, front matter written as every generated page's is, beside `SUMMARY.md`; its
+/// HTML in the site's layout; and `extra` files of the HTML output (`changes.xml`).
 pub(crate) fn add_late_page(
     site: &mut Site,
     model: &Model,
     config: &Config,
     templates: &Templates,
-    (path, markdown): (&str, String),
+    (path, front_matter, body): (&str, FrontMatter, String),
     extra: Vec<(String, String)>,
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     if config.writes(crate::config::Output::Html) {
-        let (front_matter, body) = match crate::load::split_front_matter(&markdown) {
-            Some((yaml, body_start)) => (
-                markdown[yaml]
-                    .lines()
-                    .filter_map(|line| line.split_once(": "))
-                    .map(|(key, value)| (key.to_owned(), MetaValue::Text(value.to_owned())))
-                    .collect(),
-                &markdown[body_start..],
-            ),
-            None => (Vec::new(), markdown.as_str()),
-        };
-        match html::page(
-            path,
-            body,
-            &front_matter,
-            config,
-            templates,
-            &Nav::of(model),
-            model,
-        ) {
+        let nav = Nav::of(model);
+        match html::page(path, &body, &front_matter, config, templates, &nav, model) {
             Ok(html) => site
                 .assets
                 .push((format!("html/{}", html_path(path)), html)),
@@ -284,6 +266,7 @@ pub(crate) fn add_late_page(
                 .map(|(file, text)| (format!("html/{file}"), text)),
         );
     }
+    let markdown = format!("{}\n{body}", emit_front_matter(&front_matter));
     site.markdown_files.push((path.to_owned(), markdown));
     found
 }
