@@ -84,16 +84,43 @@ impl OriginMap {
         Some((anchor, at - start))
     }
 
-    /// The span to report for output bytes `range`.
+    /// The span to report for output bytes `range`: inside the piece its start came from
+    /// (a range that runs on into the next piece, say a heading whose underline came from
+    /// another include, is cut where its first piece ends).
     #[must_use]
     pub fn locate(&self, range: std::ops::Range<usize>, fallback: FileId) -> Span {
         match self.anchor(range.start) {
             Some((anchor, delta)) if anchor.exact => {
                 let start = anchor.offset + delta;
-                Span::new(anchor.file, start..start + range.len())
+                let next = self.entries.partition_point(|(at, _)| *at <= range.start);
+                let piece_end = self.entries.get(next).map_or(usize::MAX, |(at, _)| *at);
+                let end = if range.end <= piece_end {
+                    range.end
+                } else {
+                    self.contiguous_end(next - 1, range.end)
+                };
+                Span::new(anchor.file, start..start + (end - range.start))
             }
             Some((anchor, _)) => Span::new(anchor.file, anchor.offset..anchor.offset),
             None => Span::file_start(fallback),
+        }
+    }
+
+    /// How far output from piece `index` on, up to `end`, continues one stretch of its
+    /// source file: pieces that follow each other there as they do in the output.
+    fn contiguous_end(&self, mut index: usize, end: usize) -> usize {
+        loop {
+            let (start, anchor) = self.entries[index];
+            let Some(&(next_start, next)) = self.entries.get(index + 1) else {
+                return end;
+            };
+            let follows = next.exact
+                && next.file == anchor.file
+                && next.offset == anchor.offset + (next_start - start);
+            if next_start >= end || !follows {
+                return end.min(next_start);
+            }
+            index += 1;
         }
     }
 
@@ -443,5 +470,19 @@ mod tests {
         // "P SNIP" is mostly snippet; "ab " alone is the TOML value at its place.
         assert_eq!(map.source_key(2..7), Some((snippet, 0)));
         assert_eq!(map.source_key(1..3), Some((toml, 11)));
+        // A range that runs from the snippet on into the TOML value is cut where the
+        // snippet's piece ends: four bytes of the snippet, not six past its end.
+        assert_eq!(map.locate(3..9, toml), Span::new(snippet, 0..4));
+        // One that crosses pieces contiguous in their file keeps its length.
+        let mut marks = Marks::default();
+        let piece = |offset| Anchor {
+            file: toml,
+            offset,
+            exact: true,
+            data: false,
+        };
+        let (first, second) = (marks.wrap(piece(10), "ab "), marks.wrap(piece(13), "cd"));
+        let (_, map) = unmark(&format!("{first}{second}"), &marks, None);
+        assert_eq!(map.locate(1..5, toml), Span::new(toml, 11..15));
     }
 }
