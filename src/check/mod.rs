@@ -117,34 +117,46 @@ pub(crate) fn run(
             ..Summary::default()
         },
     };
-    let (found, counts) = links::check_site(pages, &kept, model, &site.layout_ids, config);
+    // Three independent chains over the whole site, side by side: links, exact repeats
+    // (paragraphs, then the sentences not inside them), near repeats (likewise). Their
+    // findings join the report in this order whichever finishes first.
+    let links = || links::check_site(pages, &kept, model, &site.layout_ids, config);
+    let exact = || {
+        let (paragraphs, repeated) = duplicates::find(
+            each.paragraphs,
+            &duplicates::Kind {
+                code: CheckCode::DuplicateParagraph,
+                what: "paragraph",
+                min_in_page_words: 0,
+            },
+            pages,
+            files,
+            &HashSet::new(),
+        );
+        let sentences = duplicates::Kind {
+            code: CheckCode::DuplicateSentence,
+            what: "sentence",
+            min_in_page_words: rules.min_in_page_words,
+        };
+        let (sentences, _) = duplicates::find(each.sentences, &sentences, pages, files, &repeated);
+        [paragraphs, sentences]
+    };
+    let near = || {
+        let (paragraphs, blocks) = near::find(
+            each.near_paragraphs,
+            "paragraph",
+            pages,
+            files,
+            &HashSet::new(),
+        );
+        let (sentences, _) = near::find(each.near_sentences, "sentence", pages, files, &blocks);
+        [paragraphs, sentences]
+    };
+    let ((found, counts), (exact, near)) = rayon::join(links, || rayon::join(exact, near));
     report.extend(found);
     report.summary.links_checked = counts.checked;
     report.summary.links_unchecked = counts.unchecked;
-    drop(kept);
-    let paragraphs = duplicates::Kind {
-        code: CheckCode::DuplicateParagraph,
-        what: "paragraph",
-        min_in_page_words: 0,
-    };
-    let (found, repeated) =
-        duplicates::find(each.paragraphs, &paragraphs, pages, files, &HashSet::new());
-    report.extend(found);
-    let sentences = duplicates::Kind {
-        code: CheckCode::DuplicateSentence,
-        what: "sentence",
-        min_in_page_words: rules.min_in_page_words,
-    };
-    report.extend(duplicates::find(each.sentences, &sentences, pages, files, &repeated).0);
-    let (found, near_blocks) = near::find(
-        each.near_paragraphs,
-        "paragraph",
-        pages,
-        files,
-        &HashSet::new(),
-    );
-    report.extend(found);
-    report.extend(near::find(each.near_sentences, "sentence", pages, files, &near_blocks).0);
+    report.extend(exact.into_iter().chain(near).flatten());
     report.extend(declarations(model, config));
     report.extend(declaration::stale_reviews(
         model,
