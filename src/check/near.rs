@@ -196,9 +196,8 @@ pub(super) fn find(
 ) -> (Vec<Diagnostic>, HashSet<BlockPair>) {
     // One item per distinct text (equal texts are exact duplicates, not near ones), and
     // one per piece of source text: a template line shown with different values on every
-    // page is one text, compared once.
-    // Kept packed for the many candidate pairs to verify: every shingle set in one list,
-    // and each text's page and variant beside its occurrence.
+    // page is one text, compared once. Kept packed for the many candidate pairs to verify:
+    // every shingle set in one list, each text's page and variant in a table of their own.
     let mut seen = HashSet::new();
     let mut seen_keys = HashSet::new();
     let mut occurrences = Vec::new();
