@@ -76,8 +76,12 @@ const pages = {pages}, widths = {widths};
 const load = (src, width) => new Promise(done => {{
   const frame = document.createElement('iframe');
   frame.style.width = width + 'px'; frame.style.height = '900px';
-  // After the next frame: media-query listeners of the page have run by then.
-  frame.onload = () => setTimeout(() => done(frame), 50); frame.src = src; document.body.appendChild(frame);
+  // Laid out at its width before the page loads, so the page's scripts see the viewport a
+  // reader's window of that width gives them (else they run in the default 300 x 150 one,
+  // and only a media-query change event, which a loaded machine may not deliver before
+  // the checks, would set things right).
+  document.body.appendChild(frame); frame.getBoundingClientRect();
+  frame.onload = () => done(frame); frame.src = src;
 }});
 (async () => {{
   const overflow = [], links = [], ids = {{}}, split = [], drawer = [], features = [];
@@ -95,15 +99,11 @@ const load = (src, width) => new Promise(done => {{
         }}
       }}
     }}
-    // The site navigation is a drawer: closed on a phone, open as a sidebar on a wide screen
-    // (once the page's media-query listener has run: polled for up to 10 s, for a machine
-    // loaded by the tests that run beside this one).
+    // The site navigation is a drawer: closed on a phone, open as a sidebar on a wide screen.
     const nav = doc.getElementById('nav-drawer'), wide = width >= 960;
-    for (let tries = 0; nav && nav.open !== wide && tries < 500; tries++) await new Promise(r => setTimeout(r, 20));
     if (!nav || nav.open !== wide) drawer.push({{page, width, open: nav && nav.open}});
     // The on-page contents: open from 768 px, collapsed below.
     const toc = doc.getElementById('page-toc'), roomy = width >= 768;
-    for (let tries = 0; toc && toc.open !== roomy && tries < 500; tries++) await new Promise(r => setTimeout(r, 20));
     if (toc && toc.open !== roomy) features.push({{page, width, toc: toc.open}});
     // The site navigation comes before the page's content in source order.
     const main = doc.querySelector('main'), side = doc.querySelector('nav.site-nav');
