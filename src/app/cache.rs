@@ -9,18 +9,33 @@
 //! and holds the findings of the last run, sorted and levelled, with their counts. An
 //! entry that is not exactly what this binary wrote for these inputs — another key, a
 //! truncated or altered file, a span outside its file — is ignored, never trusted.
+//!
+//! A repeated run of unchanged files goes further: [`Replay`] stores the report a plain
+//! (uncoloured) run printed, keyed by what the files look like on disk instead of what
+//! they hold — every file's size, modification and change times, inode and device, as
+//! git's index and cargo's fingerprints judge a file unchanged — and prints it again
+//! without reading a page. Only files last modified at least two seconds before the run
+//! that stored it are judged this way: a file changed within the clock's tick of its
+//! reading could otherwise look unchanged. Anything else — a touched file, a new one, a
+//! coloured terminal, a baseline — goes the way above.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-use crate::diag::{Code, Diagnostic, Label, Severity, SourceMap, Span, Summary};
+use crate::diag::{Code, Counts, Diagnostic, Label, Severity, SourceMap, Span, Summary};
 use crate::load;
 
 /// The folder of the cache, in the project directory.
 pub(crate) const DIR: &str = ".privdoc-cache";
 /// The first bytes of an entry; the number is the format's version.
 const MAGIC: &[u8] = b"privdoc check cache 1\n";
+/// The first bytes of a stored report.
+const REPLAY_MAGIC: &[u8] = b"privdoc check report 1\n";
+/// How long before a run its files must have been last modified for their metadata to
+/// stand for their contents: more than any file system's timestamp tick (FAT's is 2 s).
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The cache entry of one run's inputs.
 pub(crate) struct Entry {
@@ -38,18 +53,7 @@ impl Entry {
         today: jiff::civil::Date,
         html: bool,
     ) -> Option<Self> {
-        let binary = std::env::current_exe().and_then(std::fs::metadata).ok()?;
-        let built = binary
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?;
-        let mut hash = Xxh3::new();
-        hash.update(MAGIC);
-        hash.update(env!("CARGO_PKG_VERSION").as_bytes());
-        hash.update(&binary.len().to_le_bytes());
-        hash.update(&built.as_nanos().to_le_bytes());
-        hash.update(today.to_string().as_bytes());
+        let mut hash = identity(MAGIC, today)?;
         hash.update(&[u8::from(html)]);
         for (_, file) in files.iter() {
             field(&mut hash, file.path().as_os_str().as_encoded_bytes());
@@ -126,20 +130,269 @@ impl Entry {
             .path
             .parent()
             .expect("the entry is in the cache folder");
-        if !dir.is_dir() {
-            std::fs::create_dir_all(dir)?;
-            // Like `target/`: version control and backup tools leave it alone.
-            std::fs::write(dir.join(".gitignore"), "# Written by privdoc check.\n*\n")?;
-            std::fs::write(
-                dir.join("CACHEDIR.TAG"),
-                "Signature: 8a477f597d28d172789f06886806bc55\n\
-                 # This file is a cache directory tag created by privdoc.\n",
-            )?;
-        }
+        create_dir(dir)?;
         let mut file = tempfile::NamedTempFile::new_in(dir)?;
-        std::io::Write::write_all(&mut file, &writer.0)?;
+        file.write_all(&writer.0)?;
         file.persist(&self.path)?;
         Ok(())
+    }
+}
+
+/// A hash of this binary (its version, size and modification time, so a rebuilt privdoc
+/// never trusts an older one's work) and the date checked on, after `magic`; `None` when
+/// the binary cannot be identified.
+fn identity(magic: &[u8], today: jiff::civil::Date) -> Option<Xxh3> {
+    let binary = std::env::current_exe().and_then(std::fs::metadata).ok()?;
+    let built = binary
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let mut hash = Xxh3::new();
+    hash.update(magic);
+    hash.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hash.update(&binary.len().to_le_bytes());
+    hash.update(&built.as_nanos().to_le_bytes());
+    hash.update(today.to_string().as_bytes());
+    Some(hash)
+}
+
+/// Creates the cache folder, marked as one, unless it exists.
+fn create_dir(dir: &Path) -> std::io::Result<()> {
+    if !dir.is_dir() {
+        std::fs::create_dir_all(dir)?;
+        // Like `target/`: version control and backup tools leave it alone.
+        std::fs::write(dir.join(".gitignore"), "# Written by privdoc check.\n*\n")?;
+        std::fs::write(
+            dir.join("CACHEDIR.TAG"),
+            "Signature: 8a477f597d28d172789f06886806bc55\n\
+             # This file is a cache directory tag created by privdoc.\n",
+        )?;
+    }
+    Ok(())
+}
+
+/// Where a plain report of one format is stored, for the files as they are on disk now.
+pub(crate) struct Replay {
+    path: PathBuf,
+    key: u128,
+    /// Whether every file was last modified long enough ago for the key to be trusted.
+    settled: bool,
+}
+
+/// A report stored by [`Replay::put`]: its bytes, as printed, and the run's counts.
+pub(crate) struct Stored {
+    bytes: Vec<u8>,
+    body: std::ops::Range<usize>,
+    /// The findings' counts, for the closing line and the exit code.
+    pub counts: Counts,
+    /// What the checks counted.
+    pub summary: Summary,
+}
+
+impl Stored {
+    /// The report, byte for byte as the run that stored it printed it.
+    pub(crate) fn report(&self) -> &[u8] {
+        &self.bytes[self.body.clone()]
+    }
+}
+
+impl Replay {
+    /// The slot of `format`'s report for the files `scan` found as they are now (their
+    /// metadata, read here), the files read before it (`files`: `book.toml`) and the
+    /// date; `None` when a file cannot be looked at or this binary cannot be identified.
+    pub(crate) fn new(
+        root: &Path,
+        files: &SourceMap,
+        scan: &load::Scan,
+        today: jiff::civil::Date,
+        format: &str,
+    ) -> Option<Self> {
+        if !scan.is_clean() {
+            return None;
+        }
+        let oldest_trusted = std::time::SystemTime::now().checked_sub(SETTLED)?;
+        let mut hash = identity(REPLAY_MAGIC, today)?;
+        field(&mut hash, format.as_bytes());
+        field(&mut hash, files.base().as_bytes());
+        for (_, file) in files.iter() {
+            field(&mut hash, file.path().as_os_str().as_encoded_bytes());
+            field(&mut hash, file.text().as_bytes());
+        }
+        for asset in scan.assets() {
+            field(&mut hash, asset.as_bytes());
+        }
+        field(&mut hash, b"");
+        let mut settled = true;
+        for path in scan.paths() {
+            field(&mut hash, path.as_bytes());
+            let metadata = std::fs::metadata(root.join(path)).ok()?;
+            settled &= metadata.modified().ok()? <= oldest_trusted;
+            for number in stat(&metadata)? {
+                hash.update(&number.to_le_bytes());
+            }
+        }
+        Some(Self {
+            path: root.join(DIR).join(format!("report-{format}")),
+            key: hash.digest128(),
+            settled,
+        })
+    }
+
+    /// The report stored for exactly these files, if it is intact.
+    pub(crate) fn get(&self) -> Option<Stored> {
+        if !self.settled {
+            return None;
+        }
+        let bytes = std::fs::read(&self.path).ok()?;
+        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+        if xxh3_64(body).to_le_bytes() != sum {
+            return None;
+        }
+        let mut reader = Reader {
+            bytes: body,
+            files: &SourceMap::default(),
+        };
+        if reader.take(REPLAY_MAGIC.len()).ok()? != REPLAY_MAGIC || reader.u128().ok()? != self.key
+        {
+            return None;
+        }
+        let mut count = || reader.usize().ok();
+        let counts = Counts {
+            errors: count()?,
+            warnings: count()?,
+            files: count()?,
+        };
+        let summary = Summary {
+            pages: count()?,
+            links_checked: count()?,
+            links_unchecked: count()?,
+            suppressed: count()?,
+            baseline: None,
+        };
+        let start = body.len() - reader.bytes.len();
+        Some(Stored {
+            body: start..body.len(),
+            bytes,
+            counts,
+            summary,
+        })
+    }
+
+    /// Stores the report `print` writes to `out` as it is printed (when the files are
+    /// settled), replacing the stored one whole or not at all. A report that cannot be
+    /// stored is still printed; the error says why it was not stored.
+    pub(crate) fn put(
+        &self,
+        counts: Counts,
+        summary: &Summary,
+        out: &mut dyn Write,
+        print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), Unstored> {
+        let mut tee = Tee {
+            out,
+            store: self
+                .settled
+                .then(|| self.store(counts, summary))
+                .and_then(Result::ok),
+        };
+        print(&mut tee).map_err(Unstored::Report)?;
+        let Some((mut file, hash)) = tee.store.take() else {
+            return Ok(());
+        };
+        let sum = hash.digest().to_le_bytes();
+        file.write_all(&sum)
+            .and_then(|()| file.persist(&self.path).map(drop).map_err(|e| e.error))
+            .map_err(Unstored::Cache)
+    }
+
+    /// A temporary file in the cache folder with the report's header written and hashed.
+    fn store(
+        &self,
+        counts: Counts,
+        summary: &Summary,
+    ) -> std::io::Result<(tempfile::NamedTempFile, Xxh3)> {
+        let dir = self
+            .path
+            .parent()
+            .expect("the report is in the cache folder");
+        create_dir(dir)?;
+        let mut header = Writer::default();
+        header.0.extend_from_slice(REPLAY_MAGIC);
+        header.0.extend_from_slice(&self.key.to_le_bytes());
+        for count in [
+            counts.errors,
+            counts.warnings,
+            counts.files,
+            summary.pages,
+            summary.links_checked,
+            summary.links_unchecked,
+            summary.suppressed,
+        ] {
+            header.usize(count);
+        }
+        let mut file = tempfile::NamedTempFile::new_in(dir)?;
+        file.write_all(&header.0)?;
+        let mut hash = Xxh3::new();
+        hash.update(&header.0);
+        Ok((file, hash))
+    }
+}
+
+/// What says a file changed: its size, modification and change times, inode and device
+/// (`None` where the platform does not tell them all).
+#[cfg(unix)]
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "the other platforms' twin returns None"
+)]
+fn stat(metadata: &std::fs::Metadata) -> Option<[u64; 7]> {
+    use std::os::unix::fs::MetadataExt as _;
+    Some([
+        metadata.size(),
+        metadata.mtime().cast_unsigned(),
+        metadata.mtime_nsec().cast_unsigned(),
+        metadata.ctime().cast_unsigned(),
+        metadata.ctime_nsec().cast_unsigned(),
+        metadata.ino(),
+        metadata.dev(),
+    ])
+}
+
+#[cfg(not(unix))]
+fn stat(_: &std::fs::Metadata) -> Option<[u64; 7]> {
+    None
+}
+
+/// Why [`Replay::put`] failed: the report itself could not be written, or only its copy.
+pub(crate) enum Unstored {
+    /// Writing the report failed.
+    Report(std::io::Error),
+    /// The report was printed; storing it failed.
+    Cache(std::io::Error),
+}
+
+/// Writes to `out`, and a copy to `store` (hashed) until storing fails.
+struct Tee<'a> {
+    out: &'a mut dyn Write,
+    store: Option<(tempfile::NamedTempFile, Xxh3)>,
+}
+
+impl Write for Tee<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.out.write(bytes)?;
+        if let Some((file, hash)) = &mut self.store {
+            if file.write_all(&bytes[..written]).is_ok() {
+                hash.update(&bytes[..written]);
+            } else {
+                self.store = None;
+            }
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 }
 

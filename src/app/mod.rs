@@ -196,6 +196,11 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// What the checks counted; `None` when loading failed and the checks did not run.
     pub summary: Option<check::Summary>,
+    /// The report stored for these files on disk, printed instead of the findings (which
+    /// are then not loaded).
+    pub(crate) replayed: Option<cache::Stored>,
+    /// Where this run's report is stored for the next run of the same files.
+    pub(crate) replay: Option<cache::Replay>,
 }
 
 /// The pipeline could not run (exit 2): no such project, or a configuration problem.
@@ -265,23 +270,23 @@ pub fn process(
     let has_book = has_book(dir, needs)?;
     let mut files = SourceMap::default();
     files.set_base(relative_to_current_dir(dir));
-    let mut config = match Config::load(dir, overrides, &mut files) {
-        Ok(config) => config,
-        Err(mut diagnostics) => {
-            diag::sort(&mut diagnostics, &files);
-            return Err(Box::new(Unusable {
-                files,
-                diagnostics,
-                reason: "could not run: the configuration is invalid".to_owned(),
-                hint: None,
-            }));
-        }
-    };
+    let mut config = Config::load(dir, overrides, &mut files)
+        .map_err(|diagnostics| Box::new(invalid_config(diagnostics, std::mem::take(&mut files))))?;
     // The pages link to the change feed when the build will write one.
     config.changes_feed = overrides.feed && crate::diff::history(dir, &config.src, 1).is_some();
     let progress = Progress::start(ui.quiet);
     progress.stage("loading");
-    let read = ui.stage("read", || load::read(&config, &mut files));
+    let today = today();
+    let scan = ui.stage("walk", || load::scan(&config, &mut files));
+    let (replay, replayed) = replay(&config, &files, &scan, overrides, today, ui);
+    if let Some(stored) = replayed {
+        return Ok(Outcome {
+            summary: Some(stored.summary),
+            replayed: Some(stored),
+            ..Outcome::new(config, files)
+        });
+    }
+    let read = ui.stage("read", || load::read(&config, scan, &mut files));
     let (templates, mut diagnostics) = Templates::new(&read.templates, &mut files);
     // A run that writes no HTML renders none, unless a project's own layout must be
     // tried on every page for its errors: the report is the same either way. With
@@ -290,7 +295,6 @@ pub fn process(
     let writes_html = config.writes(crate::config::Output::Html);
     let html = writes_html && !templates.layout_is_built_in();
     let html_after_checks = writes_html && !overrides.checks_only && !html;
-    let today = today();
     let cache = overrides
         .cache
         .then(|| cache::Entry::new(&config.root, &files, &read, today, html))
@@ -300,13 +304,10 @@ pub fn process(
         .and_then(|entry| ui.stage("cache", || entry.get(&files)))
     {
         return Ok(Outcome {
-            config,
-            files,
-            model: crate::model::Model::default(),
-            site: Site::default(),
-            templates: None,
             diagnostics,
             summary: Some(summary),
+            replay,
+            ..Outcome::new(config, files)
         });
     }
     let loaded = ui.stage("load", || load::resolve(read, &files));
@@ -364,7 +365,60 @@ pub fn process(
         templates: Some(templates),
         diagnostics,
         summary,
+        replayed: None,
+        replay,
     })
+}
+
+impl Outcome {
+    /// An outcome of no findings, nothing loaded and nothing rendered.
+    fn new(config: Config, files: SourceMap) -> Self {
+        Self {
+            config,
+            files,
+            model: crate::model::Model::default(),
+            site: Site::default(),
+            templates: None,
+            diagnostics: Vec::new(),
+            summary: None,
+            replayed: None,
+            replay: None,
+        }
+    }
+}
+
+/// The run stops at the configuration's problems.
+fn invalid_config(mut diagnostics: Vec<Diagnostic>, files: SourceMap) -> Unusable {
+    diag::sort(&mut diagnostics, &files);
+    Unusable {
+        files,
+        diagnostics,
+        reason: "could not run: the configuration is invalid".to_owned(),
+        hint: None,
+    }
+}
+
+/// With the cache on and a plain report: where this run's report is stored for the files
+/// as they are on disk, and the report stored there if they have not changed since.
+fn replay(
+    config: &Config,
+    files: &SourceMap,
+    scan: &load::Scan,
+    overrides: &Overrides,
+    today: jiff::civil::Date,
+    ui: Ui,
+) -> (Option<cache::Replay>, Option<cache::Stored>) {
+    let replay = overrides
+        .report
+        .filter(|_| overrides.cache)
+        .and_then(|format| {
+            let name = clap::ValueEnum::to_possible_value(&format)?;
+            cache::Replay::new(&config.root, files, scan, today, name.get_name())
+        });
+    let stored = replay
+        .as_ref()
+        .and_then(|replay| ui.stage("replay", || replay.get()));
+    (replay, stored)
 }
 
 fn build(args: &BuildArgs, ui: Ui) -> Exit {
@@ -421,10 +475,12 @@ fn check_command(args: &CheckArgs, ui: Ui) -> Exit {
             return Exit::Failure;
         }
     };
+    let whole = args.baseline.is_none() && args.write_baseline.is_none();
     let overrides = Overrides {
         checks_only: !args.frozen,
         cache: !args.frozen && !args.no_cache,
         feed: args.frozen,
+        report: (whole && !styled(args.format)).then_some(args.format),
         ..Overrides::default()
     };
     let mut outcome = match process(&args.dir, &overrides, Needs::Tree, ui) {
@@ -550,11 +606,65 @@ pub(crate) fn output_files(outcome: &Outcome) -> Vec<(String, write::Contents<'_
 /// Prints a run's findings and returns their counts; a report that cannot be written
 /// fails the run (exit 2).
 fn report(outcome: &Outcome, format: Format, ui: Ui) -> Result<Counts, Exit> {
+    if let Some(stored) = &outcome.replayed {
+        ui.stage("report", || {
+            written_out(plain_stream(format, |out| out.write_all(stored.report())))
+        })?;
+        return Ok(stored.counts);
+    }
     let covered = outcome.summary.unwrap_or_default();
-    ui.stage("report", || {
-        print(&outcome.diagnostics, &outcome.files, &covered, format)
+    let counts = Counts::of(&outcome.diagnostics);
+    ui.stage("report", || match (&outcome.replay, &outcome.summary) {
+        (Some(replay), Some(summary)) => {
+            let stored = plain_stream(format, |out| {
+                Ok(replay.put(counts, summary, out, |tee| {
+                    render(
+                        tee,
+                        format,
+                        &outcome.diagnostics,
+                        &outcome.files,
+                        summary,
+                        false,
+                    )
+                }))
+            });
+            match stored {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(cache::Unstored::Report(error))) | Err(error) => written_out(Err(error)),
+                Ok(Err(cache::Unstored::Cache(error))) => {
+                    if ui.verbose {
+                        eprintln!("note: the report was not cached: {error}");
+                    }
+                    Ok(())
+                }
+            }
+        }
+        _ => print(&outcome.diagnostics, &outcome.files, &covered, format),
     })?;
-    Ok(Counts::of(&outcome.diagnostics))
+    Ok(counts)
+}
+
+/// Whether `format`'s report is printed in colour: on a terminal, without `NO_COLOR`.
+fn styled(format: Format) -> bool {
+    let choice = if format.is_machine_readable() {
+        anstream::stdout().current_choice()
+    } else {
+        anstream::stderr().current_choice()
+    };
+    choice != anstream::ColorChoice::Never
+}
+
+/// Runs `write` on the stream `format`'s report goes to (stdout for programs, stderr
+/// for people), uncoloured.
+fn plain_stream<T>(
+    format: Format,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
+) -> std::io::Result<T> {
+    if format.is_machine_readable() {
+        write(&mut std::io::stdout().lock())
+    } else {
+        write(&mut std::io::stderr().lock())
+    }
 }
 
 /// Errors fail a run; with `--deny-warnings`, warnings do too.
@@ -590,27 +700,28 @@ fn print(
     // Colours only when the stream shows them (a terminal, no NO_COLOR): rendering plain
     // text is cheaper than stripping the colours of thousands of findings afterwards, and
     // plain text goes straight to the stream, not through a stripper that finds nothing.
-    let write = |stream: &mut dyn Write, styled: bool| {
-        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, stream);
-        diag::write(&mut buffered, format, diagnostics, files, summary, styled)
-            .and_then(|()| buffered.flush())
-    };
-    let written = if format.is_machine_readable() {
-        let styled = anstream::stdout().current_choice() != anstream::ColorChoice::Never;
-        if styled {
-            write(&mut anstream::stdout().lock(), true)
-        } else {
-            write(&mut std::io::stdout().lock(), false)
-        }
-    } else {
-        let styled = anstream::stderr().current_choice() != anstream::ColorChoice::Never;
-        if styled {
-            write(&mut anstream::stderr().lock(), true)
-        } else {
-            write(&mut std::io::stderr().lock(), false)
-        }
+    let write =
+        |out: &mut dyn Write, styled| render(out, format, diagnostics, files, summary, styled);
+    let written = match (styled(format), format.is_machine_readable()) {
+        (true, true) => write(&mut anstream::stdout().lock(), true),
+        (true, false) => write(&mut anstream::stderr().lock(), true),
+        (false, _) => plain_stream(format, |out| write(out, false)),
     };
     written_out(written)
+}
+
+/// Writes `format`'s report of `diagnostics` to `out`, through one buffer.
+fn render(
+    out: &mut dyn Write,
+    format: Format,
+    diagnostics: &[Diagnostic],
+    files: &SourceMap,
+    summary: &diag::Summary,
+    styled: bool,
+) -> std::io::Result<()> {
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    diag::write(&mut buffered, format, diagnostics, files, summary, styled)
+        .and_then(|()| buffered.flush())
 }
 
 /// A report that could not be written (a full disk) fails the run with exit 2; a reader

@@ -91,6 +91,9 @@ pub struct Overrides {
     pub cache: bool,
     /// Publish the change feed when the project is in git (`build`, `check --frozen`).
     pub feed: bool,
+    /// `check`'s report, when it is printed plain and whole (no colours, no baseline): with
+    /// `cache`, a run of files unchanged on disk prints the stored one again.
+    pub report: Option<crate::diag::Format>,
 }
 
 /// `book.toml`: mdBook's settings, with privdoc's under `[preprocessor.privdoc]`.

@@ -10,7 +10,6 @@ mod retention;
 mod service;
 mod walk;
 
-use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -74,9 +73,42 @@ pub(crate) struct Read {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Walks and reads the project described by `config`, registering every file it reads in
-/// `files`; [`resolve`] parses what it read.
-pub(crate) fn read(config: &Config, files: &mut SourceMap) -> Read {
+/// What the walk found, before any file is read: the declarations and pages to read,
+/// the templates, and the other files.
+#[derive(Debug, Default)]
+pub(crate) struct Scan {
+    /// Declarations and pages to read, relative to the root, in walk order, with their kind.
+    to_read: Vec<(String, Kind)>,
+    /// Template files, relative to the root.
+    templates: Vec<String>,
+    /// Other files of the content directory, relative to it.
+    assets: Vec<String>,
+    /// What refused links would have declared.
+    unloaded: Unloaded,
+    /// Problems found while walking.
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Scan {
+    /// Every file [`read`] reads, relative to the root, in the order it reads them.
+    pub(crate) fn paths(&self) -> impl Iterator<Item = &str> {
+        let pages = self.to_read.iter().map(|(path, _)| path.as_str());
+        pages.chain(self.templates.iter().map(String::as_str))
+    }
+
+    /// The other files of the content directory (link targets), relative to it.
+    pub(crate) fn assets(&self) -> &[String] {
+        &self.assets
+    }
+
+    /// Whether the walk met no problem.
+    pub(crate) fn is_clean(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+}
+
+/// Walks the project described by `config`: what [`read`] will read, classified.
+pub(crate) fn scan(config: &Config, files: &mut SourceMap) -> Scan {
     let mut diagnostics = Vec::new();
     let root = &config.root;
     let skip = [config.build_path().to_path_buf(), root.join("templates")];
@@ -86,7 +118,6 @@ pub(crate) fn read(config: &Config, files: &mut SourceMap) -> Read {
     // recorded as link targets.
     let src_prefix = walk::display(&config.src);
     let mut assets = Vec::new();
-    let mut kinds = std::collections::HashMap::new();
     let mut to_read = Vec::new();
     let mut unloaded = Unloaded::default();
     // What refused links would have declared is unloaded: naming it is not also an error.
@@ -98,21 +129,41 @@ pub(crate) fn read(config: &Config, files: &mut SourceMap) -> Read {
     for path in content.files {
         match strip_dir(&path, &src_prefix).and_then(classify) {
             Some(Kind::Asset(relative)) => assets.push(relative),
-            Some(kind) => {
-                kinds.insert(path.clone(), kind);
-                to_read.push(path);
-            }
+            Some(kind) => to_read.push((path, kind)),
             None => {}
         }
     }
-    let read_files = read_all(root, to_read, files, &mut diagnostics);
-    let read: HashSet<&str> = read_files
-        .iter()
-        .map(|(path, _, _)| path.as_str())
-        .collect();
-    for (path, kind) in &kinds {
-        if !read.contains(path.as_str()) {
-            unloaded.add(kind);
+    Scan {
+        to_read,
+        templates,
+        assets,
+        unloaded,
+        diagnostics,
+    }
+}
+
+/// Reads what [`scan`] found, registering every file it reads in `files`; [`resolve`]
+/// parses what it read.
+pub(crate) fn read(config: &Config, scan: Scan, files: &mut SourceMap) -> Read {
+    let Scan {
+        to_read,
+        templates,
+        assets,
+        mut unloaded,
+        mut diagnostics,
+    } = scan;
+    let root = &config.root;
+    let (paths, kinds): (Vec<String>, Vec<Kind>) = to_read.into_iter().unzip();
+    // `read_all` keeps the order and leaves out what it could not read, which is then
+    // not declared either.
+    let mut read_files = read_all(root, paths.clone(), files, &mut diagnostics)
+        .into_iter()
+        .peekable();
+    let mut classified = Vec::with_capacity(paths.len());
+    for (path, kind) in paths.iter().zip(kinds) {
+        match read_files.next_if(|(read, _, _)| read == path) {
+            Some((_, file, text)) => classified.push((kind, file, text)),
+            None => unloaded.add(&kind),
         }
     }
     let templates = read_all(root, templates, files, &mut diagnostics)
@@ -121,10 +172,6 @@ pub(crate) fn read(config: &Config, files: &mut SourceMap) -> Read {
             let name = relative.rsplit('/').next()?.to_owned();
             Some(TemplateFile { name, file, text })
         })
-        .collect();
-    let classified = read_files
-        .into_iter()
-        .filter_map(|(path, file, text)| Some((kinds.remove(&path)?, file, text)))
         .collect();
     Read {
         classified,

@@ -27,15 +27,62 @@ fn stages(output: &std::process::Output) -> Vec<String> {
         .collect()
 }
 
-/// Whether a `-v` run checked, rather than reused the last check's findings.
+/// Whether a `-v` run checked, rather than reused the last check's findings or report.
 fn ran_checks(output: &std::process::Output) -> bool {
     let stages = stages(output);
     let has = |stage: &str| stages.iter().any(|s| s == stage);
-    assert!(has("read"), "{stages:?}");
+    // A replayed report reads no page: only the walk and the stored report.
+    assert!(has("read") || replayed(output), "{stages:?}");
     // Parsing and rendering go with checking: a reused report needs none of them.
     assert_eq!(has("check"), has("load"), "{stages:?}");
     assert_eq!(has("check"), has("render"), "{stages:?}");
     has("check")
+}
+
+/// Whether a `-v` run printed the stored report without reading a page.
+fn replayed(output: &std::process::Output) -> bool {
+    let stages = stages(output);
+    let has = |stage: &str| stages.iter().any(|s| s == stage);
+    has("replay") && !has("read")
+}
+
+/// Sets every file of `project` as last modified an hour ago: settled, so that the
+/// next run may store its report for a replay (files changed within two seconds of a
+/// run are never judged by their metadata).
+fn settle(project: &Path) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_hours(1);
+    for entry in walkdir::WalkDir::new(project) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let file = fs::File::options().write(true).open(entry.path()).unwrap();
+            file.set_modified(hour_ago).unwrap();
+        }
+    }
+}
+
+/// Removes the stored reports, so that a run of settled files goes by the stored
+/// findings (or checks).
+fn forget_reports(project: &Path) {
+    for entry in fs::read_dir(project.join(".privdoc-cache")).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("report-")
+        {
+            fs::remove_file(path).unwrap();
+        }
+    }
+}
+
+/// The lines of a run's stderr that are not `-v` stage times.
+fn said(output: &std::process::Output) -> String {
+    stderr(output)
+        .lines()
+        .filter(|line| !line.contains(" ms  (peak memory"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A repository with findings of every grouping (related places, notes, hints).
@@ -128,6 +175,8 @@ fn a_damaged_entry_is_checked_again_and_replaced() {
         good.iter().map(|b| b.wrapping_add(1)).collect(),
     ];
     for bad in damaged {
+        // Old enough files would replay their stored report without looking at the entry.
+        forget_reports(project);
         fs::write(entry(project), &bad).unwrap();
         let output = check(project, &["-v", "--format", "json"]);
         assert!(ran_checks(&output));
@@ -158,4 +207,99 @@ fn a_cache_that_cannot_be_written_changes_nothing_but_the_time() {
         fs::read_to_string(project.join(".privdoc-cache")).unwrap(),
         "not a folder"
     );
+}
+
+#[test]
+fn settled_files_replay_the_stored_report_without_reading_a_page() {
+    let project = repository();
+    let project = project.path();
+    settle(project);
+    for format in ["json", "human", "short", "sarif", "github"] {
+        let cold = check(project, &["--no-cache", "--format", format]);
+        let first = check(project, &["-v", "--format", format]);
+        // Checked (json) or from the stored findings (the other formats).
+        assert!(!replayed(&first), "{format}");
+        assert_eq!(first.stdout, cold.stdout, "{format}");
+        let again = check(project, &["-v", "--format", format]);
+        assert!(replayed(&again), "{format}: {}", stderr(&again));
+        assert!(!ran_checks(&again));
+        assert_eq!(again.stdout, cold.stdout, "{format}");
+        assert_eq!(said(&again), said(&cold), "{format}");
+        assert_eq!(again.status.code(), cold.status.code(), "{format}");
+        assert!(
+            project
+                .join(format!(".privdoc-cache/report-{format}"))
+                .is_file()
+        );
+    }
+    let cold = check(project, &["--no-cache", "--format", "json"]);
+    assert!(cold.stdout.len() > 10_000, "a report worth storing");
+    // A baseline filters the findings: its run neither replays nor stores a report.
+    let baseline = project.join("baseline.json");
+    check(project, &["--write-baseline", baseline.to_str().unwrap()]);
+    let filtered = check(project, &["-v", "--baseline", baseline.to_str().unwrap()]);
+    assert!(!replayed(&filtered));
+    assert!(said(&filtered).contains("baseline:"), "{}", said(&filtered));
+    fs::remove_file(&baseline).unwrap();
+    settle(project);
+
+    // A stored report that is damaged is not printed: the findings are, and the report is
+    // stored again whole.
+    let report = project.join(".privdoc-cache/report-json");
+    check(project, &["--format", "json"]);
+    let good = fs::read(&report).unwrap();
+    for bad in [
+        Vec::new(),
+        good[..good.len() - 1].to_vec(),
+        good[..good.len() / 2].to_vec(),
+        {
+            let mut flipped = good.clone();
+            flipped[good.len() / 3] ^= 1;
+            flipped
+        },
+    ] {
+        fs::write(&report, &bad).unwrap();
+        let output = check(project, &["-v", "--format", "json"]);
+        assert!(!replayed(&output));
+        assert_eq!(output.stdout, cold.stdout);
+        assert_eq!(fs::read(&report).unwrap(), good, "stored again whole");
+    }
+
+    // A page saved again unchanged is not settled (here: dated an hour ahead, as a page
+    // saved a moment ago is for two seconds): its findings come from the entry, and no
+    // report is stored for the next run.
+    let page = project.join("reference/7.4/Microsoft.PowerShell.Management/Get-Item.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, &text).unwrap();
+    let hour_ahead = std::time::SystemTime::now() + std::time::Duration::from_hours(1);
+    let file = fs::File::options().write(true).open(&page).unwrap();
+    file.set_modified(hour_ahead).unwrap();
+    for _ in 0..2 {
+        let touched = check(project, &["-v", "--format", "json"]);
+        assert!(!replayed(&touched) && !ran_checks(&touched));
+        assert_eq!(touched.stdout, cold.stdout);
+    }
+
+    // An edit that keeps the page's size and is then dated back to the old time still
+    // changes its change time: the page is checked again.
+    settle(project);
+    check(project, &["--format", "json"]);
+    assert!(replayed(&check(project, &["-v", "--format", "json"])));
+    assert!(
+        text.contains("Get-ChildItem.md"),
+        "the page links to Get-ChildItem.md"
+    );
+    let modified = fs::metadata(&page).unwrap().modified().unwrap();
+    fs::write(
+        &page,
+        text.replacen("Get-ChildItem.md", "Get-ChildIten.md", 1),
+    )
+    .unwrap();
+    let file = fs::File::options().write(true).open(&page).unwrap();
+    file.set_modified(modified).unwrap();
+    assert_eq!(fs::metadata(&page).unwrap().modified().unwrap(), modified);
+    assert_eq!(fs::metadata(&page).unwrap().len(), text.len() as u64);
+    let edited = check(project, &["-v", "--format", "json"]);
+    assert!(ran_checks(&edited));
+    assert!(String::from_utf8_lossy(&edited.stdout).contains("Get-ChildIten.md"));
 }
