@@ -22,6 +22,9 @@ pub(super) fn normalize(text: &str) -> String {
     if text.is_ascii() {
         return fold_ascii(text.as_bytes());
     }
+    if let Some(bytes) = stand_ins(text) {
+        return fold_ascii(&bytes);
+    }
     // Most prose is already in NFKC (curly quotes included): skip the composition then.
     if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
         fold(text.chars(), text.len())
@@ -55,6 +58,26 @@ fn fold(chars: impl Iterator<Item = char>, capacity: usize) -> String {
         out.pop();
     }
     out
+}
+
+/// The ASCII character that stands in for `c`, one of the few non-ASCII characters prose
+/// is full of, chosen so that normalizing and splitting into sentences (UAX #29) treat it
+/// as they treat `c`: curly quotes are closing marks and fold to the straight ones,
+/// dashes continue a sentence and fold to `-`, and the no-break space is a space.
+fn stand_in(c: char) -> Option<u8> {
+    match c {
+        _ if c.is_ascii() => u8::try_from(c).ok(),
+        '\u{2018}' | '\u{2019}' => Some(b'\''),
+        '\u{201c}' | '\u{201d}' => Some(b'"'),
+        '\u{2013}' | '\u{2014}' => Some(b'-'),
+        '\u{a0}' => Some(b' '),
+        _ => None,
+    }
+}
+
+/// `text` with its characters' stand-ins, when every one has one.
+fn stand_ins(text: &str) -> Option<Vec<u8>> {
+    text.chars().map(stand_in).collect()
 }
 
 /// [`fold`] of ASCII text, a byte at a time: ASCII is its own NFKC, and of the quotes only
@@ -232,6 +255,8 @@ pub(super) fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut joining = false;
     let pieces: Vec<Range<usize>> = if text.is_ascii() {
         ascii_sentence_bounds(text.as_bytes())
+    } else if let Some(pieces) = stand_in_sentence_bounds(text) {
+        pieces
     } else {
         text.split_sentence_bound_indices()
             .map(|(start, piece)| start..start + piece.len())
@@ -295,6 +320,25 @@ fn ascii_sentence_bounds(text: &[u8]) -> Vec<Range<usize>> {
         bounds.push(start..text.len());
     }
     bounds
+}
+
+/// UAX #29 sentence boundaries of text whose characters all have [`stand_in`]s: the ASCII
+/// boundaries of the stand-ins, mapped back to where each character starts.
+fn stand_in_sentence_bounds(text: &str) -> Option<Vec<Range<usize>>> {
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut starts = Vec::with_capacity(text.len() + 1);
+    for (at, c) in text.char_indices() {
+        bytes.push(stand_in(c)?);
+        starts.push(at);
+    }
+    starts.push(text.len());
+    let bounds = ascii_sentence_bounds(&bytes);
+    Some(
+        bounds
+            .into_iter()
+            .map(|r| starts[r.start]..starts[r.end])
+            .collect(),
+    )
 }
 
 /// Where the sentence ends if the terminator at `at` ends it (SB6–SB11), else `None`.
@@ -416,6 +460,16 @@ mod tests {
                 .map(|(start, piece)| start..start + piece.len())
                 .collect();
             proptest::prop_assert_eq!(ours, theirs);
+        }
+
+        #[test]
+        fn stand_ins_split_and_normalize_as_the_general_path(text in "[aZ1.!?'\"(),;:\\- \n\r\t#\u{2018}\u{2019}\u{201c}\u{201d}\u{2013}\u{2014}\u{a0}]{0,40}") {
+            let theirs: Vec<Range<usize>> = text
+                .split_sentence_bound_indices()
+                .map(|(start, piece)| start..start + piece.len())
+                .collect();
+            proptest::prop_assert_eq!(stand_in_sentence_bounds(&text), Some(theirs));
+            proptest::prop_assert_eq!(normalize(&text), fold(text.nfkc(), text.len()));
         }
 
         #[test]
