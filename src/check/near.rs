@@ -64,12 +64,14 @@ fn similar(a: &[u32], b: &[u32], at_least: f64) -> Option<f64> {
     // J = c / (|a| + |b| - c) ≥ t  ⇔  c ≥ t (|a| + |b|) / (1 + t); c is a count, so it
     // reaches that bound exactly when it reaches the bound's ceiling.
     let needed = at_least * exact(a.len() + b.len()) / (1.0 + at_least);
+    // Its ceiling, without the call to `ceil` that x86-64 without SSE 4.1 makes.
     #[expect(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
         reason = "a non-negative bound no larger than the sets' total size"
     )]
-    let needed = needed.ceil() as usize;
+    let floor = needed as usize;
+    let needed = floor + usize::from(exact(floor) < needed);
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         if common + (a.len() - i).min(b.len() - j) < needed {
