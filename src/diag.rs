@@ -386,11 +386,20 @@ impl SourceMap {
 /// loading (the real errors) first, then by file path, position and code — and drops
 /// exact repeats.
 pub(crate) fn sort(diagnostics: &mut Vec<Diagnostic>, files: &SourceMap) {
+    // Each file's place in path order, so that thousands of findings compare numbers
+    // rather than paths component by component (files with one path share a place).
+    let mut by_path: Vec<usize> = (0..files.files.len()).collect();
+    by_path.sort_by(|&a, &b| files.files[a].path.cmp(&files.files[b].path));
+    let mut place = vec![0; files.files.len()];
+    for (at, pair) in by_path.windows(2).enumerate() {
+        let same = files.files[pair[0]].path == files.files[pair[1]].path;
+        place[pair[1]] = if same { place[pair[0]] } else { at + 1 };
+    }
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
             (
                 !d.code.is_structural(),
-                files.get(d.span.file).path(),
+                place[d.span.file.0 as usize],
                 d.span.range.start,
                 d.code,
             )
@@ -496,6 +505,47 @@ pub(crate) fn plural(n: usize, word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn findings_sort_by_path_then_place_whatever_order_files_were_read_in() {
+        let mut map = SourceMap::default();
+        let paths = ["b/a.md", "a/z.md", "a.md", "a/z.md", "a-b.md"];
+        let ids: Vec<FileId> = paths
+            .iter()
+            .map(|path| map.add((*path).into(), "0123456789".into()))
+            .collect();
+        let code = Code::Check(CheckCode::BrokenLink);
+        let mut found: Vec<Diagnostic> = ids
+            .iter()
+            .rev()
+            .flat_map(|&id| {
+                [5, 1].map(|at| Diagnostic::warning(code, Span::new(id, at..at + 1), "x"))
+            })
+            .collect();
+        sort(&mut found, &map);
+        let order: Vec<(String, usize)> = found
+            .iter()
+            .map(|d| (map.get(d.span.file).display_path(), d.span.range.start))
+            .collect();
+        // Paths compare a component at a time: the folder `a` comes before `a-b.md`.
+        let expected = [
+            ("a/z.md", 1),
+            ("a/z.md", 1),
+            ("a/z.md", 5),
+            ("a/z.md", 5),
+            ("a-b.md", 1),
+            ("a-b.md", 5),
+            ("a.md", 1),
+            ("a.md", 5),
+            ("b/a.md", 1),
+            ("b/a.md", 5),
+        ];
+        let expected: Vec<(String, usize)> = expected
+            .iter()
+            .map(|(p, at)| ((*p).to_owned(), *at))
+            .collect();
+        assert_eq!(order, expected);
+    }
 
     #[test]
     fn line_col_counts_characters_from_one() {
