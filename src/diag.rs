@@ -237,6 +237,21 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// A file with where its lines start: the work of adding it to a [`SourceMap`], which
+    /// readers of many files do in parallel.
+    #[must_use]
+    pub(crate) fn new(path: PathBuf, text: Arc<str>) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        Self {
+            path,
+            text,
+            line_starts,
+            last_column: std::sync::Mutex::new((usize::MAX, 0)),
+        }
+    }
+
     /// The path relative to the project root.
     #[must_use]
     pub fn path(&self) -> &Path {
@@ -346,16 +361,13 @@ impl SourceMap {
 
     /// Adds a file and returns its id.
     pub fn add(&mut self, path: PathBuf, text: Arc<str>) -> FileId {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
-            .collect();
+        self.push(SourceFile::new(path, text))
+    }
+
+    /// Adds a file made (on any thread) by [`SourceFile::new`] and returns its id.
+    pub(crate) fn push(&mut self, file: SourceFile) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).expect("fewer than 2^32 files"));
-        self.files.push(SourceFile {
-            path,
-            text,
-            line_starts,
-            last_column: std::sync::Mutex::new((usize::MAX, 0)),
-        });
+        self.files.push(file);
         id
     }
 

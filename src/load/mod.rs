@@ -24,7 +24,7 @@ use crate::config::Config;
 use crate::de::parse_toml;
 use toml::Spanned;
 
-use crate::diag::{CheckCode, Code, Diagnostic, FileId, SourceMap, Span};
+use crate::diag::{CheckCode, Code, Diagnostic, FileId, SourceFile, SourceMap, Span};
 use crate::model::{Model, Origin, Prose, Unloaded};
 
 /// A template file of the project, overriding a built-in one by name.
@@ -223,33 +223,36 @@ fn read_all(
     files: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(String, FileId, Arc<str>)> {
+    // Read, checked as UTF-8 and split into lines side by side; numbered in order.
     let contents: Vec<_> = paths
         .par_iter()
-        .map(|path| read_limited(&root.join(path), limit(path)))
+        .map(|path| -> std::io::Result<_> {
+            let bytes = read_limited(&root.join(path), limit(path))?;
+            Ok(String::from_utf8(bytes)
+                .map(|text| SourceFile::new(path.into(), Arc::from(lone_cr_to_lf(text)))))
+        })
         .collect();
     let mut read = Vec::with_capacity(paths.len());
     for (path, content) in paths.into_iter().zip(contents) {
         match content {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    let text: Arc<str> = lone_cr_to_lf(text).into();
-                    let file = files.add(path.clone().into(), text.clone());
-                    read.push((path, file, text));
-                }
-                Err(error) => {
-                    let valid = error.utf8_error().valid_up_to();
-                    // Shown with the bad bytes as U+FFFD, on which the span sits whole.
-                    let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-                    let file = files.add(path.clone().into(), text.into());
-                    let message = format!("`{path}` is not valid UTF-8");
-                    let bad = valid..valid + char::REPLACEMENT_CHARACTER.len_utf8();
-                    diagnostics.push(
-                        Diagnostic::error(Code::Io, Span::new(file, bad), message)
-                            .with_label("invalid byte here")
-                            .with_hint("save the file as UTF-8"),
-                    );
-                }
-            },
+            Ok(Ok(source)) => {
+                let text = source.text().clone();
+                let file = files.push(source);
+                read.push((path, file, text));
+            }
+            Ok(Err(error)) => {
+                let valid = error.utf8_error().valid_up_to();
+                // Shown with the bad bytes as U+FFFD, on which the span sits whole.
+                let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+                let file = files.add(path.clone().into(), text.into());
+                let message = format!("`{path}` is not valid UTF-8");
+                let bad = valid..valid + char::REPLACEMENT_CHARACTER.len_utf8();
+                diagnostics.push(
+                    Diagnostic::error(Code::Io, Span::new(file, bad), message)
+                        .with_label("invalid byte here")
+                        .with_hint("save the file as UTF-8"),
+                );
+            }
             Err(error) => {
                 let file = files.add(path.clone().into(), "".into());
                 let message = format!("failed to read `{path}`: {error}");
