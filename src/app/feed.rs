@@ -46,16 +46,19 @@ pub(super) fn add(dir: &Path, outcome: &mut Outcome, ui: Ui) {
     };
     let (front_matter, body) = page(&entries);
     let page = ("changes.md", front_matter, body);
-    let atom = vec![("changes.xml".to_owned(), atom(&entries, config))];
+    let atom = [("changes.xml".to_owned(), atom(&entries, config))];
     diagnostics.extend(crate::render::add_late_page(
-        site, model, config, templates, page, atom,
+        site, model, config, templates, page, &atom,
     ));
 }
 
-/// The feed's entries for the project in `dir`, newest first; `None` outside git. A
-/// revision whose declarations do not load is left out (there is nothing to compare).
+/// The feed's entries for the project in `dir`, newest first; `None` outside git or
+/// before any commit touched the content (a project in an ignored folder of another
+/// repository has no history to publish). A revision whose declarations do not load is
+/// left out (there is nothing to compare).
 pub(super) fn entries(dir: &Path, config: &Config) -> Option<Vec<Entry>> {
-    let revisions = crate::diff::history(dir, &config.src, MAX_ENTRIES + 1)?;
+    let revisions = crate::diff::history(dir, &config.src, MAX_ENTRIES + 1)
+        .filter(|revisions| !revisions.is_empty())?;
     let mut models = Vec::with_capacity(revisions.len());
     for revision in &revisions {
         let model = crate::diff::checkout(dir, &revision.commit)

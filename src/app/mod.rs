@@ -272,8 +272,10 @@ pub fn process(
     files.set_base(relative_to_current_dir(dir));
     let mut config = Config::load(dir, overrides, &mut files)
         .map_err(|diagnostics| Box::new(invalid_config(diagnostics, std::mem::take(&mut files))))?;
-    // The pages link to the change feed when the build will write one.
-    config.changes_feed = overrides.feed && crate::diff::history(dir, &config.src, 1).is_some();
+    // The pages link to the change feed when the build will write one: in git, once a
+    // commit has touched the content.
+    config.changes_feed = overrides.feed
+        && crate::diff::history(dir, &config.src, 1).is_some_and(|revisions| !revisions.is_empty());
     let progress = Progress::start(ui.quiet);
     progress.stage("loading");
     let today = today();

@@ -249,7 +249,7 @@ pub(crate) fn add_late_page(
     config: &Config,
     templates: &Templates,
     (path, front_matter, body): (&str, FrontMatter, String),
-    extra: Vec<(String, String)>,
+    extra: &[(String, String)],
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     if config.writes(crate::config::Output::Html) {
@@ -260,11 +260,17 @@ pub(crate) fn add_late_page(
                 .push((format!("html/{}", html_path(path)), html)),
             Err(problem) => found.extend(problem),
         }
-        site.assets.extend(
-            extra
-                .into_iter()
-                .map(|(file, text)| (format!("html/{file}"), text)),
-        );
+    }
+    // The extra files sit beside the page in every output, where its links find them.
+    for output in &config.outputs {
+        let dir = match output {
+            crate::config::Output::Markdown => "markdown",
+            crate::config::Output::Html => "html",
+        };
+        let files = extra
+            .iter()
+            .map(|(file, text)| (format!("{dir}/{file}"), text.clone()));
+        site.assets.extend(files);
     }
     let markdown = format!("{}\n{body}", emit_front_matter(&front_matter));
     site.markdown_files.push((path.to_owned(), markdown));

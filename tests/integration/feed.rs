@@ -59,6 +59,8 @@ fn history() -> tempfile::TempDir {
 fn build(dir: &Path) -> (String, String) {
     privdoc().arg("build").arg(dir).assert().success();
     let read = |path: &str| std::fs::read_to_string(dir.join("book").join(path)).unwrap();
+    // The feed sits beside the changes page in each output, where the page's link finds it.
+    assert_eq!(read("markdown/changes.xml"), read("html/changes.xml"));
     (read("html/changes.xml"), read("markdown/changes.md"))
 }
 
@@ -135,4 +137,18 @@ fn the_same_history_gives_the_same_bytes_and_no_git_gives_no_feed() {
         !index.contains("changes.html") && !index.contains("changes.xml"),
         "{index}"
     );
+    // In git, but no commit has touched the content (a project in an ignored folder, or
+    // not committed yet): no history to publish, so no feed either.
+    git(plain.path(), &["init", "-q", "-b", "main"]);
+    std::fs::write(plain.path().join(".gitignore"), "content/\nbook/\n").unwrap();
+    commit(
+        plain.path(),
+        "Only the settings",
+        "2026-01-05T10:00:00+00:00",
+    );
+    privdoc().arg("build").arg(plain.path()).assert().success();
+    assert!(!plain.path().join("book/html/changes.xml").exists());
+    assert!(!plain.path().join("book/markdown/changes.md").exists());
+    let index = std::fs::read_to_string(plain.path().join("book/html/index.html")).unwrap();
+    assert!(!index.contains("changes.html"), "{index}");
 }
