@@ -93,9 +93,7 @@ impl Entry {
     }
 
     fn read(&self, reader: &mut Reader<'_>) -> Result<(Vec<Diagnostic>, Summary), Damaged> {
-        if reader.take(MAGIC.len())? != MAGIC || reader.u128()? != self.key {
-            return Err(Damaged);
-        }
+        reader.header(MAGIC, self.key)?;
         let summary = Summary {
             pages: reader.usize()?,
             links_checked: reader.usize()?,
@@ -112,17 +110,16 @@ impl Entry {
 
     /// Stores a run's findings and counts, replacing the entry whole or not at all.
     pub(crate) fn put(&self, diagnostics: &[Diagnostic], summary: &Summary) -> std::io::Result<()> {
-        let mut writer = Writer::default();
-        writer.0.extend_from_slice(MAGIC);
-        writer.0.extend_from_slice(&self.key.to_le_bytes());
-        for count in [
-            summary.pages,
-            summary.links_checked,
-            summary.links_unchecked,
-            summary.suppressed,
-        ] {
-            writer.usize(count);
-        }
+        let mut writer = Writer::header(
+            MAGIC,
+            self.key,
+            &[
+                summary.pages,
+                summary.links_checked,
+                summary.links_unchecked,
+                summary.suppressed,
+            ],
+        );
         writer.diagnostics(diagnostics);
         let sum = xxh3_64(&writer.0);
         writer.0.extend_from_slice(&sum.to_le_bytes());
@@ -253,10 +250,7 @@ impl Replay {
             bytes: body,
             files: &SourceMap::default(),
         };
-        if reader.take(REPLAY_MAGIC.len()).ok()? != REPLAY_MAGIC || reader.u128().ok()? != self.key
-        {
-            return None;
-        }
+        reader.header(REPLAY_MAGIC, self.key).ok()?;
         let mut count = || reader.usize().ok();
         let counts = Counts {
             errors: count()?,
@@ -317,20 +311,19 @@ impl Replay {
             .parent()
             .expect("the report is in the cache folder");
         create_dir(dir)?;
-        let mut header = Writer::default();
-        header.0.extend_from_slice(REPLAY_MAGIC);
-        header.0.extend_from_slice(&self.key.to_le_bytes());
-        for count in [
-            counts.errors,
-            counts.warnings,
-            counts.files,
-            summary.pages,
-            summary.links_checked,
-            summary.links_unchecked,
-            summary.suppressed,
-        ] {
-            header.usize(count);
-        }
+        let header = Writer::header(
+            REPLAY_MAGIC,
+            self.key,
+            &[
+                counts.errors,
+                counts.warnings,
+                counts.files,
+                summary.pages,
+                summary.links_checked,
+                summary.links_unchecked,
+                summary.suppressed,
+            ],
+        );
         let mut file = tempfile::NamedTempFile::new_in(dir)?;
         file.write_all(&header.0)?;
         let mut hash = Xxh3::new();
@@ -407,6 +400,17 @@ fn field(hash: &mut Xxh3, bytes: &[u8]) {
 struct Writer(Vec<u8>);
 
 impl Writer {
+    /// What a stored file starts with: its format's magic, the key it was stored under and
+    /// the run's counts.
+    fn header(magic: &[u8], key: u128, counts: &[usize]) -> Self {
+        let mut writer = Self(magic.to_vec());
+        writer.0.extend_from_slice(&key.to_le_bytes());
+        for &count in counts {
+            writer.usize(count);
+        }
+        writer
+    }
+
     fn usize(&mut self, value: usize) {
         self.0.extend_from_slice(&(value as u64).to_le_bytes());
     }
@@ -466,6 +470,15 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// The start of a file [`Writer::header`] wrote with `magic` and `key` (counts follow).
+    fn header(&mut self, magic: &[u8], key: u128) -> Result<(), Damaged> {
+        if self.take(magic.len())? == magic && self.u128()? == key {
+            Ok(())
+        } else {
+            Err(Damaged)
+        }
+    }
+
     fn take(&mut self, count: usize) -> Result<&'a [u8], Damaged> {
         let (taken, rest) = self.bytes.split_at_checked(count).ok_or(Damaged)?;
         self.bytes = rest;
