@@ -55,10 +55,7 @@ impl Entry {
     ) -> Option<Self> {
         let mut hash = identity(MAGIC, today)?;
         hash.update(&[u8::from(html)]);
-        for (_, file) in files.iter() {
-            field(&mut hash, file.path().as_os_str().as_encoded_bytes());
-            field(&mut hash, file.text().as_bytes());
-        }
+        files_field(&mut hash, files);
         for asset in &read.assets {
             field(&mut hash, asset.as_bytes());
         }
@@ -84,11 +81,10 @@ impl Entry {
     /// The findings and counts stored for these inputs, if the entry holds them intact.
     pub(crate) fn get(&self, files: &SourceMap) -> Option<(Vec<Diagnostic>, Summary)> {
         let bytes = std::fs::read(&self.path).ok()?;
-        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
-        if xxh3_64(body).to_le_bytes() != sum {
-            return None;
-        }
-        let mut reader = Reader { bytes: body, files };
+        let mut reader = Reader {
+            bytes: checked(&bytes)?,
+            files,
+        };
         self.read(&mut reader).ok()
     }
 
@@ -212,10 +208,7 @@ impl Replay {
         let mut hash = identity(REPLAY_MAGIC, today)?;
         field(&mut hash, format.as_bytes());
         field(&mut hash, files.base().as_bytes());
-        for (_, file) in files.iter() {
-            field(&mut hash, file.path().as_os_str().as_encoded_bytes());
-            field(&mut hash, file.text().as_bytes());
-        }
+        files_field(&mut hash, files);
         for asset in scan.assets() {
             field(&mut hash, asset.as_bytes());
         }
@@ -242,10 +235,7 @@ impl Replay {
             return None;
         }
         let bytes = std::fs::read(&self.path).ok()?;
-        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
-        if xxh3_64(body).to_le_bytes() != sum {
-            return None;
-        }
+        let body = checked(&bytes)?;
         let mut reader = Reader {
             bytes: body,
             files: &SourceMap::default(),
@@ -386,6 +376,21 @@ impl Write for Tee<'_> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()
+    }
+}
+
+/// What a stored file holds before its checksum (the xxh3 of the rest, last), if the
+/// checksum matches.
+fn checked(bytes: &[u8]) -> Option<&[u8]> {
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+    (xxh3_64(body).to_le_bytes() == sum).then_some(body)
+}
+
+/// Hashes every file read so far: its path and its text.
+fn files_field(hash: &mut Xxh3, files: &SourceMap) {
+    for (_, file) in files.iter() {
+        field(hash, file.path().as_os_str().as_encoded_bytes());
+        field(hash, file.text().as_bytes());
     }
 }
 
