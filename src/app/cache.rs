@@ -264,15 +264,15 @@ impl Replay {
     }
 
     /// Stores the report `print` writes to `out` as it is printed (when the files are
-    /// settled), replacing the stored one whole or not at all. A report that cannot be
-    /// stored is still printed; the error says why it was not stored.
+    /// settled), replacing the stored one whole or not at all. An error is the report's
+    /// own; a report printed but not stored gives why it was not.
     pub(crate) fn put(
         &self,
         counts: Counts,
         summary: &Summary,
         out: &mut dyn Write,
         print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-    ) -> Result<(), Unstored> {
+    ) -> std::io::Result<Option<std::io::Error>> {
         let mut tee = Tee {
             out,
             store: self
@@ -280,14 +280,15 @@ impl Replay {
                 .then(|| self.store(counts, summary))
                 .and_then(Result::ok),
         };
-        print(&mut tee).map_err(Unstored::Report)?;
+        print(&mut tee)?;
         let Some((mut file, hash)) = tee.store.take() else {
-            return Ok(());
+            return Ok(None);
         };
         let sum = hash.digest().to_le_bytes();
-        file.write_all(&sum)
-            .and_then(|()| file.persist(&self.path).map(drop).map_err(|e| e.error))
-            .map_err(Unstored::Cache)
+        let stored = file
+            .write_all(&sum)
+            .and_then(|()| file.persist(&self.path).map(drop).map_err(|e| e.error));
+        Ok(stored.err())
     }
 
     /// A temporary file in the cache folder with the report's header written and hashed.
@@ -345,14 +346,6 @@ fn stat(metadata: &std::fs::Metadata) -> Option<[u64; 7]> {
 #[cfg(not(unix))]
 fn stat(_: &std::fs::Metadata) -> Option<[u64; 7]> {
     None
-}
-
-/// Why [`Replay::put`] failed: the report itself could not be written, or only its copy.
-pub(crate) enum Unstored {
-    /// Writing the report failed.
-    Report(std::io::Error),
-    /// The report was printed; storing it failed.
-    Cache(std::io::Error),
 }
 
 /// Writes to `out`, and a copy to `store` (hashed) until storing fails.

@@ -618,8 +618,8 @@ fn report(outcome: &Outcome, format: Format, ui: Ui) -> Result<Counts, Exit> {
     let counts = Counts::of(&outcome.diagnostics);
     ui.stage("report", || match (&outcome.replay, &outcome.summary) {
         (Some(replay), Some(summary)) => {
-            let stored = plain_stream(format, |out| {
-                Ok(replay.put(counts, summary, out, |tee| {
+            let printed = plain_stream(format, |out| {
+                replay.put(counts, summary, out, |tee| {
                     render(
                         tee,
                         format,
@@ -628,18 +628,14 @@ fn report(outcome: &Outcome, format: Format, ui: Ui) -> Result<Counts, Exit> {
                         summary,
                         false,
                     )
-                }))
+                })
             });
-            match stored {
-                Ok(Ok(())) => Ok(()),
-                Ok(Err(cache::Unstored::Report(error))) | Err(error) => written_out(Err(error)),
-                Ok(Err(cache::Unstored::Cache(error))) => {
-                    if ui.verbose {
-                        eprintln!("note: the report was not cached: {error}");
-                    }
-                    Ok(())
-                }
+            if let Ok(Some(error)) = &printed
+                && ui.verbose
+            {
+                eprintln!("note: the report was not cached: {error}");
             }
+            written_out(printed.map(drop))
         }
         _ => print(&outcome.diagnostics, &outcome.files, &covered, format),
     })?;
