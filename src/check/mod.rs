@@ -17,6 +17,7 @@ mod text;
 pub(crate) use suppress::apply as apply_suppressions;
 
 use std::collections::{BTreeMap, HashSet};
+use std::mem::take;
 
 use rayon::prelude::*;
 
@@ -50,8 +51,8 @@ struct PageFindings {
     diagnostics: Vec<Diagnostic>,
     sentences: Vec<duplicates::Occurrence>,
     paragraphs: Vec<duplicates::Occurrence>,
-    near_sentences: Vec<near::Shingled>,
-    near_paragraphs: Vec<near::Shingled>,
+    near_sentences: near::Items,
+    near_paragraphs: near::Items,
 }
 
 impl PageFindings {
@@ -71,9 +72,19 @@ impl PageFindings {
             all
         }
         Self {
-            near_sentences: concat(&mut pages, |p| &mut p.near_sentences),
+            near_sentences: near::Items::join(
+                pages
+                    .iter_mut()
+                    .map(|p| take(&mut p.near_sentences))
+                    .collect(),
+            ),
             sentences: concat(&mut pages, |p| &mut p.sentences),
-            near_paragraphs: concat(&mut pages, |p| &mut p.near_paragraphs),
+            near_paragraphs: near::Items::join(
+                pages
+                    .iter_mut()
+                    .map(|p| take(&mut p.near_paragraphs))
+                    .collect(),
+            ),
             paragraphs: concat(&mut pages, |p| &mut p.paragraphs),
             diagnostics: concat(&mut pages, |p| &mut p.diagnostics),
         }
@@ -142,14 +153,10 @@ pub(crate) fn run(
         [paragraphs, sentences]
     };
     let near = || {
-        let (paragraphs, blocks) = near::find(
-            each.near_paragraphs,
-            "paragraph",
-            pages,
-            files,
-            &HashSet::new(),
-        );
-        let (sentences, _) = near::find(each.near_sentences, "sentence", pages, files, &blocks);
+        let items = each.near_paragraphs;
+        let (paragraphs, blocks) = near::find(&items, "paragraph", pages, files, &HashSet::new());
+        drop(items); // before the sentences' search, the larger
+        let (sentences, _) = near::find(&each.near_sentences, "sentence", pages, files, &blocks);
         [paragraphs, sentences]
     };
     let ((found, counts), (exact, near)) = rayon::join(links, || rayon::join(exact, near));

@@ -8,6 +8,7 @@
 //! 10 and Windows 11 diagnostic-data sentences, which differ in a fact, score 0.83.
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
@@ -24,30 +25,95 @@ const MIN_WORDS: usize = 8;
 const BANDS: usize = 16;
 const ROWS: usize = 4;
 
-/// A text to compare and its shingles.
-pub(super) type Shingled = (Occurrence, Vec<u32>);
 /// Two blocks, each as (page, block), earlier first.
 pub(super) type BlockPair = ((usize, usize), (usize, usize));
 
-/// The word-bigram hashes of `text`, sorted and unique.
-fn shingles(normalized: &str) -> Vec<u32> {
-    let words: Vec<u64> = text::words(normalized)
-        .map(|word| xxh3_64(word.as_bytes()))
-        .collect();
-    // A bigram's hash from its words' hashes (ordered: "a b" is not "b a"), without
-    // building the bigram's text.
-    // 32 bits are plenty to tell a text's few dozen bigrams apart, and halve the memory
-    // every sentence's shingles take until the site-wide comparison.
-    let mut set: Vec<u32> = words
-        .windows(2)
-        .map(|pair| {
-            let z = (pair[0].rotate_left(29) ^ pair[1]).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            (z >> 32) as u32
-        })
-        .collect();
+/// Texts to compare, packed: each text's occurrence, and the shingles of every text in
+/// one list. A page packs its own; the site's are the pages' joined, so the site-wide
+/// search holds a few large lists, not a list per text.
+#[derive(Default)]
+pub(super) struct Items {
+    occurrences: Vec<Occurrence>,
+    shingles: Vec<u32>,
+    /// Where each text's shingles end in `shingles`.
+    ends: Vec<usize>,
+}
+
+impl Items {
+    /// Adds a text with at least two shingles (fewer say too little to compare).
+    fn push(&mut self, occurrence: &Occurrence, normalized: &str) {
+        let start = self.shingles.len();
+        if shingle_into(&mut self.shingles, normalized) < 2 {
+            self.shingles.truncate(start);
+            return;
+        }
+        self.occurrences.push(occurrence.clone());
+        self.ends.push(self.shingles.len());
+    }
+
+    fn len(&self) -> usize {
+        self.occurrences.len()
+    }
+
+    /// Where the shingles of text `i` are in `shingles`.
+    fn span(&self, i: usize) -> Range<usize> {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        start..self.ends[i]
+    }
+
+    /// Gives back what the lists reserved beyond their length.
+    pub(super) fn shrink_to_fit(&mut self) {
+        self.occurrences.shrink_to_fit();
+        self.shingles.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
+    /// Every page's items in one, in page order; each page's lists are freed as soon as
+    /// they are copied.
+    pub(super) fn join(pages: Vec<Self>) -> Self {
+        let texts = pages.iter().map(Self::len).sum();
+        let mut all = Self {
+            occurrences: Vec::with_capacity(texts),
+            shingles: Vec::with_capacity(pages.iter().map(|p| p.shingles.len()).sum()),
+            ends: Vec::with_capacity(texts),
+        };
+        for page in pages {
+            let offset = all.shingles.len();
+            all.occurrences.extend(page.occurrences);
+            all.shingles.extend_from_slice(&page.shingles);
+            all.ends.extend(page.ends.iter().map(|end| end + offset));
+        }
+        all
+    }
+}
+
+/// Appends the word-bigram hashes of `text`, sorted and unique, to `list`, and returns
+/// how many it appended. A bigram's hash comes from its words' hashes (ordered: "a b" is
+/// not "b a"), without building the bigram's text. 32 bits are plenty to tell a text's
+/// few dozen bigrams apart, and halve the memory every text's shingles take until the
+/// site-wide comparison.
+fn shingle_into(list: &mut Vec<u32>, normalized: &str) -> usize {
+    let start = list.len();
+    let mut previous = None;
+    for word in text::words(normalized) {
+        let hash = xxh3_64(word.as_bytes());
+        if let Some(previous) = previous {
+            let z = (u64::rotate_left(previous, 29) ^ hash).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            list.push((z >> 32) as u32);
+        }
+        previous = Some(hash);
+    }
+    let set = &mut list[start..];
     set.sort_unstable();
-    set.dedup();
-    set
+    let mut unique = 0;
+    for i in 0..set.len() {
+        if unique == 0 || set[i] != set[unique - 1] {
+            set[unique] = set[i];
+            unique += 1;
+        }
+    }
+    list.truncate(start + unique);
+    unique
 }
 
 /// The Jaccard index of `a` and `b` when it is at least `at_least`, else `None` — decided
@@ -87,14 +153,19 @@ fn similar(a: &[u32], b: &[u32], at_least: f64) -> Option<f64> {
 }
 
 /// The texts worth comparing: long sentences, and paragraphs, with their shingles.
-pub(super) fn items(sentences: &[Text], paragraphs: &[Text]) -> (Vec<Shingled>, Vec<Shingled>) {
-    let shingled = |t: &Text| (t.occurrence.clone(), shingles(&t.normalized));
-    let long = sentences
+pub(super) fn items(sentences: &[Text], paragraphs: &[Text]) -> (Items, Items) {
+    let mut long = Items::default();
+    for text in sentences
         .iter()
         .filter(|t| t.occurrence.words as usize >= MIN_WORDS)
-        .map(shingled)
-        .collect();
-    (long, paragraphs.iter().map(shingled).collect())
+    {
+        long.push(&text.occurrence, &text.normalized);
+    }
+    let mut blocks = Items::default();
+    for text in paragraphs {
+        blocks.push(&text.occurrence, &text.normalized);
+    }
+    (long, blocks)
 }
 
 /// The `MinHash` permutations: `(s ^ A[i]) * B[i]` with `B[i]` odd, a multiply-shift hash
@@ -190,7 +261,7 @@ fn similar_pairs(
 /// Pairs across two pages make one finding per pair of pages. Returns the reported block
 /// pairs.
 pub(super) fn find(
-    items: Vec<Shingled>,
+    items: &Items,
     what: &str,
     pages: &[RenderedPage],
     files: &SourceMap,
@@ -198,25 +269,19 @@ pub(super) fn find(
 ) -> (Vec<Diagnostic>, HashSet<BlockPair>) {
     // One item per distinct text (equal texts are exact duplicates, not near ones), and
     // one per piece of source text: a template line shown with different values on every
-    // page is one text, compared once. Kept packed for the many candidate pairs to verify:
-    // every shingle set in one list, each text's page and variant in a table of their own.
+    // page is one text, compared once.
     let mut seen = HashSet::new();
     let mut seen_keys = HashSet::new();
-    let mut occurrences = Vec::new();
-    let mut shingles = Vec::new();
-    let mut bounds = vec![0];
-    for (occurrence, set) in items {
-        if set.len() >= 2
-            && seen.insert(occurrence.hash)
-            && occurrence.key.is_none_or(|key| seen_keys.insert(key))
-        {
-            occurrences.push(occurrence);
-            shingles.extend_from_slice(&set);
-            bounds.push(shingles.len());
-        }
-    }
-    let set = |i: usize| &shingles[bounds[i]..bounds[i + 1]];
-    let keys: Vec<[u64; BANDS]> = (0..occurrences.len())
+    let kept: Vec<usize> = (0..items.len())
+        .filter(|&i| {
+            let occurrence = &items.occurrences[i];
+            seen.insert(occurrence.hash) && occurrence.key.is_none_or(|key| seen_keys.insert(key))
+        })
+        .collect();
+    let occurrences: Vec<&Occurrence> = kept.iter().map(|&i| &items.occurrences[i]).collect();
+    let spans: Vec<Range<usize>> = kept.iter().map(|&i| items.span(i)).collect();
+    let set = |i: usize| &items.shingles[spans[i].clone()];
+    let keys: Vec<[u64; BANDS]> = (0..kept.len())
         .into_par_iter()
         .map(|i| band_keys(set(i)))
         .collect();
@@ -232,7 +297,7 @@ pub(super) fn find(
     let mut reported = HashSet::new();
     let mut across = Vec::new();
     for (a, b, similarity) in similar {
-        let (first, second) = (&occurrences[a], &occurrences[b]);
+        let (first, second) = (occurrences[a], occurrences[b]);
         let order = |o: &Occurrence| (o.page, o.range.start);
         let (earlier, later) = if order(first) <= order(second) {
             (first, second)
@@ -282,6 +347,72 @@ const KEEP_ONE: &str = "keep one of the two, or make the difference explicit";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn shingles(normalized: &str) -> Vec<u32> {
+        let mut list = Vec::new();
+        shingle_into(&mut list, normalized);
+        list
+    }
+
+    /// A text's shingles are the hashes of its word bigrams, sorted and unique, whether it
+    /// is packed alone, after other texts, or joined from several pages' lists.
+    #[test]
+    fn packed_shingles_are_each_texts_bigrams_sorted_and_unique() {
+        let texts = [
+            "the data is kept for 30 days and the data is kept in the eu",
+            "one",
+            "two words",
+            "a b a b a b",
+        ];
+        let bigrams = |t: &str| {
+            let hashes: Vec<u64> = text::words(t).map(|w| xxh3_64(w.as_bytes())).collect();
+            let mut set: Vec<u32> = hashes
+                .windows(2)
+                .map(|p| {
+                    ((p[0].rotate_left(29) ^ p[1]).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32
+                })
+                .collect();
+            set.sort_unstable();
+            set.dedup();
+            set
+        };
+        let occurrence = |page: u32| Occurrence {
+            hash: u64::from(page),
+            page,
+            variant: page,
+            block: 0,
+            words: 0,
+            range: 0..0,
+            key: None,
+        };
+        let mut pages = [Items::default(), Items::default()];
+        for (page, items) in (0u32..).zip(&mut pages) {
+            for t in texts {
+                items.push(&occurrence(page), t);
+            }
+        }
+        let joined = Items::join(pages.into());
+        let expected: Vec<Vec<u32>> = texts
+            .iter()
+            .map(|t| bigrams(t))
+            .filter(|set| set.len() >= 2)
+            .collect();
+        assert_eq!(
+            joined.len(),
+            2 * expected.len(),
+            "a text of fewer than two bigrams is left out"
+        );
+        for i in 0..joined.len() {
+            assert_eq!(
+                joined.shingles[joined.span(i)],
+                expected[i % expected.len()],
+                "text {i}"
+            );
+            assert_eq!(joined.occurrences[i].page, u32::from(i >= expected.len()));
+        }
+        assert_eq!(shingles("a b a b a b"), bigrams("a b a b a b"));
+        assert_eq!(shingles("a b a b a b").len(), 2, "a b and b a");
+    }
 
     /// The merge with its early exits agrees with the Jaccard index computed the plain
     /// way, on random sets that overlap a little, a lot, or entirely.
