@@ -423,6 +423,14 @@ fn replay(
     (replay, stored)
 }
 
+/// `value`, never freed: a command's site, findings and files are held until the process
+/// exits right after the command returns, and freeing them first, a small allocation at a
+/// time on one thread, only delays the exit (at 10,000 pages by ~0.1 s). For `build` and
+/// `check` only; `serve` runs many builds in one process and frees each.
+fn until_exit<T>(value: T) -> std::mem::ManuallyDrop<T> {
+    std::mem::ManuallyDrop::new(value)
+}
+
 fn build(args: &BuildArgs, ui: Ui) -> Exit {
     let overrides = Overrides {
         dest_dir: args.dest_dir.clone(),
@@ -431,7 +439,7 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
         ..Overrides::default()
     };
     let mut outcome = match process(&args.dir, &overrides, Needs::Project, ui) {
-        Ok(outcome) => outcome,
+        Ok(outcome) => until_exit(outcome),
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
     feed::add(&args.dir, &mut outcome, ui);
@@ -446,7 +454,7 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
         );
         return Exit::Problems;
     }
-    let files = output_files(&outcome);
+    let files = until_exit(output_files(&outcome));
     let build_dir = outcome.config.build_path();
     match ui.stage("write", || write::replace_dir(build_dir, &files)) {
         Ok(written) => {
@@ -485,17 +493,18 @@ fn check_command(args: &CheckArgs, ui: Ui) -> Exit {
         report: (whole && !styled(args.format)).then_some(args.format),
         ..Overrides::default()
     };
-    let mut outcome = match process(&args.dir, &overrides, Needs::Tree, ui) {
-        Ok(outcome) => outcome,
+    let mut kept = match process(&args.dir, &overrides, Needs::Tree, ui) {
+        Ok(outcome) => until_exit(outcome),
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
+    let outcome: &mut Outcome = &mut kept;
     if let (Some(path), Some(_)) = (&args.write_baseline, &outcome.summary) {
-        return exit(write_baseline(path, &outcome, ui));
+        return exit(write_baseline(path, outcome, ui));
     }
     if let (Some(baseline), Some(summary)) = (&baseline, &mut outcome.summary) {
         summary.baseline = Some(baseline.filter(&mut outcome.diagnostics, &outcome.files));
     }
-    let counts = match report(&outcome, args.format, ui) {
+    let counts = match report(outcome, args.format, ui) {
         Ok(counts) => counts,
         Err(exit) => return exit,
     };
@@ -523,8 +532,8 @@ fn check_command(args: &CheckArgs, ui: Ui) -> Exit {
         ),
     });
     if args.frozen {
-        feed::add(&args.dir, &mut outcome, ui);
-        match review::frozen(&outcome) {
+        feed::add(&args.dir, outcome, ui);
+        match review::frozen(outcome) {
             Ok(true) => {}
             Ok(false) => return Exit::Problems,
             Err(error) => {
