@@ -228,6 +228,8 @@ impl Diagnostic {
 #[derive(Debug)]
 pub struct SourceFile {
     path: PathBuf,
+    /// The path as printed (see [`SourceFile::display_path`]): every finding prints it.
+    shown: Box<str>,
     text: Arc<str>,
     line_starts: Vec<usize>,
     /// The last column computed, `(byte offset, column)`: findings are reported in order,
@@ -244,7 +246,9 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(at, _)| at + 1))
             .collect();
+        let parts: Vec<_> = path.iter().map(|part| part.to_string_lossy()).collect();
         Self {
+            shown: parts.join("/").into(),
             path,
             text,
             line_starts,
@@ -260,13 +264,8 @@ impl SourceFile {
 
     /// The path as printed: relative, with `/` separators on every platform.
     #[must_use]
-    pub fn display_path(&self) -> String {
-        let parts: Vec<_> = self
-            .path
-            .iter()
-            .map(|part| part.to_string_lossy())
-            .collect();
-        parts.join("/")
+    pub fn display_path(&self) -> &str {
+        &self.shown
     }
 
     /// The file's text (lossily decoded when the file is not UTF-8).
@@ -535,7 +534,7 @@ mod tests {
             })
             .collect();
         sort(&mut found, &map);
-        let order: Vec<(String, usize)> = found
+        let order: Vec<(&str, usize)> = found
             .iter()
             .map(|d| (map.get(d.span.file).display_path(), d.span.range.start))
             .collect();
@@ -552,10 +551,6 @@ mod tests {
             ("b/a.md", 1),
             ("b/a.md", 5),
         ];
-        let expected: Vec<(String, usize)> = expected
-            .iter()
-            .map(|(p, at)| ((*p).to_owned(), *at))
-            .collect();
         assert_eq!(order, expected);
     }
 

@@ -332,7 +332,7 @@ pub(super) fn across_pages(
             let file = files.get(there.file);
             let message = describe(
                 repeats.len(),
-                &file.display_path(),
+                file.display_path(),
                 file.line(there.range.start),
             );
             let (later, earlier) = &repeats[0];

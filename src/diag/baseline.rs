@@ -157,7 +157,7 @@ fn entry(diagnostic: &Diagnostic, files: &SourceMap) -> Entry {
     let code = diagnostic.code.as_str();
     let hashed = format!("{code}\0{line}\0{}", without_specifics(&diagnostic.message));
     Entry {
-        file: file.display_path(),
+        file: file.display_path().to_owned(),
         code: code.to_owned(),
         hash: format!("{:016x}", xxh3_64(hashed.as_bytes())),
         message: diagnostic.message.clone(),

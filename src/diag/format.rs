@@ -168,7 +168,7 @@ fn totals_table(totals: &BTreeMap<&'static str, Counts>) -> String {
 }
 
 /// Path, line and column (1-based, in characters) of the start of a diagnostic.
-fn position(diagnostic: &Diagnostic, files: &SourceMap) -> (String, usize, usize) {
+fn position<'a>(diagnostic: &Diagnostic, files: &'a SourceMap) -> (&'a str, usize, usize) {
     let file = files.get(diagnostic.span.file);
     let (line, column) = file.line_col(diagnostic.span.range.start);
     (file.display_path(), line, column)
@@ -215,7 +215,7 @@ impl Serialize for JsonFindings<'_> {
 struct JsonFinding<'a> {
     code: &'static str,
     column: usize,
-    file: String,
+    file: &'a str,
     hint: Option<&'a str>,
     line: usize,
     message: &'a str,
@@ -226,7 +226,7 @@ struct JsonFinding<'a> {
 #[derive(Serialize)]
 struct JsonPlace<'a> {
     column: usize,
-    file: String,
+    file: &'a str,
     line: usize,
     message: &'a str,
 }
@@ -274,7 +274,7 @@ fn json_report<'a>(
 }
 
 /// One finding of the JSON report.
-fn json_finding<'a>(diagnostic: &'a Diagnostic, files: &SourceMap) -> JsonFinding<'a> {
+fn json_finding<'a>(diagnostic: &'a Diagnostic, files: &'a SourceMap) -> JsonFinding<'a> {
     let (file, line, column) = position(diagnostic, files);
     let related = places(diagnostic)
         .map(|label| {
@@ -632,7 +632,7 @@ fn human(diagnostic: &Diagnostic, files: &SourceMap, styled: bool) -> String {
     }
     let mut snippet = Snippet::source(&file.text()[lines.clone()])
         .line_start(first_line)
-        .path(path.as_str())
+        .path(path)
         .annotation(primary);
     for (range, message) in &same_file {
         snippet = snippet.annotation(AnnotationKind::Context.span(shift(range)).label(*message));
@@ -665,7 +665,7 @@ fn human(diagnostic: &Diagnostic, files: &SourceMap, styled: bool) -> String {
         group = group.element(
             Snippet::source(&other.text()[lines.clone()])
                 .line_start(*first_line)
-                .path(path.as_str())
+                .path(*path)
                 .annotation(AnnotationKind::Context.span(span).label(*message)),
         );
     }
