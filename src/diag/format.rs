@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -58,8 +59,17 @@ pub(crate) fn write<W: std::io::Write>(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &json_report(diagnostics, files, summary))?;
-            out.write_all(b"\n")
+            // `{"diagnostics": [...], "summary": {...}}`, keys in alphabetical order.
+            out.write_all(b"{\n  \"diagnostics\": ")?;
+            write_pretty_seq(out, diagnostics, 1, |d, json| {
+                serde_json::to_writer_pretty(json, &json_finding(d, files))
+            })?;
+            out.write_all(b",\n  \"summary\": ")?;
+            let summary = serde_json::to_vec_pretty(&json_summary(diagnostics, summary))?;
+            let mut indented = Vec::new();
+            indent_into(&mut indented, &summary, b"  ");
+            out.write_all(&indented)?;
+            out.write_all(b"\n}\n")
         }
         Format::Sarif => {
             serde_json::to_writer_pretty(&mut *out, &sarif(diagnostics, files))?;
@@ -188,26 +198,60 @@ fn short(diagnostic: &Diagnostic, files: &SourceMap) -> String {
 // trees first (a tree of maps per finding cost most of a large report's time). Fields are
 // declared in alphabetical order, the order the reports have always had.
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    diagnostics: JsonFindings<'a>,
-    summary: JsonSummary,
+/// `items` as `serde_json`'s pretty printer writes a sequence nested `depth` levels deep,
+/// each item serialized on its own, in parallel, a window of items at a time (so a report
+/// is never held whole): each item's lines are indented to its depth, which is all the
+/// nesting changes (a JSON string holds no raw line break). The report of 200,000
+/// findings, 136 MB, took a tenth of a check's time on one thread.
+fn write_pretty_seq<W: std::io::Write, T: Sync>(
+    out: &mut W,
+    items: &[T],
+    depth: usize,
+    each: impl Fn(&T, &mut Vec<u8>) -> serde_json::Result<()> + Sync,
+) -> std::io::Result<()> {
+    const CHUNK: usize = 256;
+    if items.is_empty() {
+        return out.write_all(b"[]");
+    }
+    let indent = "  ".repeat(depth + 1);
+    let serialize = |window: &[T]| {
+        window
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let (mut part, mut json) = (Vec::new(), Vec::new());
+                for item in chunk {
+                    part.extend_from_slice(b",\n");
+                    part.extend_from_slice(indent.as_bytes());
+                    json.clear();
+                    each(item, &mut json)?;
+                    indent_into(&mut part, &json, indent.as_bytes());
+                }
+                Ok(part)
+            })
+            .collect::<serde_json::Result<Vec<Vec<u8>>>>()
+    };
+    let mut separator: &[u8] = b"[\n";
+    for window in items.chunks(16 * CHUNK) {
+        for part in serialize(window)? {
+            // Every item but the first follows a comma.
+            out.write_all(separator)?;
+            out.write_all(&part[2..])?;
+            separator = b",\n";
+        }
+    }
+    out.write_all(b"\n")?;
+    out.write_all(&indent.as_bytes()[2..])?;
+    out.write_all(b"]")
 }
 
-/// The findings, serialized one at a time as they are made: a report of 100,000 findings
-/// is never held whole.
-struct JsonFindings<'a> {
-    diagnostics: &'a [Diagnostic],
-    files: &'a SourceMap,
-}
-
-impl Serialize for JsonFindings<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            self.diagnostics
-                .iter()
-                .map(|diagnostic| json_finding(diagnostic, self.files)),
-        )
+/// Appends `json` to `out` with `indent` after each of its line breaks.
+fn indent_into(out: &mut Vec<u8>, json: &[u8], indent: &[u8]) {
+    let mut lines = json.split(|&byte| byte == b'\n');
+    out.extend_from_slice(lines.next().unwrap_or_default());
+    for line in lines {
+        out.push(b'\n');
+        out.extend_from_slice(indent);
+        out.extend_from_slice(line);
     }
 }
 
@@ -250,26 +294,19 @@ struct JsonBaseline {
     known: usize,
 }
 
-fn json_report<'a>(
-    diagnostics: &'a [Diagnostic],
-    files: &'a SourceMap,
-    summary: &Summary,
-) -> JsonReport<'a> {
+fn json_summary(diagnostics: &[Diagnostic], summary: &Summary) -> JsonSummary {
     let counts = Counts::of(diagnostics);
-    JsonReport {
-        diagnostics: JsonFindings { diagnostics, files },
-        summary: JsonSummary {
-            baseline: summary.baseline.map(|baseline| JsonBaseline {
-                fixed: baseline.fixed,
-                known: baseline.known,
-            }),
-            errors: counts.errors,
-            links_checked: summary.links_checked,
-            links_unchecked: summary.links_unchecked,
-            pages: summary.pages,
-            suppressed: summary.suppressed,
-            warnings: counts.warnings,
-        },
+    JsonSummary {
+        baseline: summary.baseline.map(|baseline| JsonBaseline {
+            fixed: baseline.fixed,
+            known: baseline.known,
+        }),
+        errors: counts.errors,
+        links_checked: summary.links_checked,
+        links_unchecked: summary.links_unchecked,
+        pages: summary.pages,
+        suppressed: summary.suppressed,
+        warnings: counts.warnings,
     }
 }
 
@@ -732,6 +769,53 @@ fn clamp(text: &str, range: &std::ops::Range<usize>) -> std::ops::Range<usize> {
 mod tests {
     use super::*;
     use crate::diag::{Code, Span};
+
+    /// A sequence written a chunk at a time in parallel is what `serde_json`'s pretty
+    /// printer writes for it whole, nested or not: on both sides of the chunk and window
+    /// sizes, with empty and nested values and strings holding escaped line breaks.
+    #[test]
+    fn pretty_sequences_written_in_parallel_are_serde_jsons() {
+        let item = |i: usize| {
+            json!({
+                "n": i,
+                "text": format!("line {i}\nnext \"quoted\""),
+                "empty": {},
+                "none": [],
+                "nested": [{"a": [1, 2]}, []],
+            })
+        };
+        for len in [0, 1, 2, 255, 256, 257, 4096, 4097, 9000] {
+            let items: Vec<Value> = (0..len).map(item).collect();
+            for depth in [0, 1, 3] {
+                let mut written = Vec::new();
+                write_pretty_seq(&mut written, &items, depth, |v, json| {
+                    serde_json::to_writer_pretty(json, v)
+                })
+                .unwrap();
+                // The same sequence as serde_json writes it `depth` levels deep.
+                let mut nested = json!(items);
+                for _ in 0..depth {
+                    nested = json!([nested]);
+                }
+                let whole = serde_json::to_string_pretty(&nested).unwrap();
+                let indent = "  ".repeat(depth);
+                let start = whole
+                    .find(&format!("\n{indent}["))
+                    .map_or(0, |at| at + 1 + indent.len());
+                let (expected, rest) =
+                    whole[start..].split_at(written.len().min(whole.len() - start));
+                assert!(
+                    rest.is_empty() || rest.starts_with('\n'),
+                    "the sequence ends where serde_json's does"
+                );
+                assert_eq!(
+                    String::from_utf8(written).unwrap(),
+                    expected,
+                    "{len} items at depth {depth}"
+                );
+            }
+        }
+    }
 
     fn rendered(format: Format, diagnostics: &[Diagnostic], files: &SourceMap) -> String {
         render(format, diagnostics, files, &Summary::default(), false)
