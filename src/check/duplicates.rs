@@ -141,7 +141,7 @@ pub(super) fn texts(
     rules: &Rules,
 ) -> (Vec<Text>, Vec<Text>) {
     let variant = rules.variant_of(at);
-    let text = |block: usize, range: Range<usize>, normalized: String| {
+    let text = |block: usize, range: Range<usize>, normalized: String, words: usize| {
         let occurrence = Occurrence {
             hash: xxh3_64(normalized.as_bytes()),
             page: narrow(at),
@@ -151,7 +151,7 @@ pub(super) fn texts(
                 .origins
                 .source_key(range.clone())
                 .map(|(file, offset)| (file, narrow(offset))),
-            words: narrow(text::words(&normalized).count()),
+            words: narrow(words),
             range: narrow(range.start)..narrow(range.end),
         };
         Text {
@@ -175,22 +175,38 @@ pub(super) fn texts(
             )
         })
         .filter(|(_, _, normalized)| !rules.allows(normalized))
-        .map(|(index, block, normalized)| text(block, facts.sentence_range(index), normalized))
+        .map(|(index, block, normalized)| {
+            let words = text::words(&normalized).count();
+            text(block, facts.sentence_range(index), normalized, words)
+        })
         .collect();
     // A paragraph is its sentences with the white space between them collapsed: its
-    // normalized form is theirs, joined.
-    let mut paragraphs = Vec::new();
-    for group in sentences
-        .chunk_by(|a, b| a.occurrence.block == b.occurrence.block)
-        .filter(|g| g.len() >= 2)
-    {
-        let block = group[0].occurrence.block as usize;
-        let range = group[0].occurrence.range.start as usize
-            ..group[group.len() - 1].occurrence.range.end as usize;
-        let joined: Vec<&str> = group.iter().map(|t| t.normalized.as_str()).collect();
-        paragraphs.push(text(block, range, joined.join(" ")));
-    }
+    // normalized form is theirs, joined, and its words theirs (a space parts words).
+    let paragraphs = paragraphs_of(&sentences)
+        .map(|group| {
+            let group = &sentences[group];
+            let block = group[0].occurrence.block as usize;
+            let range = group[0].occurrence.range.start as usize
+                ..group[group.len() - 1].occurrence.range.end as usize;
+            let joined: Vec<&str> = group.iter().map(|t| t.normalized.as_str()).collect();
+            let words = group.iter().map(|t| t.occurrence.words as usize).sum();
+            text(block, range, joined.join(" "), words)
+        })
+        .collect();
     (sentences, paragraphs)
+}
+
+/// The paragraphs among a page's `sentences`, in order, as the range of their sentences:
+/// two or more sentences of one block.
+pub(super) fn paragraphs_of(sentences: &[Text]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = 0;
+    sentences
+        .chunk_by(|a, b| a.occurrence.block == b.occurrence.block)
+        .map(move |group| {
+            start += group.len();
+            start - group.len()..start
+        })
+        .filter(|group| group.len() >= 2)
 }
 
 /// The occurrences worth comparing for exact repeats: sentences of at least

@@ -13,7 +13,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::duplicates::{Occurrence, Text, across_pages, locate};
+use super::duplicates::{Occurrence, Text, across_pages, locate, paragraphs_of};
 use super::text;
 use crate::diag::{CheckCode, Code, Diagnostic, SourceMap};
 use crate::render::RenderedPage;
@@ -40,10 +40,11 @@ pub(super) struct Items {
 }
 
 impl Items {
-    /// Adds a text with at least two shingles (fewer say too little to compare).
-    fn push(&mut self, occurrence: &Occurrence, normalized: &str) {
+    /// Adds a text, given the hashes of its words, when it has at least two shingles
+    /// (fewer say too little to compare).
+    fn push(&mut self, occurrence: &Occurrence, words: &[u64]) {
         let start = self.shingles.len();
-        if shingle_into(&mut self.shingles, normalized) < 2 {
+        if shingle_into(&mut self.shingles, words) < 2 {
             self.shingles.truncate(start);
             return;
         }
@@ -87,22 +88,17 @@ impl Items {
     }
 }
 
-/// Appends the word-bigram hashes of `text`, sorted and unique, to `list`, and returns
-/// how many it appended. A bigram's hash comes from its words' hashes (ordered: "a b" is
-/// not "b a"), without building the bigram's text. 32 bits are plenty to tell a text's
-/// few dozen bigrams apart, and halve the memory every text's shingles take until the
-/// site-wide comparison.
-fn shingle_into(list: &mut Vec<u32>, normalized: &str) -> usize {
+/// Appends the word-bigram hashes of a text, sorted and unique, to `list`, and returns
+/// how many it appended; `words` are the hashes of the text's words. A bigram's hash comes
+/// from its words' hashes (ordered: "a b" is not "b a"), without building the bigram's
+/// text. 32 bits are plenty to tell a text's few dozen bigrams apart, and halve the memory
+/// every text's shingles take until the site-wide comparison.
+fn shingle_into(list: &mut Vec<u32>, words: &[u64]) -> usize {
     let start = list.len();
-    let mut previous = None;
-    for word in text::words(normalized) {
-        let hash = xxh3_64(word.as_bytes());
-        if let Some(previous) = previous {
-            let z = (u64::rotate_left(previous, 29) ^ hash).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            list.push((z >> 32) as u32);
-        }
-        previous = Some(hash);
-    }
+    list.extend(words.windows(2).map(|pair| {
+        let z = (pair[0].rotate_left(29) ^ pair[1]).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (z >> 32) as u32
+    }));
     let set = &mut list[start..];
     set.sort_unstable();
     let mut unique = 0;
@@ -154,16 +150,30 @@ fn similar(a: &[u32], b: &[u32], at_least: f64) -> Option<f64> {
 
 /// The texts worth comparing: long sentences, and paragraphs, with their shingles.
 pub(super) fn items(sentences: &[Text], paragraphs: &[Text]) -> (Items, Items) {
+    // Each sentence's words hashed once: a paragraph's words are its sentences'.
+    let mut hashes = Vec::new();
+    let mut ends = Vec::with_capacity(sentences.len());
+    for sentence in sentences {
+        hashes.extend(text::words(&sentence.normalized).map(|word| xxh3_64(word.as_bytes())));
+        ends.push(hashes.len());
+    }
+    let words = |sentences: Range<usize>| {
+        let start = if sentences.start == 0 {
+            0
+        } else {
+            ends[sentences.start - 1]
+        };
+        &hashes[start..ends[sentences.end - 1]]
+    };
     let mut long = Items::default();
-    for text in sentences
-        .iter()
-        .filter(|t| t.occurrence.words as usize >= MIN_WORDS)
-    {
-        long.push(&text.occurrence, &text.normalized);
+    for (i, sentence) in sentences.iter().enumerate() {
+        if sentence.occurrence.words as usize >= MIN_WORDS {
+            long.push(&sentence.occurrence, words(i..i + 1));
+        }
     }
     let mut blocks = Items::default();
-    for text in paragraphs {
-        blocks.push(&text.occurrence, &text.normalized);
+    for (paragraph, group) in paragraphs.iter().zip(paragraphs_of(sentences)) {
+        blocks.push(&paragraph.occurrence, words(group));
     }
     (long, blocks)
 }
@@ -374,10 +384,87 @@ const KEEP_ONE: &str = "keep one of the two, or make the difference explicit";
 mod tests {
     use super::*;
 
+    fn hashes(normalized: &str) -> Vec<u64> {
+        text::words(normalized)
+            .map(|word| xxh3_64(word.as_bytes()))
+            .collect()
+    }
+
     fn shingles(normalized: &str) -> Vec<u32> {
         let mut list = Vec::new();
-        shingle_into(&mut list, normalized);
+        shingle_into(&mut list, &hashes(normalized));
         list
+    }
+
+    /// A paragraph's shingles, made from its sentences' word hashes, are those of its
+    /// text (its sentences joined by spaces), words split across no sentence boundary;
+    /// and only sentences of eight words or more are compared as sentences.
+    #[test]
+    fn paragraph_shingles_are_those_of_its_joined_text() {
+        let sentences = [
+            (
+                0,
+                "the service keeps data for thirty days in the eu region.",
+            ),
+            (
+                0,
+                "it's deleted after that, \u{201c}always\u{201d} – no exceptions.",
+            ),
+            (
+                1,
+                "a lone sentence of one block is no paragraph at all here.",
+            ),
+            (2, "short one."),
+            (
+                2,
+                "caf\u{e9} na\u{ef}ve data is stored in zone 3 for 12 months.",
+            ),
+            (2, "third."),
+        ];
+        let sentences: Vec<Text> = sentences
+            .iter()
+            .map(|&(block, text)| Text {
+                occurrence: Occurrence {
+                    hash: xxh3_64(text.as_bytes()),
+                    page: 0,
+                    variant: 0,
+                    block,
+                    words: u32::try_from(text::words(text).count()).unwrap(),
+                    range: 0..0,
+                    key: None,
+                },
+                normalized: text.to_owned(),
+            })
+            .collect();
+        let paragraphs: Vec<Text> = paragraphs_of(&sentences)
+            .map(|group| {
+                let joined: Vec<&str> = sentences[group]
+                    .iter()
+                    .map(|t| t.normalized.as_str())
+                    .collect();
+                let mut paragraph = Text {
+                    occurrence: sentences[0].occurrence.clone(),
+                    normalized: joined.join(" "),
+                };
+                paragraph.occurrence.hash = xxh3_64(paragraph.normalized.as_bytes());
+                paragraph
+            })
+            .collect();
+        assert_eq!(paragraphs.len(), 2, "blocks 0 and 2");
+        let (long, blocks) = items(&sentences, &paragraphs);
+        assert_eq!(blocks.len(), 2);
+        for (i, paragraph) in paragraphs.iter().enumerate() {
+            assert_eq!(
+                blocks.shingles[blocks.span(i)],
+                shingles(&paragraph.normalized)
+            );
+            assert_eq!(blocks.occurrences[i].hash, paragraph.occurrence.hash);
+        }
+        let long_texts = [0, 1, 2, 4].map(|i| sentences[i].normalized.as_str());
+        assert_eq!(long.len(), long_texts.len());
+        for (i, text) in long_texts.iter().enumerate() {
+            assert_eq!(long.shingles[long.span(i)], shingles(text), "{text}");
+        }
     }
 
     /// The counting sort by top bits then by comparison agrees with a plain sort, on
@@ -441,7 +528,7 @@ mod tests {
         let mut pages = [Items::default(), Items::default()];
         for (page, items) in (0u32..).zip(&mut pages) {
             for t in texts {
-                items.push(&occurrence(page), t);
+                items.push(&occurrence(page), &hashes(t));
             }
         }
         let joined = Items::join(pages.into());
