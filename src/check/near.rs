@@ -411,6 +411,16 @@ const KEEP_ONE: &str = "keep one of the two, or make the difference explicit";
 mod tests {
     use super::*;
 
+    /// Marsaglia's xorshift64 from `state`: the same numbers on every run.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
     fn hashes(normalized: &str) -> Vec<u64> {
         text::words(normalized)
             .map(|word| xxh3_64(word.as_bytes()))
@@ -499,13 +509,7 @@ mod tests {
     /// (the machine this was written on does; elsewhere the plain loop alone is tested).
     #[test]
     fn minhash_signatures_are_the_least_permuted_shingles() {
-        let mut state = 0x2545_F491_4F6C_DD1D_u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         #[cfg(target_arch = "x86_64")]
         let wide = std::arch::is_x86_feature_detected!("avx512dq");
         for len in [0, 1, 2, 3, 17, 64, 301] {
@@ -536,13 +540,7 @@ mod tests {
     /// lists of every size around its run boundaries, with equal keys and uneven keys.
     #[test]
     fn sorted_is_a_plain_sort() {
-        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         for len in [0, 1, 2, 7, 8, 9, 63, 100, 1000, 20_000] {
             for spread in [u64::MAX, 1 << 40, 3] {
                 let pairs: Vec<(u64, u32)> = (0..len)
@@ -623,13 +621,8 @@ mod tests {
     /// way, on random sets that overlap a little, a lot, or entirely.
     #[test]
     fn similar_is_the_jaccard_index_at_or_above_the_threshold() {
-        let mut state = 0x2545_F491_4F6C_DD1D_u64;
-        let mut next = |below: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            u32::try_from(state % below).unwrap()
-        };
+        let mut random = xorshift(0x2545_F491_4F6C_DD1D);
+        let mut next = |below: u64| u32::try_from(random() % below).unwrap();
         for _ in 0..20_000 {
             let shared = next(30);
             let universe = u64::from(shared) + 40;
