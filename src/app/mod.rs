@@ -599,10 +599,7 @@ pub(crate) fn output_files(outcome: &Outcome) -> Vec<(String, write::Contents<'_
         .collect();
     let src = outcome.config.src_dir();
     for output in &outcome.config.outputs {
-        let dir = match output {
-            crate::config::Output::Markdown => "markdown",
-            crate::config::Output::Html => "html",
-        };
+        let dir = output.dir();
         files.extend(outcome.model.assets.iter().map(|asset| {
             (
                 format!("{dir}/{asset}"),

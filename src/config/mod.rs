@@ -27,6 +27,17 @@ pub enum Output {
     Html,
 }
 
+impl Output {
+    /// Its folder in the build directory.
+    #[must_use]
+    pub(crate) fn dir(self) -> &'static str {
+        match self {
+            Self::Markdown => "markdown",
+            Self::Html => "html",
+        }
+    }
+}
+
 /// Validated project settings.
 #[derive(Debug, Clone)]
 pub struct Config {

@@ -263,10 +263,7 @@ pub(crate) fn add_late_page(
     }
     // The extra files sit beside the page in every output, where its links find them.
     for output in &config.outputs {
-        let dir = match output {
-            crate::config::Output::Markdown => "markdown",
-            crate::config::Output::Html => "html",
-        };
+        let dir = output.dir();
         let files = extra
             .iter()
             .map(|(file, text)| (format!("{dir}/{file}"), text.clone()));
