@@ -60,33 +60,26 @@ impl PageFindings {
     /// allocated once at its final size while the pages' own lists of that kind are freed:
     /// the site's text facts are never held twice.
     fn merge(mut pages: Vec<Self>) -> Self {
-        fn concat<T>(
+        /// Every page's list of one kind, taken out of its page.
+        fn taken<T: Default>(
             pages: &mut [PageFindings],
-            list: fn(&mut PageFindings) -> &mut Vec<T>,
+            list: fn(&mut PageFindings) -> &mut T,
         ) -> Vec<T> {
-            let mut all = Vec::with_capacity(pages.iter_mut().map(|p| list(p).len()).sum());
-            for page in pages.iter_mut() {
-                all.append(list(page));
-                *list(page) = Vec::new();
+            pages.iter_mut().map(|page| take(list(page))).collect()
+        }
+        fn concat<T>(lists: Vec<Vec<T>>) -> Vec<T> {
+            let mut all = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+            for list in lists {
+                all.extend(list);
             }
             all
         }
         Self {
-            near_sentences: near::Items::join(
-                pages
-                    .iter_mut()
-                    .map(|p| take(&mut p.near_sentences))
-                    .collect(),
-            ),
-            sentences: concat(&mut pages, |p| &mut p.sentences),
-            near_paragraphs: near::Items::join(
-                pages
-                    .iter_mut()
-                    .map(|p| take(&mut p.near_paragraphs))
-                    .collect(),
-            ),
-            paragraphs: concat(&mut pages, |p| &mut p.paragraphs),
-            diagnostics: concat(&mut pages, |p| &mut p.diagnostics),
+            near_sentences: near::Items::join(taken(&mut pages, |p| &mut p.near_sentences)),
+            sentences: concat(taken(&mut pages, |p| &mut p.sentences)),
+            near_paragraphs: near::Items::join(taken(&mut pages, |p| &mut p.near_paragraphs)),
+            paragraphs: concat(taken(&mut pages, |p| &mut p.paragraphs)),
+            diagnostics: concat(taken(&mut pages, |p| &mut p.diagnostics)),
         }
     }
 

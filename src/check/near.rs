@@ -152,19 +152,14 @@ fn similar(a: &[u32], b: &[u32], at_least: f64) -> Option<f64> {
 pub(super) fn items(sentences: &[Text], paragraphs: &[Text]) -> (Items, Items) {
     // Each sentence's words hashed once: a paragraph's words are its sentences'.
     let mut hashes = Vec::new();
-    let mut ends = Vec::with_capacity(sentences.len());
+    // Where sentence `i`'s words start: `bounds[i]`; where they end: `bounds[i + 1]`.
+    let mut bounds = Vec::with_capacity(sentences.len() + 1);
+    bounds.push(0);
     for sentence in sentences {
         hashes.extend(text::words(&sentence.normalized).map(|word| xxh3_64(word.as_bytes())));
-        ends.push(hashes.len());
+        bounds.push(hashes.len());
     }
-    let words = |sentences: Range<usize>| {
-        let start = if sentences.start == 0 {
-            0
-        } else {
-            ends[sentences.start - 1]
-        };
-        &hashes[start..ends[sentences.end - 1]]
-    };
+    let words = |sentences: Range<usize>| &hashes[bounds[sentences.start]..bounds[sentences.end]];
     let mut long = Items::default();
     for (i, sentence) in sentences.iter().enumerate() {
         if sentence.occurrence.words as usize >= MIN_WORDS {
@@ -242,10 +237,11 @@ fn band_keys(shingles: &[u32]) -> [u64; BANDS] {
     keys
 }
 
-/// `pairs` (`len` of them) sorted: first by the top bits of their (well-mixed) keys, a
+/// `pairs` sorted: first by the top bits of their (well-mixed) keys, a
 /// counting sort in two passes over a list too large for the cache, then each small
 /// run of equal top bits by comparison.
-fn sorted(pairs: impl Iterator<Item = (u64, u32)> + Clone, len: usize) -> Vec<(u64, u32)> {
+fn sorted(pairs: impl ExactSizeIterator<Item = (u64, u32)> + Clone) -> Vec<(u64, u32)> {
+    let len = pairs.len();
     // About eight keys per run.
     let bits = (usize::BITS - (len / 8).leading_zeros()).clamp(1, 20);
     #[expect(clippy::cast_possible_truncation, reason = "at most 20 bits")]
@@ -286,10 +282,7 @@ fn similar_pairs(
     let mut similar: Vec<(usize, usize, f64)> = (0..BANDS)
         .into_par_iter()
         .flat_map_iter(|band| {
-            let bucketed = sorted(
-                (0..keys.len()).map(|i| (keys[i][band], index(i))),
-                keys.len(),
-            );
+            let bucketed = sorted((0..keys.len()).map(|i| (keys[i][band], index(i))));
             let mut similar = Vec::new();
             let mut consider = |a: u32, b: u32| {
                 let (a, b) = (a as usize, b as usize);
@@ -548,11 +541,7 @@ mod tests {
                     .collect();
                 let mut expected = pairs.clone();
                 expected.sort_unstable();
-                assert_eq!(
-                    sorted(pairs.iter().copied(), len),
-                    expected,
-                    "{len} {spread}"
-                );
+                assert_eq!(sorted(pairs.iter().copied()), expected, "{len} {spread}");
             }
         }
     }
