@@ -196,6 +196,10 @@ pub struct BuildArgs {
     /// Count warnings as errors (exit 1, and `build` writes nothing).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Check from scratch, and keep no findings for the next build: by default a build of
+    /// files unchanged since the last one reuses its findings (`.privdoc-cache/`).
+    #[arg(long, env = "PRIVDOC_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_cache: bool,
 }
 
 /// Options of `privdoc check`.

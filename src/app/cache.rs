@@ -37,6 +37,18 @@ const REPLAY_MAGIC: &[u8] = b"privdoc check report 1\n";
 /// stand for their contents: more than any file system's timestamp tick (FAT's is 2 s).
 const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// What a run's findings depend on besides the files it reads.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Run {
+    /// A `build`, not a `check`: each keeps its own entry, so that one does not replace
+    /// the other's.
+    pub build: bool,
+    /// Every page's HTML is rendered with the project's own layout, which can fail.
+    pub html: bool,
+    /// The pages link to the change feed (a build in git).
+    pub feed: bool,
+}
+
 /// The cache entry of one run's inputs.
 pub(crate) struct Entry {
     path: PathBuf,
@@ -44,17 +56,17 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
-    /// The entry for the inputs read so far (`files`, `read`), checked on `today` with or
-    /// without HTML; `None` when this binary cannot be identified.
+    /// The entry for the inputs read so far (`files`, `read`), checked on `today` by
+    /// `run`; `None` when this binary cannot be identified.
     pub(crate) fn new(
         root: &Path,
         files: &SourceMap,
         read: &load::Read,
         today: jiff::civil::Date,
-        html: bool,
+        run: Run,
     ) -> Option<Self> {
         let mut hash = identity(MAGIC, today)?;
-        hash.update(&[u8::from(html)]);
+        hash.update(&[run.build, run.html, run.feed].map(u8::from));
         files_field(&mut hash, files);
         for asset in &read.assets {
             field(&mut hash, asset.as_bytes());
@@ -73,7 +85,9 @@ impl Entry {
         problems.diagnostics(&read.diagnostics);
         field(&mut hash, &problems.0);
         Some(Self {
-            path: root.join(DIR).join("check"),
+            path: root
+                .join(DIR)
+                .join(if run.build { "build" } else { "check" }),
             key: hash.digest128(),
         })
     }
@@ -155,7 +169,7 @@ fn create_dir(dir: &Path) -> std::io::Result<()> {
     if !dir.is_dir() {
         std::fs::create_dir_all(dir)?;
         // Like `target/`: version control and backup tools leave it alone.
-        std::fs::write(dir.join(".gitignore"), "# Written by privdoc check.\n*\n")?;
+        std::fs::write(dir.join(".gitignore"), "# Written by privdoc.\n*\n")?;
         std::fs::write(
             dir.join("CACHEDIR.TAG"),
             "Signature: 8a477f597d28d172789f06886806bc55\n\
@@ -601,7 +615,7 @@ mod tests {
     fn entry(dir: &Path, files: &SourceMap) -> Entry {
         let read = load::Read::default();
         let today = jiff::civil::date(2026, 7, 1);
-        Entry::new(dir, files, &read, today, false).unwrap()
+        Entry::new(dir, files, &read, today, Run::default()).unwrap()
     }
 
     #[test]
@@ -647,9 +661,41 @@ mod tests {
             &files,
             &read,
             jiff::civil::date(2026, 7, 2),
-            false,
+            Run::default(),
         );
         assert_ne!(key(&files), later.unwrap().key);
+        // A build's findings are not a check's, and a build's pages may link to the feed.
+        let run = |run: Run| {
+            Entry::new(
+                dir.path(),
+                &files,
+                &read,
+                jiff::civil::date(2026, 7, 1),
+                run,
+            )
+        };
+        let check = run(Run::default()).unwrap();
+        let build = run(Run {
+            build: true,
+            ..Run::default()
+        })
+        .unwrap();
+        let fed = run(Run {
+            build: true,
+            feed: true,
+            ..Run::default()
+        })
+        .unwrap();
+        let own_layout = run(Run {
+            html: true,
+            ..Run::default()
+        })
+        .unwrap();
+        assert_eq!(check.key, key(&files));
+        assert_ne!(check.key, build.key);
+        assert_ne!(build.key, fed.key);
+        assert_ne!(check.key, own_layout.key);
+        assert_ne!(check.path, build.path, "each keeps its own entry");
     }
 
     #[test]

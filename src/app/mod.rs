@@ -297,21 +297,19 @@ pub fn process(
     let writes_html = config.writes(crate::config::Output::Html);
     let html = writes_html && !templates.layout_is_built_in();
     let html_after_checks = writes_html && !overrides.checks_only && !html;
-    let cache = overrides
-        .cache
-        .then(|| cache::Entry::new(&config.root, &files, &read, today, html))
-        .flatten();
-    if let Some((diagnostics, summary)) = cache
-        .as_ref()
-        .and_then(|entry| ui.stage("cache", || entry.get(&files)))
-    {
-        return Ok(Outcome {
-            diagnostics,
-            summary: Some(summary),
-            replay,
-            ..Outcome::new(config, files)
-        });
-    }
+    let (cache, stored) = cached(&config, &files, &read, today, html, overrides, ui);
+    // A check of unchanged inputs is done; a build still has its pages to make.
+    let stored = match stored {
+        Some((diagnostics, summary)) if overrides.checks_only => {
+            return Ok(Outcome {
+                diagnostics,
+                summary: Some(summary),
+                replay,
+                ..Outcome::new(config, files)
+            });
+        }
+        stored => stored,
+    };
     let loaded = ui.stage("load", || load::resolve(read, &files));
     if !has_book && loaded.model.is_empty() && loaded.diagnostics.is_empty() {
         return Err(Box::new(Unusable::new(
@@ -325,40 +323,41 @@ pub fn process(
         render::render(&loaded.model, &config, &templates, html)
     });
     diagnostics.extend(rendered);
-    // Checks on a partly loaded site would report noise (a "broken link" to the page of a
-    // service that failed to parse): they run once every file loads and every page renders.
-    let summary = if diagnostics
-        .iter()
-        .any(|d| d.code.is_structural() && d.severity == diag::Severity::Error)
-    {
-        None
-    } else {
-        progress.stage("checking");
-        let report = ui.stage("check", || {
-            check::run(&loaded.model, &site, &config, &files, today)
-        });
-        diagnostics.extend(report.diagnostics);
-        Some(report.summary)
+    let html_stage = |site: &mut Site| {
+        ui.stage("html", || {
+            render::add_html(site, &loaded.model, &config, &templates)
+        })
     };
-    if html_after_checks {
-        let found = ui.stage("html", || {
-            render::add_html(&mut site, &loaded.model, &config, &templates)
-        });
-        diagnostics.extend(found);
-    }
-    let suppressed = check::apply_suppressions(&mut diagnostics, &files, summary.is_some());
-    let summary = summary.map(|summary| check::Summary {
-        suppressed,
-        ..summary
-    });
-    check::apply_levels(&mut diagnostics, &config.checks);
-    ui.stage("sort", || diag::sort(&mut diagnostics, &files));
-    if let (Some(entry), Some(summary)) = (&cache, &summary)
-        && let Err(error) = ui.stage("store", || entry.put(&diagnostics, summary))
-        && ui.verbose
-    {
-        eprintln!("note: the findings were not cached: {error}");
-    }
+    let summary = if let Some((found, summary)) = stored {
+        // The stored findings are this run's: those met so far and the HTML's among them.
+        if html_after_checks {
+            html_stage(&mut site);
+        }
+        diagnostics = found;
+        Some(summary)
+    } else {
+        let summary = run_checks(
+            &loaded.model,
+            &site,
+            &config,
+            &files,
+            today,
+            &mut diagnostics,
+            &progress,
+            ui,
+        );
+        if html_after_checks {
+            diagnostics.extend(html_stage(&mut site));
+        }
+        settle(
+            &mut diagnostics,
+            summary,
+            &files,
+            &config,
+            cache.as_ref(),
+            ui,
+        )
+    };
     Ok(Outcome {
         config,
         files,
@@ -370,6 +369,87 @@ pub fn process(
         replayed: None,
         replay,
     })
+}
+
+/// With the cache on: the entry of this run's inputs, and the findings it holds for them.
+fn cached(
+    config: &Config,
+    files: &SourceMap,
+    read: &load::Read,
+    today: jiff::civil::Date,
+    html: bool,
+    overrides: &Overrides,
+    ui: Ui,
+) -> (
+    Option<cache::Entry>,
+    Option<(Vec<Diagnostic>, check::Summary)>,
+) {
+    let run = cache::Run {
+        build: !overrides.checks_only,
+        html,
+        feed: config.changes_feed,
+    };
+    let cache = overrides
+        .cache
+        .then(|| cache::Entry::new(&config.root, files, read, today, run))
+        .flatten();
+    let stored = cache
+        .as_ref()
+        .and_then(|entry| ui.stage("cache", || entry.get(files)));
+    (cache, stored)
+}
+
+/// Runs the checks on a loaded and rendered site, adding their findings to
+/// `diagnostics`; `None` when a file failed to load or a page to render. Checks on a
+/// partly loaded site would report noise (a "broken link" to the page of a service that
+/// failed to parse).
+#[allow(clippy::too_many_arguments)] // the pipeline's state, passed as it stands
+fn run_checks(
+    model: &crate::model::Model,
+    site: &Site,
+    config: &Config,
+    files: &SourceMap,
+    today: jiff::civil::Date,
+    diagnostics: &mut Vec<Diagnostic>,
+    progress: &Progress,
+    ui: Ui,
+) -> Option<check::Summary> {
+    if diagnostics
+        .iter()
+        .any(|d| d.code.is_structural() && d.severity == diag::Severity::Error)
+    {
+        return None;
+    }
+    progress.stage("checking");
+    let report = ui.stage("check", || check::run(model, site, config, files, today));
+    diagnostics.extend(report.diagnostics);
+    Some(report.summary)
+}
+
+/// Applies the project's suppressions and levels to a run's findings, sorts them, and
+/// stores them in `cache` when the checks ran.
+fn settle(
+    diagnostics: &mut Vec<Diagnostic>,
+    summary: Option<check::Summary>,
+    files: &SourceMap,
+    config: &Config,
+    cache: Option<&cache::Entry>,
+    ui: Ui,
+) -> Option<check::Summary> {
+    let suppressed = check::apply_suppressions(diagnostics, files, summary.is_some());
+    let summary = summary.map(|summary| check::Summary {
+        suppressed,
+        ..summary
+    });
+    check::apply_levels(diagnostics, &config.checks);
+    ui.stage("sort", || diag::sort(diagnostics, files));
+    if let (Some(entry), Some(summary)) = (cache, &summary)
+        && let Err(error) = ui.stage("store", || entry.put(diagnostics, summary))
+        && ui.verbose
+    {
+        eprintln!("note: the findings were not cached: {error}");
+    }
+    summary
 }
 
 impl Outcome {
@@ -435,6 +515,7 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
     let overrides = Overrides {
         dest_dir: args.dest_dir.clone(),
         allow_external_build_dir: args.allow_external_build_dir,
+        cache: !args.no_cache,
         feed: true,
         ..Overrides::default()
     };

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{copy_project, fixture, privdoc, stderr};
+use crate::support::{copy_example, copy_project, edit, fixture, privdoc, read_tree, stderr};
 
 /// `privdoc check PROJECT ARGS…` with the cache on, as users run it.
 fn check(project: &Path, args: &[&str]) -> std::process::Output {
@@ -302,4 +302,64 @@ fn settled_files_replay_the_stored_report_without_reading_a_page() {
     let edited = check(project, &["-v", "--format", "json"]);
     assert!(ran_checks(&edited));
     assert!(String::from_utf8_lossy(&edited.stdout).contains("Get-ChildIten.md"));
+}
+
+/// `privdoc build PROJECT ARGS…` with the cache on, as users run it.
+fn build(project: &Path, args: &[&str]) -> std::process::Output {
+    privdoc()
+        .env_remove("PRIVDOC_NO_CACHE")
+        .arg("build")
+        .arg(project)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_build_of_unchanged_inputs_reuses_its_findings_and_writes_the_same_site() {
+    let project = copy_example();
+    let project = project.path();
+    // A finding to keep: a warning, so the build still writes.
+    edit(
+        project,
+        "book.toml",
+        "near-duplicate = \"warn\"",
+        "near-duplicate = \"warn\"\nbroken-link = \"warn\"",
+    );
+    fs::write(
+        project.join("content/faq.md"),
+        "# FAQ\n\nSee [the missing page](nowhere.md).\n",
+    )
+    .unwrap();
+    let cold = build(project, &["--no-cache", "--format", "json"]);
+    assert_eq!(cold.status.code(), Some(0), "{}", stderr(&cold));
+    assert!(String::from_utf8_lossy(&cold.stdout).contains("nowhere.md"));
+    assert!(
+        !project.join(".privdoc-cache").exists(),
+        "--no-cache writes nothing"
+    );
+    let site = read_tree(&project.join("book"));
+    let first = build(project, &["-v", "--format", "json"]);
+    assert!(stages(&first).contains(&"check".to_owned()));
+    let again = build(project, &["-v", "--format", "json"]);
+    let stages = stages(&again);
+    assert!(!stages.contains(&"check".to_owned()), "{stages:?}");
+    assert!(stages.contains(&"html".to_owned()), "{stages:?}");
+    assert_eq!(again.stdout, cold.stdout);
+    assert_eq!(again.status.code(), cold.status.code());
+    assert_eq!(read_tree(&project.join("book")), site);
+    // A check keeps its own entry, beside the build's: neither replaces the other.
+    assert!(ran_checks(&check(project, &["-v", "--format", "json"])));
+    let after_check = build(project, &["-v", "--format", "json"]);
+    assert!(!self::stages(&after_check).contains(&"check".to_owned()));
+    // An edit is checked again.
+    fs::write(
+        project.join("content/faq.md"),
+        "# FAQ\n\nSee [the other missing page](elsewhere.md).\n",
+    )
+    .unwrap();
+    let edited = build(project, &["-v", "--format", "json"]);
+    assert!(self::stages(&edited).contains(&"check".to_owned()));
+    let report = String::from_utf8_lossy(&edited.stdout);
+    assert!(report.contains("elsewhere.md") && !report.contains("nowhere.md"));
 }
