@@ -143,9 +143,19 @@ impl<'a> Document<'a> {
 /// Renders Markdown to HTML with heading ids, passing every link and image destination
 /// through `rewrite` (which returns `None` to keep it), under the one HTML policy: links
 /// and images whose URL [`is_published`] refuses lose their URL (the text stays), and raw
-/// HTML is sanitized (see [`sanitize`]).
-pub(crate) fn to_html<'a>(markdown: &'a str, rewrite: impl Fn(&str) -> Option<String>) -> Rendered {
+/// HTML is sanitized (see [`sanitize`]). `text` is given every text a reader sees (the
+/// search index's words), from the same parse.
+pub(crate) fn to_html<'a>(
+    markdown: &'a str,
+    rewrite: impl Fn(&str) -> Option<String>,
+    mut text: impl FnMut(&str),
+) -> Rendered {
     let document = Document::parse(markdown);
+    for (event, _) in &document.events {
+        if let Event::Text(t) | Event::Code(t) = event {
+            text(t);
+        }
+    }
     let raw_html = document
         .events
         .iter()
@@ -416,6 +426,7 @@ mod tests {
         let page = to_html(
             "# Intro\n\n## Data\n\n## Data\n\n## Other {#data-1}\n\n## Data\n",
             |_| None,
+            |_| {},
         );
         let ids: Vec<_> = page.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["intro", "data", "data-1", "data-1", "data-2"]);
@@ -439,7 +450,7 @@ mod tests {
         assert_eq!(md_link_to_html("/windows/x.md"), None);
         assert_eq!(md_link_to_html("https://example.test/a.md"), None);
         assert_eq!(md_link_to_html("image.png"), None);
-        let page = to_html("[FAQ](faq.md#top)", md_link_to_html);
+        let page = to_html("[FAQ](faq.md#top)", md_link_to_html, |_| {});
         assert!(page.html.contains("href=\"faq.html#top\""));
     }
 }

@@ -37,19 +37,25 @@ fn link_for_html(dest: &str, config: &Config) -> Option<String> {
     markdown::md_link_to_html(dest)
 }
 
-/// The HTML page at site path `path` (`services/mmd.md`) for the Markdown `body` (after
-/// its front matter), with `front_matter` for the head.
+/// The HTML of the Markdown `body` of a page (after its front matter), each section
+/// heading with its anchor; `text` is given every text a reader sees.
+pub(super) fn body(body: &str, config: &Config, text: impl FnMut(&str)) -> markdown::Rendered {
+    let mut rendered = markdown::to_html(body, |dest| link_for_html(dest, config), text);
+    rendered.html = heading_anchors(&rendered.html, &rendered.headings);
+    rendered
+}
+
+/// The HTML page at site path `path` (`services/mmd.md`) for its `rendered` body, with
+/// `front_matter` for the head.
 pub(super) fn page(
     path: &str,
-    body: &str,
+    rendered: &markdown::Rendered,
     front_matter: &FrontMatter,
     config: &Config,
     templates: &Templates,
     nav: &super::Nav,
     model: &Model,
 ) -> Result<String, Option<Diagnostic>> {
-    let mut rendered = markdown::to_html(body, |dest| link_for_html(dest, config));
-    rendered.html = heading_anchors(&rendered.html, &rendered.headings);
     let title = title_of(front_matter)
         .map(str::to_owned)
         .or_else(|| rendered.headings.first().map(|h| h.text.clone()))

@@ -176,9 +176,7 @@ pub(crate) fn render(
                 model,
                 config,
                 templates,
-                nav: &nav,
                 users: &users,
-                html,
             };
             let page = render_job(job, &context, &mut found);
             (page, found)
@@ -199,7 +197,7 @@ pub(crate) fn render(
     site.pages.sort_by(|a, b| a.path.cmp(&b.path));
     site.layout_ids = templates.layout_ids();
     if html {
-        add_html_assets(&mut site, config, templates);
+        diagnostics.extend(add_html(&mut site, model, config, templates));
     }
     (site, diagnostics)
 }
@@ -214,29 +212,36 @@ pub(crate) fn add_html(
     templates: &Templates,
 ) -> Vec<Diagnostic> {
     let nav = Nav::of(model);
-    let found: Vec<Diagnostic> = site
-        .pages
-        .par_iter_mut()
-        .flat_map_iter(|page| {
-            let html = html::page(
-                &page.path,
-                &page.markdown[page.body_start..],
-                &page.front_matter,
-                config,
-                templates,
-                &nav,
-                model,
-            );
-            match html {
-                Ok(html) => {
-                    page.html = Some(html);
-                    Vec::new()
-                }
-                Err(found) => found.into_iter().collect(),
-            }
-        })
-        .collect();
-    add_html_assets(site, config, templates);
+    let mut index = search::Index::default();
+    let mut found = Vec::new();
+    // One parse per page gives its HTML and its words for the search index, merged into
+    // the index a chunk of pages at a time.
+    for chunk in site.pages.chunks_mut(512) {
+        let rendered: Vec<_> = chunk
+            .par_iter_mut()
+            .map(|page| {
+                let mut entry = search::Entry::new(page);
+                let body = &page.markdown[page.body_start..];
+                let body = html::body(body, config, |text| entry.words().add(text));
+                let html = html::page(
+                    &page.path,
+                    &body,
+                    &page.front_matter,
+                    config,
+                    templates,
+                    &nav,
+                    model,
+                );
+                let problem = html.map(|html| page.html = Some(html)).err().flatten();
+                (entry, problem)
+            })
+            .collect();
+        for (entry, problem) in rendered {
+            index.push(entry);
+            found.extend(problem);
+        }
+    }
+    add_html_assets(site, config, templates, index);
     found
 }
 
@@ -254,7 +259,16 @@ pub(crate) fn add_late_page(
     let mut found = Vec::new();
     if config.writes(crate::config::Output::Html) {
         let nav = Nav::of(model);
-        match html::page(path, &body, &front_matter, config, templates, &nav, model) {
+        let rendered = html::body(&body, config, |_| {});
+        match html::page(
+            path,
+            &rendered,
+            &front_matter,
+            config,
+            templates,
+            &nav,
+            model,
+        ) {
             Ok(html) => site
                 .assets
                 .push((format!("html/{}", html_path(path)), html)),
@@ -275,12 +289,13 @@ pub(crate) fn add_late_page(
 }
 
 /// The HTML output's files besides the pages: the sitemap and the layout's assets.
-fn add_html_assets(site: &mut Site, config: &Config, templates: &Templates) {
+fn add_html_assets(site: &mut Site, config: &Config, templates: &Templates, index: search::Index) {
     if let Some(sitemap) = sitemap(&site.pages, config) {
         site.assets.push(("html/sitemap.xml".to_owned(), sitemap));
     }
     site.assets.extend(
-        search::files(&site.pages)
+        index
+            .files()
             .into_iter()
             .map(|(path, text)| (format!("html/{path}"), text)),
     );
@@ -298,10 +313,7 @@ struct Context<'a> {
     model: &'a Model,
     config: &'a Config,
     templates: &'a Templates,
-    nav: &'a Nav,
     users: &'a source::Users<'a>,
-    /// Whether to render the HTML as well as the Markdown.
-    html: bool,
 }
 
 fn render_job(
@@ -364,8 +376,6 @@ fn render_job(
                 (&page.front_matter, None),
                 origins,
                 page.file,
-                context,
-                found,
             ));
         }
         Job::Page(page) => {
@@ -400,8 +410,6 @@ fn render_job(
         (&front_matter, subject),
         origins,
         file,
-        context,
-        found,
     ))
 }
 
@@ -416,8 +424,7 @@ fn as_written(page: &Page) -> bool {
         && !page.text.contains(origin::TAGS)
 }
 
-/// A rendered page from its Markdown: the HTML too, when the run writes it.
-#[allow(clippy::too_many_arguments)] // the parts of one page, named where they are made
+/// A rendered page from its Markdown, its HTML not made yet.
 fn finish_page(
     path: String,
     markdown: Arc<str>,
@@ -425,29 +432,12 @@ fn finish_page(
     (front_matter, subject): (&crate::model::FrontMatter, Option<String>),
     origins: OriginMap,
     file: crate::diag::FileId,
-    context: &Context<'_>,
-    found: &mut Vec<Diagnostic>,
 ) -> RenderedPage {
-    let html = if context.html {
-        html::page(
-            &path,
-            &markdown[body_start..],
-            front_matter,
-            context.config,
-            context.templates,
-            context.nav,
-            context.model,
-        )
-        .map_err(|d| found.extend(d))
-        .ok()
-    } else {
-        None
-    };
     RenderedPage {
         path,
         markdown,
         body_start,
-        html,
+        html: None,
         front_matter: front_matter.clone(),
         origins,
         file,

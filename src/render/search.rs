@@ -8,78 +8,121 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
-
-use pulldown_cmark::{Event, Parser};
-use rayon::prelude::*;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::{RenderedPage, html_path, title_of};
 
 /// Words shorter than this are not indexed (a search for "of" finds nothing useful).
 const MIN_WORD: usize = 3;
 
-/// The index's files, under the HTML output: `search/pages.js` and one shard per first
-/// character.
-pub(super) fn files(pages: &[RenderedPage]) -> Vec<(String, String)> {
-    // A chunk of pages at a time, in parallel, merged in page order: the words of every
-    // page are never held at once (at 10,000 pages they would be ~150 MB of strings).
-    let mut list: Vec<[String; 2]> = Vec::with_capacity(pages.len());
-    let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
-    for chunk in pages.chunks(512) {
-        let read: Vec<(String, String, Vec<String>)> = chunk
-            .par_iter()
-            .map(|page| {
-                let body = &page.markdown[page.body_start..];
-                let title = title_of(&page.front_matter).map_or_else(
-                    || first_heading(body).unwrap_or_else(|| page.path.clone()),
-                    str::to_owned,
-                );
-                let words = words(&title, body);
-                (html_path(&page.path), title, words)
-            })
-            .collect();
-        for (url, title, words) in read {
-            let id = u32::try_from(list.len()).expect("fewer than 4 billion pages");
-            for word in words {
-                postings.entry(word).or_default().push(id);
-            }
-            list.push([url, title]);
+/// Hashes words: each write hashed whole by xxh3, seeded with the hash so far. A word is
+/// a few bytes, hashed in a few instructions; `Xxh3Default`'s streaming state and std's
+/// `SipHash` cost more than the lookup.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type ByWord = BuildHasherDefault<WordHasher>;
+
+/// The index being made, a chunk of pages at a time in page order: the words of every
+/// page are never held at once (at 10,000 pages they would be ~150 MB of strings).
+#[derive(Default)]
+pub(super) struct Index {
+    /// Each page's URL and title, by id.
+    list: Vec<[String; 2]>,
+    /// The ids of the pages each word is on.
+    postings: HashMap<String, Vec<u32>, ByWord>,
+}
+
+/// One page's entry: its URL, title and words.
+pub(super) struct Entry {
+    url: String,
+    title: String,
+    words: Words,
+}
+
+impl Entry {
+    /// The entry of `page`, with the words of its title so far; the renderer adds those
+    /// of its text ([`Words::add`]) from the parse it makes the HTML from.
+    pub(super) fn new(page: &RenderedPage) -> Self {
+        let body = &page.markdown[page.body_start..];
+        let title = title_of(&page.front_matter).map_or_else(
+            || first_heading(body).unwrap_or_else(|| page.path.clone()),
+            str::to_owned,
+        );
+        let mut words = Words::default();
+        words.add(&title);
+        Self {
+            url: html_path(&page.path),
+            title,
+            words,
         }
     }
-    let mut shards: BTreeMap<char, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
-    for (word, ids) in postings {
-        shards.entry(shard(&word)).or_default().insert(word, ids);
+
+    /// Where the words of the page's text go.
+    pub(super) fn words(&mut self) -> &mut Words {
+        &mut self.words
     }
-    let mut files = Vec::with_capacity(shards.len() + 1);
-    files.push((
-        "search/pages.js".to_owned(),
-        format!(
-            "privdocSearchPages({});\n",
-            serde_json::to_string(&list).expect("strings always serialize")
-        ),
-    ));
-    for (key, words) in shards {
-        // Page ids as differences from the previous one: most are small numbers.
-        let mut text = format!("privdocSearchShard(\"{key}\",{{");
-        for (at, (word, ids)) in words.iter().enumerate() {
-            if at > 0 {
-                text.push(',');
-            }
-            text.push_str(&serde_json::to_string(word).expect("strings always serialize"));
-            text.push_str(":[");
-            let mut previous = 0;
-            for (n, id) in ids.iter().enumerate() {
-                if n > 0 {
+}
+
+impl Index {
+    /// Adds the next page.
+    pub(super) fn push(&mut self, entry: Entry) {
+        let id = u32::try_from(self.list.len()).expect("fewer than 4 billion pages");
+        for word in entry.words.seen {
+            self.postings.entry(word).or_default().push(id);
+        }
+        self.list.push([entry.url, entry.title]);
+    }
+
+    /// The index's files, under the HTML output: `search/pages.js` and one shard per
+    /// first character.
+    pub(super) fn files(self) -> Vec<(String, String)> {
+        let mut shards: BTreeMap<char, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
+        for (word, ids) in self.postings {
+            shards.entry(shard(&word)).or_default().insert(word, ids);
+        }
+        let mut files = Vec::with_capacity(shards.len() + 1);
+        files.push((
+            "search/pages.js".to_owned(),
+            format!(
+                "privdocSearchPages({});\n",
+                serde_json::to_string(&self.list).expect("strings always serialize")
+            ),
+        ));
+        for (key, words) in shards {
+            // Page ids as differences from the previous one: most are small numbers.
+            let mut text = format!("privdocSearchShard(\"{key}\",{{");
+            for (at, (word, ids)) in words.iter().enumerate() {
+                if at > 0 {
                     text.push(',');
                 }
-                let _ = write!(text, "{}", id - previous);
-                previous = *id;
+                text.push_str(&serde_json::to_string(word).expect("strings always serialize"));
+                text.push_str(":[");
+                let mut previous = 0;
+                for (n, id) in ids.iter().enumerate() {
+                    if n > 0 {
+                        text.push(',');
+                    }
+                    let _ = write!(text, "{}", id - previous);
+                    previous = *id;
+                }
+                text.push(']');
             }
-            text.push(']');
+            text.push_str("});\n");
+            files.push((format!("search/{key}.js"), text));
         }
-        text.push_str("});\n");
-        files.push((format!("search/{key}.js"), text));
+        files
     }
-    files
 }
 
 /// The shard of `word`: its first character when that is `a`–`z` or `0`–`9`, else `_`
@@ -97,68 +140,99 @@ fn first_heading(body: &str) -> Option<String> {
     Some(text.split(" {#").next().unwrap_or(text).to_owned())
 }
 
-/// The distinct words of the title and the page's text (not of its link targets), lower
-/// case.
-fn words(title: &str, markdown: &str) -> Vec<String> {
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut out = Vec::new();
-    // A word seen before costs a lookup, not an allocation: ASCII is lowered in place.
-    let mut lower = String::new();
-    let mut add = |text: &str| {
+/// The distinct words of a page's texts, lower case. Their order is not kept: a page's
+/// id is added to each of its words' lists once, whatever the order.
+#[derive(Default)]
+pub(super) struct Words {
+    seen: HashSet<String, ByWord>,
+    /// The word being looked up: ASCII is lowered in place, so a word seen before costs
+    /// a lookup, not an allocation.
+    lower: String,
+}
+
+impl Words {
+    /// Adds the words of `text`.
+    pub(super) fn add(&mut self, text: &str) {
+        if text.is_ascii() {
+            // Every character a byte: a word is a run of ASCII letters and digits.
+            for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+                if word.len() >= MIN_WORD {
+                    self.lower.clear();
+                    self.lower.push_str(word);
+                    self.lower.make_ascii_lowercase();
+                    self.insert();
+                }
+            }
+            return;
+        }
         for word in text.split(|c: char| !c.is_alphanumeric()) {
             // A character takes a byte at least: fewer bytes are fewer characters.
             if word.len() < MIN_WORD || word.chars().count() < MIN_WORD {
                 continue;
             }
             if word.is_ascii() {
-                lower.clear();
-                lower.push_str(word);
-                lower.make_ascii_lowercase();
+                self.lower.clear();
+                self.lower.push_str(word);
+                self.lower.make_ascii_lowercase();
             } else {
                 // `to_lowercase` knows a word-final sigma.
-                lower = word.to_lowercase();
+                self.lower = word.to_lowercase();
             }
-            if !seen.contains(lower.as_str()) {
-                seen.insert(lower.clone());
-                out.push(lower.clone());
-            }
-        }
-    };
-    add(title);
-    for event in Parser::new(markdown) {
-        if let Event::Text(text) | Event::Code(text) = event {
-            add(&text);
+            self.insert();
         }
     }
-    out
+
+    fn insert(&mut self) {
+        if !self.seen.contains(self.lower.as_str()) {
+            self.seen.insert(self.lower.clone());
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
+
+    /// The words the index gets for a page titled `title`, from the parse the page's HTML
+    /// is rendered from, sorted.
+    fn words(title: &str, markdown: &str) -> Vec<String> {
+        let mut words = Words::default();
+        words.add(title);
+        crate::markdown::to_html(markdown, |_| None, |text| words.add(text));
+        let mut words: Vec<String> = words.seen.into_iter().collect();
+        words.sort();
+        words
+    }
 
     #[test]
     fn indexes_the_text_not_the_link_targets() {
         let text = words(
             "Logs",
-            "# Data\n\nWe keep [logs](https://example.com/secret-path) for 30 days. Logs, LOGS.\n",
+            "# Data {#the-data}\n\nWe keep [logs](https://example.com/secret-path) for 30 days. Logs, LOGS.\n\n\
+             | Kept | For |\n|------|-----|\n| logs | 30 days |\n",
         );
-        assert_eq!(text, ["logs", "data", "keep", "for", "days"]);
+        // Not `secret` or `path` (a link target), nor `the` (a heading's id).
+        assert_eq!(text, ["data", "days", "for", "keep", "kept", "logs"]);
     }
 
     proptest::proptest! {
-        /// Lowering ASCII in place finds the words `str::to_lowercase` finds, in the same
-        /// order (Greek's word-final sigma included).
+        /// Lowering ASCII in place, and splitting ASCII text a byte at a time, finds the
+        /// words `str::to_lowercase` finds (Greek's word-final sigma included).
         #[test]
         fn words_are_lowered_as_to_lowercase_lowers_them(text in "[aZ1 .,ΣΟΔσéÉßİ]{0,60}") {
-            let mut seen = HashSet::new();
-            let expected: Vec<String> = text
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|word| word.chars().count() >= MIN_WORD)
-                .map(str::to_lowercase)
-                .filter(|word| seen.insert(word.clone()))
-                .collect();
-            proptest::prop_assert_eq!(words(&text, ""), expected);
+            let ascii: String = text.chars().filter(char::is_ascii).collect();
+            for text in [text.as_str(), ascii.as_str()] {
+                let expected: BTreeSet<String> = text
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|word| word.chars().count() >= MIN_WORD)
+                    .map(str::to_lowercase)
+                    .collect();
+                let mut found = Words::default();
+                found.add(text);
+                proptest::prop_assert_eq!(found.seen.into_iter().collect::<BTreeSet<_>>(), expected);
+            }
         }
     }
 

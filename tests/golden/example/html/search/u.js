@@ -1,1 +1,1 @@
-privdocSearchShard("u",{"under":[3],"undergone":[3],"united":[1,2],"update":[0,3,7,3],"updated":[3,7],"usage":[3,3],"use":[3,1,1,1,1,1,1,1,1,1,1],"used":[0,3,1,1,1,1,1,1,1,1,1,1],"user":[3,1],"users":[3,1],"uses":[3,10],"using":[13]});
+privdocSearchShard("u",{"under":[3],"undergone":[3],"united":[1,2],"update":[0,3,7,3],"updated":[3,7],"usage":[3,3],"use":[3,1,1,1,1,1,1,1,1,1,1],"used":[0,3],"user":[3,1],"users":[3,1],"uses":[3,10],"using":[13]});

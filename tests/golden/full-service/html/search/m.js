@@ -1,1 +1,1 @@
-privdocSearchShard("m",{"mail":[4],"major":[4],"manage":[4],"managed":[5],"management":[4],"march":[1,3],"material":[4],"matrix":[1],"maximum":[4,3],"mechanism":[2,2],"membership":[0,6],"minimum":[4],"month":[4],"more":[4],"move":[4],"moved":[4],"moves":[4]});
+privdocSearchShard("m",{"mail":[4],"major":[4],"manage":[4],"managed":[5],"management":[4],"march":[1,3],"material":[4],"maximum":[4,3],"mechanism":[2,2],"membership":[0,6],"minimum":[4],"month":[4],"more":[4],"move":[4],"moved":[4],"moves":[4]});
