@@ -8,7 +8,6 @@
 //! its target untouched), and the marker goes last, so a build killed halfway leaves a
 //! staging directory the next build recognises as its own and removes.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -59,85 +58,149 @@ pub(crate) struct Written {
 /// Replaces `build_dir` (resolved, see `config`) with exactly `files` (paths relative to
 /// it, `/`-separated). Refuses a directory that is not empty and was not written by privdoc.
 pub(crate) fn replace_dir(build_dir: &Path, files: &[(String, Contents<'_>)]) -> Result<Written> {
-    let parent = match build_dir.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)
-        .with_context(|| format!("failed to create `{}`", parent.display()))?;
-    let existing = fs::symlink_metadata(build_dir).ok();
-    if let Some(meta) = &existing {
-        if !meta.is_dir() {
-            bail!("`{}` exists and is not a directory", build_dir.display());
+    Staging::new(build_dir)?.complete(files)
+}
+
+/// A build being written: a directory beside the build directory that files are put in
+/// as they are made (in parallel), swapped in whole by [`Staging::complete`]. Dropped
+/// before that, it is removed and the build directory is untouched.
+pub(crate) struct Staging {
+    build_dir: PathBuf,
+    dir: tempfile::TempDir,
+    /// Whether there is a previous output to link unchanged files from, and to replace.
+    existing: bool,
+    /// The first file that could not be written: the build then publishes nothing.
+    failed: std::sync::Mutex<Option<anyhow::Error>>,
+}
+
+impl Staging {
+    /// Starts a build of `build_dir`. Refuses a directory that is not empty and was not
+    /// written by privdoc.
+    pub(crate) fn new(build_dir: &Path) -> Result<Self> {
+        let parent = match build_dir.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)
+            .with_context(|| format!("failed to create `{}`", parent.display()))?;
+        let existing = fs::symlink_metadata(build_dir).ok();
+        if let Some(meta) = &existing {
+            if !meta.is_dir() {
+                bail!("`{}` exists and is not a directory", build_dir.display());
+            }
+            if !is_ours(build_dir)? {
+                bail!(
+                    "`{}` is not empty and privdoc did not write it (it has no `{MARKER}`); a build replaces its build directory as a whole, so privdoc will not touch it: move its files elsewhere or choose another build directory",
+                    build_dir.display()
+                );
+            }
         }
-        if !is_ours(build_dir)? {
-            bail!(
-                "`{}` is not empty and privdoc did not write it (it has no `{MARKER}`); a build replaces its build directory as a whole, so privdoc will not touch it: move its files elsewhere or choose another build directory",
-                build_dir.display()
-            );
+        remove_stale_staging(&parent);
+        let dir = tempfile::Builder::new()
+            .prefix(STAGING_PREFIX)
+            .tempdir_in(&parent)
+            .with_context(|| {
+                format!(
+                    "failed to create a temporary directory in `{}`",
+                    parent.display()
+                )
+            })?;
+        // The marker first: a build killed from here on leaves a directory the next one
+        // removes.
+        fs::write(dir.path().join(MARKER), MARKER_TEXT)
+            .with_context(|| format!("failed to write `{}`", dir.path().display()))?;
+        Ok(Self {
+            build_dir: build_dir.to_path_buf(),
+            dir,
+            existing: existing.is_some(),
+            failed: std::sync::Mutex::new(None),
+        })
+    }
+
+    /// Puts one file of the build at `relative`; a failure is kept for
+    /// [`Staging::complete`], which then publishes nothing.
+    pub(crate) fn put(&self, relative: &str, contents: &Contents<'_>) {
+        if let Err(error) = self.write(relative, contents) {
+            let mut failed = self
+                .failed
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            failed.get_or_insert(error);
         }
     }
-    remove_stale_staging(&parent);
-    let staging = tempfile::Builder::new()
-        .prefix(STAGING_PREFIX)
-        .tempdir_in(&parent)
-        .with_context(|| {
-            format!(
-                "failed to create a temporary directory in `{}`",
-                parent.display()
-            )
-        })?;
-    // The marker first: a build killed from here on leaves a directory the next one removes.
-    fs::write(staging.path().join(MARKER), MARKER_TEXT)
-        .with_context(|| format!("failed to write `{}`", staging.path().display()))?;
-    let dirs: BTreeSet<&Path> = files
-        .iter()
-        .filter_map(|(relative, _)| Path::new(relative).parent())
-        .collect();
-    for dir in dirs {
-        let dir = staging.path().join(dir);
-        fs::create_dir_all(&dir)
-            .with_context(|| format!("failed to create `{}`", dir.display()))?;
+
+    fn write(&self, relative: &str, contents: &Contents<'_>) -> Result<()> {
+        let path = self.dir.path().join(relative);
+        // Most files go to a folder made for an earlier one: it is made when missing.
+        let written = match self.write_at(&path, relative, contents) {
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                let dir = path.parent().expect("a file of the staging directory");
+                fs::create_dir_all(dir)
+                    .with_context(|| format!("failed to create `{}`", dir.display()))?;
+                self.write_at(&path, relative, contents)
+            }
+            written => written,
+        };
+        written.with_context(|| match contents {
+            Contents::Bytes(_) => format!("failed to write `{}`", path.display()),
+            Contents::Copy(source) => format!(
+                "failed to copy `{}` to `{}`",
+                source.display(),
+                path.display()
+            ),
+        })
     }
-    // In parallel: a file system takes one directory's entries one at a time, but writes
-    // to different directories (html/…, markdown/…) proceed side by side. A file the
-    // previous build already wrote with the same bytes is linked, not written: a rebuild
-    // then allocates (and later frees) no inode for it, which on ext4 makes repeated
-    // builds of a large site slower and slower.
-    files.par_iter().try_for_each(|(relative, contents)| {
-        let path = staging.path().join(relative);
+
+    fn write_at(&self, path: &Path, relative: &str, contents: &Contents<'_>) -> io::Result<()> {
         match contents {
+            // A file the previous build already wrote with the same bytes is linked, not
+            // written: a rebuild then allocates (and later frees) no inode for it, which
+            // on ext4 makes repeated builds of a large site slower and slower.
             Contents::Bytes(bytes) => {
-                let previous = build_dir.join(relative);
-                if existing.is_some()
+                let previous = self.build_dir.join(relative);
+                if self.existing
                     && unchanged(&previous, bytes)
-                    && fs::hard_link(&previous, &path).is_ok()
+                    && fs::hard_link(&previous, path).is_ok()
                 {
                     return Ok(());
                 }
-                fs::write(&path, bytes)
-                    .with_context(|| format!("failed to write `{}`", path.display()))
+                fs::write(path, bytes)
             }
             // Copied, not linked: a writer who edits the image in place must not edit the
             // published one with it.
-            Contents::Copy(source) => fs::copy(source, &path).map(drop).with_context(|| {
-                format!(
-                    "failed to copy `{}` to `{}`",
-                    source.display(),
-                    path.display()
-                )
-            }),
+            Contents::Copy(source) => fs::copy(source, path).map(drop),
         }
-    })?;
-    make_readable(staging.path())?;
-    if existing.is_none() {
-        let staged = staging.keep();
-        fs::rename(&staged, build_dir)
-            .with_context(|| format!("failed to move the build into `{}`", build_dir.display()))?;
-        return Ok(Written::default());
     }
-    swap(staging.path(), build_dir)?;
-    Ok(retire(&staging.keep()))
+
+    /// Puts the rest of the build's `files` and swaps the whole in for the build
+    /// directory, unless a file could not be written.
+    pub(crate) fn complete(self, files: &[(String, Contents<'_>)]) -> Result<Written> {
+        // In parallel: a file system takes one directory's entries one at a time, but
+        // writes to different directories (html/…, markdown/…) proceed side by side.
+        files
+            .par_iter()
+            .for_each(|(relative, contents)| self.put(relative, contents));
+        if let Some(error) = self
+            .failed
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        {
+            return Err(error);
+        }
+        make_readable(self.dir.path())?;
+        if !self.existing {
+            let staged = self.dir.keep();
+            fs::rename(&staged, &self.build_dir).with_context(|| {
+                format!(
+                    "failed to move the build into `{}`",
+                    self.build_dir.display()
+                )
+            })?;
+            return Ok(Written::default());
+        }
+        swap(self.dir.path(), &self.build_dir)?;
+        Ok(retire(&self.dir.keep()))
+    }
 }
 
 /// Removes the previous output, swapped out to `previous`. The new output is in place by
@@ -361,6 +424,47 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("book")]);
+    }
+
+    #[test]
+    fn files_put_while_staging_are_published_with_the_rest_or_not_at_all() {
+        let root = tempfile::tempdir().unwrap();
+        let book = root.path().join("book");
+        replace_dir(&book, &[("old.md".into(), Contents::Bytes(b"old"))]).unwrap();
+        let names = || -> Vec<_> {
+            let mut names: Vec<_> = fs::read_dir(root.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            names.sort();
+            names
+        };
+        // A build that stops after putting files publishes none and leaves nothing.
+        let staging = Staging::new(&book).unwrap();
+        staging.put("html/a.html", &Contents::Bytes(b"a"));
+        drop(staging);
+        assert_eq!(names(), ["book"]);
+        assert_eq!(fs::read(book.join("old.md")).unwrap(), b"old");
+        // A file that cannot be written fails the build, whatever else was put.
+        let staging = Staging::new(&book).unwrap();
+        staging.put("html/a.html", &Contents::Bytes(b"a"));
+        staging.put("x.md", &Contents::Copy(root.path().join("no-such-file")));
+        let error = staging
+            .complete(&[("b.md".into(), Contents::Bytes(b"b"))])
+            .unwrap_err();
+        assert!(format!("{error:#}").contains("no-such-file"), "{error:#}");
+        assert_eq!(names(), ["book"]);
+        assert!(!book.join("b.md").exists());
+        // Otherwise what was put and the rest make the build, and only they.
+        let staging = Staging::new(&book).unwrap();
+        staging.put("html/a.html", &Contents::Bytes(b"a"));
+        staging
+            .complete(&[("b.md".into(), Contents::Bytes(b"b"))])
+            .unwrap();
+        assert_eq!(names(), ["book"]);
+        assert_eq!(fs::read(book.join("html/a.html")).unwrap(), b"a");
+        assert_eq!(fs::read(book.join("b.md")).unwrap(), b"b");
+        assert!(!book.join("old.md").exists());
     }
 
     #[cfg(unix)]

@@ -201,6 +201,8 @@ pub struct Outcome {
     pub(crate) replayed: Option<cache::Stored>,
     /// Where this run's report is stored for the next run of the same files.
     pub(crate) replay: Option<cache::Replay>,
+    /// The build being written, its pages' HTML in it already (`stream_html`).
+    pub(crate) staging: Option<write::Staging>,
 }
 
 /// The pipeline could not run (exit 2): no such project, or a configuration problem.
@@ -290,13 +292,7 @@ pub fn process(
     }
     let read = ui.stage("read", || load::read(&config, scan, &mut files));
     let (templates, mut diagnostics) = Templates::new(&read.templates, &mut files);
-    // A run that writes no HTML renders none, unless a project's own layout must be
-    // tried on every page for its errors: the report is the same either way. With
-    // privdoc's own layout, which renders every page without error, a build renders its
-    // HTML after the checks, once they have freed their memory.
-    let writes_html = config.writes(crate::config::Output::Html);
-    let html = writes_html && !templates.layout_is_built_in();
-    let html_after_checks = writes_html && !overrides.checks_only && !html;
+    let (html, html_after_checks) = when_html(&config, &templates, overrides);
     let (cache, stored) = cached(&config, &files, &read, today, html, overrides, ui);
     // A check of unchanged inputs is done; a build still has its pages to make.
     let stored = match stored {
@@ -323,9 +319,17 @@ pub fn process(
         render::render(&loaded.model, &config, &templates, html)
     });
     diagnostics.extend(rendered);
+    // A build writes each page's HTML to its staging directory as it is rendered. One
+    // that cannot be staged holds its HTML, and the write refuses it as before.
+    let staging = (overrides.stream_html && html_after_checks)
+        .then(|| write::Staging::new(config.build_path()).ok())
+        .flatten();
+    let out = staging
+        .as_ref()
+        .map(|staging| staging as &dyn render::HtmlOut);
     let html_stage = |site: &mut Site| {
         ui.stage("html", || {
-            render::add_html(site, &loaded.model, &config, &templates)
+            render::add_html(site, &loaded.model, &config, &templates, out)
         })
     };
     let summary = if let Some((found, summary)) = stored {
@@ -368,7 +372,22 @@ pub fn process(
         summary,
         replayed: None,
         replay,
+        staging,
     })
+}
+
+/// Whether a run renders its pages' HTML with them, and whether after the checks. A run
+/// that writes no HTML renders none, unless a project's own layout must be tried on
+/// every page for its errors: the report is the same either way. With privdoc's own
+/// layout, which renders every page without error, a build renders its HTML after the
+/// checks, once they have freed their memory.
+fn when_html(config: &Config, templates: &Templates, overrides: &Overrides) -> (bool, bool) {
+    let writes_html = config.writes(crate::config::Output::Html);
+    let with_pages = writes_html && !templates.layout_is_built_in();
+    (
+        with_pages,
+        writes_html && !overrides.checks_only && !with_pages,
+    )
 }
 
 /// With the cache on: the entry of this run's inputs, and the findings it holds for them.
@@ -397,6 +416,12 @@ fn cached(
         .as_ref()
         .and_then(|entry| ui.stage("cache", || entry.get(files)));
     (cache, stored)
+}
+
+impl render::HtmlOut for write::Staging {
+    fn put_html(&self, path: &str, html: &str) {
+        self.put(path, &write::Contents::Bytes(html.as_bytes()));
+    }
 }
 
 /// Runs the checks on a loaded and rendered site, adding their findings to
@@ -465,6 +490,7 @@ impl Outcome {
             summary: None,
             replayed: None,
             replay: None,
+            staging: None,
         }
     }
 }
@@ -517,12 +543,15 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
         allow_external_build_dir: args.allow_external_build_dir,
         cache: !args.no_cache,
         feed: true,
+        stream_html: true,
         ..Overrides::default()
     };
     let mut outcome = match process(&args.dir, &overrides, Needs::Project, ui) {
         Ok(outcome) => until_exit(outcome),
         Err(unusable) => return report_unusable(&unusable, args.format),
     };
+    // Freed on every way out: a build that stops before the write removes what it staged.
+    let staging = outcome.staging.take();
     feed::add(&args.dir, &mut outcome, ui);
     let counts = match report(&outcome, args.format, ui) {
         Ok(counts) => counts,
@@ -537,7 +566,11 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
     }
     let files = until_exit(output_files(&outcome));
     let build_dir = outcome.config.build_path();
-    match ui.stage("write", || write::replace_dir(build_dir, &files)) {
+    let written = ui.stage("write", || match staging {
+        Some(staging) => staging.complete(&files),
+        None => write::replace_dir(build_dir, &files),
+    });
+    match written {
         Ok(written) => {
             if let Some(leftover) = written.leftover {
                 eprintln!("warning: {leftover}; the next build removes it");

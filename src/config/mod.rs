@@ -105,6 +105,9 @@ pub struct Overrides {
     /// `check`'s report, when it is printed plain and whole (no colours, no baseline): with
     /// `cache`, a run of files unchanged on disk prints the stored one again.
     pub report: Option<crate::diag::Format>,
+    /// `build`: each page's HTML goes to the build's staging directory as it is rendered,
+    /// not held until the site is written.
+    pub stream_html: bool,
 }
 
 /// `book.toml`: mdBook's settings, with privdoc's under `[preprocessor.privdoc]`.

@@ -197,19 +197,28 @@ pub(crate) fn render(
     site.pages.sort_by(|a, b| a.path.cmp(&b.path));
     site.layout_ids = templates.layout_ids();
     if html {
-        diagnostics.extend(add_html(&mut site, model, config, templates));
+        diagnostics.extend(add_html(&mut site, model, config, templates, None));
     }
     (site, diagnostics)
 }
 
+/// Where a build puts each page's HTML as it is rendered, instead of holding the site's
+/// HTML until the end.
+pub(crate) trait HtmlOut: Sync {
+    /// Takes the HTML of the page at `path` in the build directory (`html/…`).
+    fn put_html(&self, path: &str, html: &str);
+}
+
 /// Renders the HTML of a site rendered without it. A build renders its HTML only once
 /// the checks are done and have freed what they held, so the site's HTML and the
-/// checks' facts are never in memory together; the pages are the same as `render`'s.
+/// checks' facts are never in memory together, and hands each page to `out` as it is
+/// made; without `out` the pages keep it. The pages are the same as `render`'s.
 pub(crate) fn add_html(
     site: &mut Site,
     model: &Model,
     config: &Config,
     templates: &Templates,
+    out: Option<&dyn HtmlOut>,
 ) -> Vec<Diagnostic> {
     let nav = Nav::of(model);
     let mut index = search::Index::default();
@@ -232,7 +241,17 @@ pub(crate) fn add_html(
                     &nav,
                     model,
                 );
-                let problem = html.map(|html| page.html = Some(html)).err().flatten();
+                let problem = match (html, out) {
+                    (Ok(html), Some(out)) => {
+                        out.put_html(&format!("html/{}", html_path(&page.path)), &html);
+                        None
+                    }
+                    (Ok(html), None) => {
+                        page.html = Some(html);
+                        None
+                    }
+                    (Err(problem), _) => problem,
+                };
                 (entry, problem)
             })
             .collect();

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use crate::support::{check, copy_example, copy_project, fixture, json, privdoc, read_tree};
+use crate::support::{check, copy_example, copy_project, edit, fixture, json, privdoc, read_tree};
 
 fn build(project: &Path, extra: &[&str]) -> BTreeMap<String, Vec<u8>> {
     privdoc()
@@ -269,6 +269,46 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         entries.iter().all(|name| !name.starts_with(".privdoc")),
         "temporary directory left behind: {entries:?}"
     );
+}
+
+#[test]
+fn a_build_that_fails_after_its_html_was_staged_publishes_none_of_it() {
+    let project = copy_example();
+    let before = build(project.path(), &[]);
+    // A warning, and --deny-warnings: the build fails after rendering every page's HTML
+    // into its staging directory.
+    edit(
+        project.path(),
+        "book.toml",
+        "near-duplicate = \"warn\"",
+        "near-duplicate = \"warn\"\nbroken-link = \"warn\"",
+    );
+    fs::write(
+        project.path().join("content/faq.md"),
+        "# FAQ\n\nSee [the missing page](nowhere.md).\n",
+    )
+    .unwrap();
+    let output = privdoc()
+        .args(["build", "-v", "--deny-warnings"])
+        .arg(project.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("broken-link"), "{said}");
+    assert!(
+        said.lines()
+            .any(|line| line.trim_start().starts_with("html ")),
+        "{said}"
+    );
+    assert!(said.contains("nothing was written"), "{said}");
+    assert_eq!(read_tree(&project.path().join("book")), before);
+    let entries: Vec<_> = fs::read_dir(project.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with(".privdoc-build"))
+        .collect();
+    assert!(entries.is_empty(), "staging left behind: {entries:?}");
 }
 
 #[test]
