@@ -146,11 +146,10 @@ impl<'a> Document<'a> {
 /// HTML is sanitized (see [`sanitize`]). `text` is given every text a reader sees (the
 /// search index's words), from the same parse.
 pub(crate) fn to_html<'a>(
-    markdown: &'a str,
+    document: &Document<'a>,
     rewrite: impl Fn(&str) -> Option<String>,
     mut text: impl FnMut(&str),
 ) -> Rendered {
-    let document = Document::parse(markdown);
     for (event, _) in &document.events {
         if let Event::Text(t) | Event::Code(t) = event {
             text(t);
@@ -163,7 +162,10 @@ pub(crate) fn to_html<'a>(
     let rewritten = |dest: CowStr<'a>| -> CowStr<'a> { rewrite(&dest).map_or(dest, CowStr::from) };
     // Links do not nest, but images sit inside links: one flag per open link or image.
     let mut dropped: Vec<bool> = Vec::new();
-    let events = document.events.into_iter().filter_map(|(event, _)| {
+    // The events are the parse's, shared with the checks: copied, which for text
+    // borrowed from the Markdown is a copy of its span.
+    let events = document.events.iter().filter_map(|(event, _)| {
+        let event = event.clone();
         match &event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 let drop = !is_published(dest_url);
@@ -204,14 +206,15 @@ pub(crate) fn to_html<'a>(
         }),
         other => other,
     });
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    let markdown_len = document.events.last().map_or(0, |(_, range)| range.end);
+    let mut html = String::with_capacity(markdown_len * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
     if raw_html {
         html = sanitize(&html);
     }
     Rendered {
         html,
-        headings: document.headings,
+        headings: document.headings.clone(),
     }
 }
 
@@ -424,7 +427,7 @@ mod tests {
     #[test]
     fn duplicate_headings_are_suffixed_and_explicit_ids_kept() {
         let page = to_html(
-            "# Intro\n\n## Data\n\n## Data\n\n## Other {#data-1}\n\n## Data\n",
+            &Document::parse("# Intro\n\n## Data\n\n## Data\n\n## Other {#data-1}\n\n## Data\n"),
             |_| None,
             |_| {},
         );
@@ -450,7 +453,11 @@ mod tests {
         assert_eq!(md_link_to_html("/windows/x.md"), None);
         assert_eq!(md_link_to_html("https://example.test/a.md"), None);
         assert_eq!(md_link_to_html("image.png"), None);
-        let page = to_html("[FAQ](faq.md#top)", md_link_to_html, |_| {});
+        let page = to_html(
+            &Document::parse("[FAQ](faq.md#top)"),
+            md_link_to_html,
+            |_| {},
+        );
         assert!(page.html.contains("href=\"faq.html#top\""));
     }
 }

@@ -327,41 +327,23 @@ pub fn process(
     let out = staging
         .as_ref()
         .map(|staging| staging as &dyn render::HtmlOut);
-    let html_stage = |site: &mut Site| {
-        ui.stage("html", || {
-            render::add_html(site, &loaded.model, &config, &templates, out)
-        })
+    let stages = Stages {
+        model: &loaded.model,
+        config: &config,
+        templates: &templates,
+        files: &files,
+        today,
+        ui,
+        html_after_checks,
+        out,
     };
-    let summary = if let Some((found, summary)) = stored {
-        // The stored findings are this run's: those met so far and the HTML's among them.
-        if html_after_checks {
-            html_stage(&mut site);
-        }
-        diagnostics = found;
-        Some(summary)
-    } else {
-        let summary = run_checks(
-            &loaded.model,
-            &site,
-            &config,
-            &files,
-            today,
-            &mut diagnostics,
-            &progress,
-            ui,
-        );
-        if html_after_checks {
-            diagnostics.extend(html_stage(&mut site));
-        }
-        settle(
-            &mut diagnostics,
-            summary,
-            &files,
-            &config,
-            cache.as_ref(),
-            ui,
-        )
-    };
+    let summary = stages.findings(
+        &mut site,
+        &mut diagnostics,
+        stored,
+        cache.as_ref(),
+        &progress,
+    );
     Ok(Outcome {
         config,
         files,
@@ -424,31 +406,108 @@ impl render::HtmlOut for write::Staging {
     }
 }
 
-/// Runs the checks on a loaded and rendered site, adding their findings to
-/// `diagnostics`; `None` when a file failed to load or a page to render. Checks on a
-/// partly loaded site would report noise (a "broken link" to the page of a service that
-/// failed to parse).
-#[allow(clippy::too_many_arguments)] // the pipeline's state, passed as it stands
-fn run_checks(
-    model: &crate::model::Model,
-    site: &Site,
-    config: &Config,
-    files: &SourceMap,
+/// What the checks and the HTML of a loaded and rendered site read.
+struct Stages<'a> {
+    model: &'a crate::model::Model,
+    config: &'a Config,
+    templates: &'a Templates,
+    files: &'a SourceMap,
     today: jiff::civil::Date,
-    diagnostics: &mut Vec<Diagnostic>,
-    progress: &Progress,
     ui: Ui,
-) -> Option<check::Summary> {
-    if diagnostics
-        .iter()
-        .any(|d| d.code.is_structural() && d.severity == diag::Severity::Error)
-    {
-        return None;
+    /// A build with privdoc's own layout: every page's HTML is rendered with the checks
+    /// or after them, not with the Markdown.
+    html_after_checks: bool,
+    /// Where the HTML goes as it is rendered (a build's staging directory).
+    out: Option<&'a dyn render::HtmlOut>,
+}
+
+impl Stages<'_> {
+    /// The run's findings, suppressed, levelled and sorted (with the HTML's, when it is
+    /// rendered now), and what the checks counted: the `stored` ones when the cache holds
+    /// them, which then only leaves the HTML to render.
+    fn findings(
+        &self,
+        site: &mut Site,
+        diagnostics: &mut Vec<Diagnostic>,
+        stored: Option<(Vec<Diagnostic>, check::Summary)>,
+        cache: Option<&cache::Entry>,
+        progress: &Progress,
+    ) -> Option<check::Summary> {
+        if let Some((found, summary)) = stored {
+            // The stored findings are this run's: those met so far and the HTML's.
+            if self.html_after_checks {
+                self.html(site);
+            }
+            *diagnostics = found;
+            return Some(summary);
+        }
+        // A build that writes its HTML as it goes renders each page from the checks' parse.
+        let html = (self.html_after_checks && self.out.is_some())
+            .then(|| render::HtmlPages::new(self.model, self.config, self.templates, self.out));
+        let (summary, made) = self.check(site, diagnostics, progress, html.as_ref());
+        match made {
+            Some(made) => {
+                let found = self
+                    .ui
+                    .stage("html", || made.finish(site, self.config, self.templates));
+                diagnostics.extend(found);
+            }
+            None if self.html_after_checks => diagnostics.extend(self.html(site)),
+            None => {}
+        }
+        settle(
+            diagnostics,
+            summary,
+            self.files,
+            self.config,
+            cache,
+            self.ui,
+        )
     }
-    progress.stage("checking");
-    let report = ui.stage("check", || check::run(model, site, config, files, today));
-    diagnostics.extend(report.diagnostics);
-    Some(report.summary)
+
+    /// Renders every page's HTML, from a parse of its own.
+    fn html(&self, site: &mut Site) -> Vec<Diagnostic> {
+        self.ui.stage("html", || {
+            render::add_html(site, self.model, self.config, self.templates, self.out)
+        })
+    }
+
+    /// Runs the checks on `site`, adding their findings to `diagnostics`, and renders
+    /// each page's HTML with `html` from the checks' parse of it; `None` when a file
+    /// failed to load or a page to render. Checks on a partly loaded site would report
+    /// noise (a "broken link" to the page of a service that failed to parse).
+    fn check(
+        &self,
+        site: &Site,
+        diagnostics: &mut Vec<Diagnostic>,
+        progress: &Progress,
+        html: Option<&render::HtmlPages<'_>>,
+    ) -> (Option<check::Summary>, Option<render::Made>) {
+        if diagnostics
+            .iter()
+            .any(|d| d.code.is_structural() && d.severity == diag::Severity::Error)
+        {
+            return (None, None);
+        }
+        progress.stage("checking");
+        let (report, pages) = self.ui.stage("check", || {
+            check::run(
+                self.model,
+                site,
+                self.config,
+                self.files,
+                self.today,
+                |page, body| html.map(|html| html.page(page, body)),
+            )
+        });
+        diagnostics.extend(report.diagnostics);
+        let made = html.map(|_| {
+            let mut made = render::Made::default();
+            made.extend(pages.into_iter().flatten());
+            made
+        });
+        (Some(report.summary), made)
+    }
 }
 
 /// Applies the project's suppressions and levels to a run's findings, sorts them, and

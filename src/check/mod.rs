@@ -25,6 +25,7 @@ pub(crate) use crate::diag::{CheckCode, Level, Summary};
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Severity, SourceMap};
+use crate::markdown::Document;
 use crate::model::Model;
 use crate::render::{RenderedPage, Site};
 use page::Facts;
@@ -96,22 +97,27 @@ impl PageFindings {
 }
 
 /// Runs every check over the model and the rendered site: first each page alone, in
-/// parallel, then what needs every page.
-#[must_use]
-pub(crate) fn run(
+/// parallel, then what needs every page. Each page's parse is also given to `also` (a
+/// build renders the page's HTML from it), whose results come back in page order.
+pub(crate) fn run<T: Send>(
     model: &Model,
     site: &Site,
     config: &Config,
     files: &SourceMap,
     today: jiff::civil::Date,
-) -> Report {
+    also: impl Fn(&RenderedPage, &Document<'_>) -> T + Sync,
+) -> (Report, Vec<T>) {
     let pages = &site.pages;
     let targets = mismatch::Targets::new(model, config.site_url.as_deref());
     let rules = duplicates::Rules::new(config, pages);
-    let (kept, found): (Vec<Facts>, Vec<PageFindings>) = pages
+    let (kept, (found, also)): (Vec<Facts>, (Vec<PageFindings>, Vec<T>)) = pages
         .par_iter()
         .enumerate()
-        .map(|(at, page)| each_page(at, page, &targets, &rules))
+        .map(|(at, page)| {
+            let body = Document::parse(&page.markdown[page.body_start..]);
+            let (facts, found) = each_page(at, page, &body, &targets, &rules);
+            (facts, (found, also(page, &body)))
+        })
         .unzip();
     let each = PageFindings::merge(found);
     let mut report = Report {
@@ -163,7 +169,7 @@ pub(crate) fn run(
         config.review_every,
         today,
     ));
-    report
+    (report, also)
 }
 
 /// The checks of one page alone, and what the site-wide checks need of it. Only its links
@@ -172,10 +178,11 @@ pub(crate) fn run(
 fn each_page(
     at: usize,
     page: &RenderedPage,
+    body: &Document<'_>,
     targets: &mismatch::Targets<'_>,
     rules: &duplicates::Rules,
 ) -> (Facts, PageFindings) {
-    let mut facts = Facts::gather(&page.markdown, page.body_start);
+    let mut facts = Facts::gather(&page.markdown, page.body_start, body);
     let mut diagnostics = Vec::new();
     // mdBook's `SUMMARY.md` is a table of contents, whose parts are level-1 headings.
     if page.path != "SUMMARY.md" {

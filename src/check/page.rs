@@ -89,17 +89,16 @@ pub(super) struct Facts {
 }
 
 impl Facts {
-    /// Gathers the facts of `markdown`, whose body starts at `body_start`.
-    pub(super) fn gather(markdown: &str, body_start: usize) -> Self {
-        let body = &markdown[body_start..];
-        let document = Document::parse(body);
+    /// Gathers the facts of `markdown`, whose body starts at `body_start` and parses as
+    /// `document`.
+    pub(super) fn gather(markdown: &str, body_start: usize, document: &Document<'_>) -> Self {
         let mut walk = Walk::default();
         for (event, range) in &document.events {
             walk.event(
                 event,
                 range.start + body_start..range.end + body_start,
                 markdown,
-                &document,
+                document,
                 body_start,
             );
         }
@@ -108,10 +107,10 @@ impl Facts {
             anchors: document.headings.iter().map(|h| h.id.clone()).collect(),
             headings: document
                 .headings
-                .into_iter()
+                .iter()
                 .map(|h| Heading {
                     range: h.range.start + body_start..h.range.end + body_start,
-                    ..h
+                    ..h.clone()
                 })
                 .collect(),
             links: Vec::new(),
@@ -367,7 +366,7 @@ mod tests {
     #[test]
     fn links_know_their_sentence_section_and_definition() {
         let markdown = "---\ntitle: x\n---\n# Top\n\n## Part\n\nFirst sentence here. See [the docs][docs] now.\n\n[docs]: other.md#x\n";
-        let facts = Facts::gather(markdown, 16);
+        let facts = Facts::gather(markdown, 16, &Document::parse(&markdown[16..]));
         let link = &facts.links[0];
         assert_eq!(link.dest, "other.md#x");
         assert_eq!(&markdown[link.at.clone()], "other.md#x");
@@ -387,7 +386,8 @@ mod tests {
 
     #[test]
     fn code_is_not_prose_and_has_no_links() {
-        let facts = Facts::gather("Text `[not](a.md)` here.\n\n```\n[no](b.md)\n```\n", 0);
+        let markdown = "Text `[not](a.md)` here.\n\n```\n[no](b.md)\n```\n";
+        let facts = Facts::gather(markdown, 0, &Document::parse(markdown));
         assert!(facts.links.is_empty());
         assert_eq!(facts.blocks.len(), 1);
     }

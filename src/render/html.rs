@@ -37,9 +37,13 @@ fn link_for_html(dest: &str, config: &Config) -> Option<String> {
     markdown::md_link_to_html(dest)
 }
 
-/// The HTML of the Markdown `body` of a page (after its front matter), each section
+/// The HTML of a page's parsed body (the Markdown after its front matter), each section
 /// heading with its anchor; `text` is given every text a reader sees.
-pub(super) fn body(body: &str, config: &Config, text: impl FnMut(&str)) -> markdown::Rendered {
+pub(super) fn body(
+    body: &markdown::Document<'_>,
+    config: &Config,
+    text: impl FnMut(&str),
+) -> markdown::Rendered {
     let mut rendered = markdown::to_html(body, |dest| link_for_html(dest, config), text);
     rendered.html = heading_anchors(&rendered.html, &rendered.headings);
     rendered

@@ -27,6 +27,7 @@ pub(crate) use templates::{Template, Templates};
 
 use crate::config::{Config, Output};
 use crate::diag::Diagnostic;
+use crate::markdown::Document;
 use crate::model::{FrontMatter, Model, Page};
 
 /// One rendered page.
@@ -220,48 +221,115 @@ pub(crate) fn add_html(
     templates: &Templates,
     out: Option<&dyn HtmlOut>,
 ) -> Vec<Diagnostic> {
-    let nav = Nav::of(model);
-    let mut index = search::Index::default();
-    let mut found = Vec::new();
-    // One parse per page gives its HTML and its words for the search index, merged into
-    // the index a chunk of pages at a time.
+    let html = HtmlPages::new(model, config, templates, out);
+    let mut made = Made::default();
+    // The search index is merged a chunk of pages at a time.
     for chunk in site.pages.chunks_mut(512) {
-        let rendered: Vec<_> = chunk
+        let pages: Vec<PageHtml> = chunk
             .par_iter_mut()
             .map(|page| {
-                let mut entry = search::Entry::new(page);
-                let body = &page.markdown[page.body_start..];
-                let body = html::body(body, config, |text| entry.words().add(text));
-                let html = html::page(
-                    &page.path,
-                    &body,
-                    &page.front_matter,
-                    config,
-                    templates,
-                    &nav,
-                    model,
-                );
-                let problem = match (html, out) {
-                    (Ok(html), Some(out)) => {
-                        out.put_html(&format!("html/{}", html_path(&page.path)), &html);
-                        None
-                    }
-                    (Ok(html), None) => {
-                        page.html = Some(html);
-                        None
-                    }
-                    (Err(problem), _) => problem,
-                };
-                (entry, problem)
+                let body = Document::parse(&page.markdown[page.body_start..]);
+                let mut made = html.page(page, &body);
+                page.html = made.html.take();
+                made
             })
             .collect();
-        for (entry, problem) in rendered {
-            index.push(entry);
-            found.extend(problem);
+        made.extend(pages);
+    }
+    made.finish(site, config, templates)
+}
+
+/// What rendering a page's HTML reads, made once for the site.
+pub(crate) struct HtmlPages<'a> {
+    model: &'a Model,
+    config: &'a Config,
+    templates: &'a Templates,
+    nav: Nav,
+    out: Option<&'a dyn HtmlOut>,
+}
+
+/// A page's HTML made: the HTML itself unless `out` took it, the page's entry in the
+/// search index, and what the layout could not render.
+pub(crate) struct PageHtml {
+    html: Option<String>,
+    entry: search::Page,
+    problem: Option<Diagnostic>,
+}
+
+impl<'a> HtmlPages<'a> {
+    pub(crate) fn new(
+        model: &'a Model,
+        config: &'a Config,
+        templates: &'a Templates,
+        out: Option<&'a dyn HtmlOut>,
+    ) -> Self {
+        Self {
+            model,
+            config,
+            templates,
+            nav: Nav::of(model),
+            out,
         }
     }
-    add_html_assets(site, config, templates, index);
-    found
+
+    /// The HTML of `page` from `body`, the parse of its Markdown body, which the checks
+    /// share. Its words for the search index come from the same parse.
+    pub(crate) fn page(&self, page: &RenderedPage, body: &Document<'_>) -> PageHtml {
+        let mut entry = search::Entry::new(page);
+        let body = html::body(body, self.config, |text| entry.words().add(text));
+        let made = html::page(
+            &page.path,
+            &body,
+            &page.front_matter,
+            self.config,
+            self.templates,
+            &self.nav,
+            self.model,
+        );
+        let (html, problem) = match (made, self.out) {
+            (Ok(html), Some(out)) => {
+                out.put_html(&format!("html/{}", html_path(&page.path)), &html);
+                (None, None)
+            }
+            (Ok(html), None) => (Some(html), None),
+            (Err(problem), _) => (None, problem),
+        };
+        PageHtml {
+            html,
+            entry: entry.done(),
+            problem,
+        }
+    }
+}
+
+/// The pages' HTML made so far, in page order: the search index and the layout's
+/// problems.
+#[derive(Default)]
+pub(crate) struct Made {
+    index: search::Index,
+    problems: Vec<Diagnostic>,
+}
+
+impl Made {
+    /// Adds the next pages.
+    pub(crate) fn extend(&mut self, pages: impl IntoIterator<Item = PageHtml>) {
+        for page in pages {
+            self.index.push(page.entry);
+            self.problems.extend(page.problem);
+        }
+    }
+
+    /// Adds the HTML output's other files to `site` (the search index, the sitemap, the
+    /// layout's assets) and returns the layout's problems.
+    pub(crate) fn finish(
+        self,
+        site: &mut Site,
+        config: &Config,
+        templates: &Templates,
+    ) -> Vec<Diagnostic> {
+        add_html_assets(site, config, templates, self.index);
+        self.problems
+    }
 }
 
 /// Adds a page made after the checks (the change feed's `changes.md`) to the outputs: its
@@ -278,7 +346,7 @@ pub(crate) fn add_late_page(
     let mut found = Vec::new();
     if config.writes(crate::config::Output::Html) {
         let nav = Nav::of(model);
-        let rendered = html::body(&body, config, |_| {});
+        let rendered = html::body(&Document::parse(&body), config, |_| {});
         match html::page(
             path,
             &rendered,

@@ -57,8 +57,7 @@ impl Hasher for WordHasher {
 
 type ByWord = BuildHasherDefault<WordHasher>;
 
-/// The index being made, a chunk of pages at a time in page order: the words of every
-/// page are never held at once (at 10,000 pages they would be ~150 MB of strings).
+/// The index being made, in page order.
 #[derive(Default)]
 pub(super) struct Index {
     /// Each page's URL and title, by id.
@@ -67,7 +66,7 @@ pub(super) struct Index {
     postings: HashMap<String, Vec<u32>, ByWord>,
 }
 
-/// One page's entry: its URL, title and words.
+/// One page's entry as its words are found: its URL, title and words.
 pub(super) struct Entry {
     url: String,
     title: String,
@@ -96,16 +95,43 @@ impl Entry {
     pub(super) fn words(&mut self) -> &mut Words {
         &mut self.words
     }
+
+    /// The entry, its words found: packed in one string, since a build may hold every
+    /// page's until the checks are done (as separate strings, ~150 MB at 10,000 pages).
+    pub(super) fn done(self) -> Page {
+        let mut words = String::new();
+        for word in self.words.seen {
+            words.push_str(&word);
+            words.push('\n');
+        }
+        Page {
+            url: self.url,
+            title: self.title,
+            words,
+        }
+    }
+}
+
+/// One page's entry, its words found: each followed by a newline.
+pub(crate) struct Page {
+    url: String,
+    title: String,
+    words: String,
 }
 
 impl Index {
     /// Adds the next page.
-    pub(super) fn push(&mut self, entry: Entry) {
+    pub(super) fn push(&mut self, page: Page) {
         let id = u32::try_from(self.list.len()).expect("fewer than 4 billion pages");
-        for word in entry.words.seen {
-            self.postings.entry(word).or_default().push(id);
+        for word in page.words.lines() {
+            match self.postings.get_mut(word) {
+                Some(ids) => ids.push(id),
+                None => {
+                    self.postings.insert(word.to_owned(), vec![id]);
+                }
+            }
         }
-        self.list.push([entry.url, entry.title]);
+        self.list.push([page.url, page.title]);
     }
 
     /// The index's files, under the HTML output: `search/pages.js` and one shard per
@@ -224,7 +250,8 @@ mod tests {
     fn words(title: &str, markdown: &str) -> Vec<String> {
         let mut words = Words::default();
         words.add(title);
-        crate::markdown::to_html(markdown, |_| None, |text| words.add(text));
+        let document = crate::markdown::Document::parse(markdown);
+        crate::markdown::to_html(&document, |_| None, |text| words.add(text));
         let mut words: Vec<String> = words.seen.into_iter().collect();
         words.sort();
         words
