@@ -257,6 +257,8 @@ pub(crate) struct PageHtml {
 }
 
 impl<'a> HtmlPages<'a> {
+    /// What the pages of `model` are rendered with, each page's HTML handed to `out` if
+    /// there is one.
     pub(crate) fn new(
         model: &'a Model,
         config: &'a Config,

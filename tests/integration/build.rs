@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use crate::support::{check, copy_example, copy_project, edit, fixture, json, privdoc, read_tree};
+use crate::support::{
+    add_a_warning, check, copy_example, copy_project, fixture, json, privdoc, read_tree,
+};
 
 fn build(project: &Path, extra: &[&str]) -> BTreeMap<String, Vec<u8>> {
     privdoc()
@@ -261,7 +263,12 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     .unwrap();
     privdoc().arg("build").arg(project.path()).assert().code(1);
     assert_eq!(read_tree(&project.path().join("book")), before);
-    let entries: Vec<_> = fs::read_dir(project.path())
+    assert_left_nothing(project.path());
+}
+
+/// Asserts that a failed build left no staging directory (or cache) in `project`.
+fn assert_left_nothing(project: &Path) {
+    let entries: Vec<_> = fs::read_dir(project)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
@@ -277,17 +284,7 @@ fn a_build_that_fails_after_its_html_was_staged_publishes_none_of_it() {
     let before = build(project.path(), &[]);
     // A warning, and --deny-warnings: the build fails after rendering every page's HTML
     // into its staging directory.
-    edit(
-        project.path(),
-        "book.toml",
-        "near-duplicate = \"warn\"",
-        "near-duplicate = \"warn\"\nbroken-link = \"warn\"",
-    );
-    fs::write(
-        project.path().join("content/faq.md"),
-        "# FAQ\n\nSee [the missing page](nowhere.md).\n",
-    )
-    .unwrap();
+    add_a_warning(project.path());
     let output = privdoc()
         .args(["build", "-v", "--deny-warnings"])
         .arg(project.path())
@@ -303,12 +300,7 @@ fn a_build_that_fails_after_its_html_was_staged_publishes_none_of_it() {
     );
     assert!(said.contains("nothing was written"), "{said}");
     assert_eq!(read_tree(&project.path().join("book")), before);
-    let entries: Vec<_> = fs::read_dir(project.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|name| name.starts_with(".privdoc-build"))
-        .collect();
-    assert!(entries.is_empty(), "staging left behind: {entries:?}");
+    assert_left_nothing(project.path());
 }
 
 #[test]

@@ -5,7 +5,9 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{copy_example, copy_project, edit, fixture, privdoc, read_tree, stderr};
+use crate::support::{
+    add_a_warning, copy_example, copy_project, fixture, privdoc, read_tree, stderr,
+};
 
 /// `privdoc check PROJECT ARGS…` with the cache on, as users run it.
 fn check(project: &Path, args: &[&str]) -> std::process::Output {
@@ -320,17 +322,7 @@ fn a_build_of_unchanged_inputs_reuses_its_findings_and_writes_the_same_site() {
     let project = copy_example();
     let project = project.path();
     // A finding to keep: a warning, so the build still writes.
-    edit(
-        project,
-        "book.toml",
-        "near-duplicate = \"warn\"",
-        "near-duplicate = \"warn\"\nbroken-link = \"warn\"",
-    );
-    fs::write(
-        project.join("content/faq.md"),
-        "# FAQ\n\nSee [the missing page](nowhere.md).\n",
-    )
-    .unwrap();
+    add_a_warning(project);
     let cold = build(project, &["--no-cache", "--format", "json"]);
     assert_eq!(cold.status.code(), Some(0), "{}", stderr(&cold));
     assert!(String::from_utf8_lossy(&cold.stdout).contains("nowhere.md"));

@@ -69,6 +69,22 @@ pub(crate) fn copy_example_into(dir: &Path) {
     }
 }
 
+/// Gives the project in `dir` (the bundled example) a finding that does not stop a
+/// build: a page linking to `nowhere.md`, with `broken-link` set to warn.
+pub(crate) fn add_a_warning(dir: &Path) {
+    edit(
+        dir,
+        "book.toml",
+        "near-duplicate = \"warn\"",
+        "near-duplicate = \"warn\"\nbroken-link = \"warn\"",
+    );
+    fs::write(
+        dir.join("content/faq.md"),
+        "# FAQ\n\nSee [the missing page](nowhere.md).\n",
+    )
+    .expect("write a page");
+}
+
 /// The bundled example in a new temporary directory.
 pub(crate) fn copy_example() -> tempfile::TempDir {
     let to = tempfile::tempdir().expect("temporary directory");
