@@ -6,7 +6,7 @@
 //! loads from `file://` too. BENCHMARKS.md ("Search") compares it with pagefind on
 //! 10,000 pages.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -99,15 +99,10 @@ impl Entry {
     /// The entry, its words found: packed in one string, since a build may hold every
     /// page's until the checks are done (as separate strings, ~150 MB at 10,000 pages).
     pub(super) fn done(self) -> Page {
-        let mut words = String::new();
-        for word in self.words.seen {
-            words.push_str(&word);
-            words.push('\n');
-        }
         Page {
             url: self.url,
             title: self.title,
-            words,
+            words: self.words.list,
         }
     }
 }
@@ -194,10 +189,36 @@ fn first_heading(body: &str) -> Option<String> {
 /// id is added to each of its words' lists once, whatever the order.
 #[derive(Default)]
 pub(super) struct Words {
-    seen: HashSet<String, ByWord>,
+    /// The words, each followed by a newline: one string per page, not one per word.
+    list: String,
+    /// Where a word is in `list` (start, length), by the hash of the word. The hash is a
+    /// word's key, not its proof: a word whose hash is taken is compared with the word
+    /// there, and with `more`, the words whose hash was taken when they came.
+    seen: HashMap<u64, (u32, u32), BuildHasherDefault<Hashed>>,
+    more: Vec<(u32, u32)>,
     /// The word being looked up: ASCII is lowered in place, so a word seen before costs
     /// a lookup, not an allocation.
     lower: String,
+}
+
+/// A table keyed by hashes already made: the key is its own hash.
+#[derive(Default)]
+struct Hashed(u64);
+
+impl Hasher for Hashed {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl Words {
@@ -232,10 +253,39 @@ impl Words {
         }
     }
 
+    /// Adds the word in `lower` unless the page has it.
     fn insert(&mut self) {
-        if !self.seen.contains(self.lower.as_str()) {
-            self.seen.insert(self.lower.clone());
+        let mut hasher = WordHasher::default();
+        hasher.write(self.lower.as_bytes());
+        self.insert_hashed(hasher.finish());
+    }
+
+    fn insert_hashed(&mut self, hash: u64) {
+        let word = self.lower.as_str();
+        let at = |(start, len): (u32, u32)| &self.list[start as usize..(start + len) as usize];
+        match self.seen.get(&hash) {
+            None => {
+                let span = self.push();
+                self.seen.insert(hash, span);
+            }
+            Some(&first) if at(first) == word => {}
+            Some(_) if self.more.iter().any(|&span| at(span) == word) => {}
+            Some(_) => {
+                let span = self.push();
+                self.more.push(span);
+            }
         }
+    }
+
+    /// Appends the word in `lower` to the list.
+    fn push(&mut self) -> (u32, u32) {
+        let span = (
+            u32::try_from(self.list.len()).expect("a page's words under 4 GB"),
+            u32::try_from(self.lower.len()).expect("a word under 4 GB"),
+        );
+        self.list.push_str(&self.lower);
+        self.list.push('\n');
+        span
     }
 }
 
@@ -252,7 +302,7 @@ mod tests {
         words.add(title);
         let document = crate::markdown::Document::parse(markdown);
         crate::markdown::to_html(&document, |_| None, |text| words.add(text));
-        let mut words: Vec<String> = words.seen.into_iter().collect();
+        let mut words: Vec<String> = words.list.lines().map(str::to_owned).collect();
         words.sort();
         words
     }
@@ -282,9 +332,21 @@ mod tests {
                     .collect();
                 let mut found = Words::default();
                 found.add(text);
-                proptest::prop_assert_eq!(found.seen.into_iter().collect::<BTreeSet<_>>(), expected);
+                let found: Vec<&str> = found.list.lines().collect();
+                proptest::prop_assert_eq!(found.len(), expected.len(), "each word once");
+                proptest::prop_assert_eq!(found.into_iter().map(str::to_owned).collect::<BTreeSet<_>>(), expected);
             }
         }
+    }
+
+    #[test]
+    fn words_with_one_hash_are_told_apart_by_their_text() {
+        let mut words = Words::default();
+        for word in ["data", "logs", "data", "days", "logs", "days"] {
+            words.lower = word.to_owned();
+            words.insert_hashed(7);
+        }
+        assert_eq!(words.list, "data\nlogs\ndays\n");
     }
 
     #[test]
