@@ -417,7 +417,8 @@ struct Stages<'a> {
     /// A build with privdoc's own layout: every page's HTML is rendered with the checks
     /// or after them, not with the Markdown.
     html_after_checks: bool,
-    /// Where the HTML goes as it is rendered (a build's staging directory).
+    /// Where the HTML goes as it is rendered (a build's staging directory), only ever
+    /// with `html_after_checks`.
     out: Option<&'a dyn render::HtmlOut>,
 }
 
@@ -442,8 +443,9 @@ impl Stages<'_> {
             return Some(summary);
         }
         // A build that writes its HTML as it goes renders each page from the checks' parse.
-        let html = (self.html_after_checks && self.out.is_some())
-            .then(|| render::HtmlPages::new(self.model, self.config, self.templates, self.out));
+        let html = self
+            .out
+            .map(|_| render::HtmlPages::new(self.model, self.config, self.templates, self.out));
         let (summary, made) = self.check(site, diagnostics, progress, html.as_ref());
         match made {
             Some(made) => {

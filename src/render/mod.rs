@@ -76,7 +76,7 @@ impl Site {
                 files.push((format!("markdown/{}", page.path), page.markdown.as_bytes()));
             }
             if let Some(html) = &page.html {
-                files.push((format!("html/{}", html_path(&page.path)), html.as_bytes()));
+                files.push((html_file(&page.path), html.as_bytes()));
             }
         }
         if config.writes(Output::Markdown) {
@@ -112,6 +112,12 @@ pub(crate) fn escape_html(text: &str) -> String {
 pub(crate) fn html_path(markdown_path: &str) -> String {
     let stem = markdown_path.strip_suffix(".md").unwrap_or(markdown_path);
     format!("{stem}.html")
+}
+
+/// Where the HTML of the page at `markdown_path` is in the build directory:
+/// `services/mmd.md` → `html/services/mmd.html`.
+fn html_file(markdown_path: &str) -> String {
+    format!("{}/{}", Output::Html.dir(), html_path(markdown_path))
 }
 
 /// A page to render: generated from the model or written by hand.
@@ -290,7 +296,7 @@ impl<'a> HtmlPages<'a> {
         );
         let (html, problem) = match (made, self.out) {
             (Ok(html), Some(out)) => {
-                out.put_html(&format!("html/{}", html_path(&page.path)), &html);
+                out.put_html(&html_file(&page.path), &html);
                 (None, None)
             }
             (Ok(html), None) => (Some(html), None),
@@ -358,9 +364,7 @@ pub(crate) fn add_late_page(
             &nav,
             model,
         ) {
-            Ok(html) => site
-                .assets
-                .push((format!("html/{}", html_path(path)), html)),
+            Ok(html) => site.assets.push((html_file(path), html)),
             Err(problem) => found.extend(problem),
         }
     }

@@ -228,9 +228,7 @@ impl Words {
             // Every character a byte: a word is a run of ASCII letters and digits.
             for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
                 if word.len() >= MIN_WORD {
-                    self.lower.clear();
-                    self.lower.push_str(word);
-                    self.lower.make_ascii_lowercase();
+                    self.lower_ascii(word);
                     self.insert();
                 }
             }
@@ -242,15 +240,20 @@ impl Words {
                 continue;
             }
             if word.is_ascii() {
-                self.lower.clear();
-                self.lower.push_str(word);
-                self.lower.make_ascii_lowercase();
+                self.lower_ascii(word);
             } else {
                 // `to_lowercase` knows a word-final sigma.
                 self.lower = word.to_lowercase();
             }
             self.insert();
         }
+    }
+
+    /// Puts the ASCII `word` in `lower`, lowered in place.
+    fn lower_ascii(&mut self, word: &str) {
+        self.lower.clear();
+        self.lower.push_str(word);
+        self.lower.make_ascii_lowercase();
     }
 
     /// Adds the word in `lower` unless the page has it.
