@@ -13,7 +13,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::duplicates::{Occurrence, Text, across_pages, locate, paragraphs_of};
+use super::duplicates::{Occurrence, Text, across_pages, locate, narrow, paragraphs_of};
 use super::text;
 use crate::diag::{CheckCode, Code, Diagnostic, SourceMap};
 use crate::render::RenderedPage;
@@ -28,45 +28,83 @@ const ROWS: usize = 4;
 /// Two blocks, each as (page, block), earlier first.
 pub(super) type BlockPair = ((usize, usize), (usize, usize));
 
-/// Texts to compare, packed: each text's occurrence, and the shingles of every text in
-/// one list. A page packs its own; the site's are the pages' joined, so the site-wide
-/// search holds a few large lists, not a list per text.
+/// Texts to compare, packed: each text's occurrence, and every text's record in one list
+/// — its page, the page it is a version of, how many shingles it has, then its shingles. A
+/// page packs its own; the site's are the pages' joined, so the site-wide search holds a
+/// few large lists, not a list per text. A large site's search checks millions of pairs
+/// of texts far apart in memory, and each place it reads is a wait for memory: a record
+/// holds all a check reads of a text, in one place.
 #[derive(Default)]
 pub(super) struct Items {
     occurrences: Vec<Occurrence>,
-    shingles: Vec<u32>,
-    /// Where each text's shingles end in `shingles`.
-    ends: Vec<usize>,
+    records: Vec<u32>,
+    /// Where each text's record starts in `records`.
+    at: Vec<u32>,
 }
+
+/// Words in a record before its shingles: page, version, how many shingles.
+const HEAD: usize = 3;
 
 impl Items {
     /// Adds a text, given the hashes of its words, when it has at least two shingles
     /// (fewer say too little to compare).
     fn push(&mut self, occurrence: &Occurrence, words: &[u64]) {
-        let start = self.shingles.len();
-        if shingle_into(&mut self.shingles, words) < 2 {
-            self.shingles.truncate(start);
+        let start = self.records.len();
+        self.records
+            .extend([occurrence.page, occurrence.variant, 0]);
+        let count = shingle_into(&mut self.records, words);
+        if count < 2 {
+            self.records.truncate(start);
             return;
         }
+        self.records[start + 2] = narrow(count);
         self.occurrences.push(occurrence.clone());
-        self.ends.push(self.shingles.len());
+        self.at.push(narrow(start));
     }
 
     fn len(&self) -> usize {
         self.occurrences.len()
     }
 
-    /// Where the shingles of text `i` are in `shingles`.
-    fn span(&self, i: usize) -> Range<usize> {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        start..self.ends[i]
+    /// The shingles of the text whose record starts at `at`.
+    fn shingles_at(&self, at: u32) -> &[u32] {
+        let start = at as usize + HEAD;
+        &self.records[start..start + self.records[start - 1] as usize]
+    }
+
+    /// The shingles of text `i`.
+    fn shingles(&self, i: usize) -> &[u32] {
+        self.shingles_at(self.at[i])
+    }
+
+    /// The page and the page it is a version of, of the text whose record starts at `at`.
+    fn owner_at(&self, at: u32) -> (u32, u32) {
+        (self.records[at as usize], self.records[at as usize + 1])
+    }
+
+    /// The number of the text whose record starts at `at`.
+    fn index_at(&self, at: u32) -> usize {
+        self.at.binary_search(&at).expect("the start of a record")
+    }
+
+    /// Asks the processor to fetch the start of the record at `at` into its cache, ahead of
+    /// its use; elsewhere than on x86-64, does nothing.
+    fn prefetch(&self, at: u32) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(word) = self.records.get(at as usize) {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            // SAFETY: a prefetch reads nothing the program sees, and the address is valid.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(word).cast()) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = at;
     }
 
     /// Gives back what the lists reserved beyond their length.
     pub(super) fn shrink_to_fit(&mut self) {
         self.occurrences.shrink_to_fit();
-        self.shingles.shrink_to_fit();
-        self.ends.shrink_to_fit();
+        self.records.shrink_to_fit();
+        self.at.shrink_to_fit();
     }
 
     /// Every page's items in one, in page order; each page's lists are freed as soon as
@@ -75,14 +113,14 @@ impl Items {
         let texts = pages.iter().map(Self::len).sum();
         let mut all = Self {
             occurrences: Vec::with_capacity(texts),
-            shingles: Vec::with_capacity(pages.iter().map(|p| p.shingles.len()).sum()),
-            ends: Vec::with_capacity(texts),
+            records: Vec::with_capacity(pages.iter().map(|p| p.records.len()).sum()),
+            at: Vec::with_capacity(texts),
         };
         for page in pages {
-            let offset = all.shingles.len();
+            let offset = narrow(all.records.len());
             all.occurrences.extend(page.occurrences);
-            all.shingles.extend_from_slice(&page.shingles);
-            all.ends.extend(page.ends.iter().map(|end| end + offset));
+            all.records.extend_from_slice(&page.records);
+            all.at.extend(page.at.iter().map(|at| at + offset));
         }
         all
     }
@@ -270,27 +308,51 @@ fn sorted(pairs: impl ExactSizeIterator<Item = (u64, u32)> + Clone) -> Vec<(u64,
 /// piece of boilerplate in many variants, and a chain still reports each variant.
 const MAX_BUCKET_PAIRS: usize = 64;
 
+/// Candidates ahead of the one being checked whose records are fetched into the cache:
+/// enough to cover the wait for memory, few enough to stay in the cache till used.
+const AHEAD: usize = 16;
+
 /// The similar pairs `(a, b, similarity)`, `a < b`, sorted: pairs of items that share a
-/// band key in some band and that `verify` finds similar. Each band's candidates are
-/// verified as they are found, so only the (few) similar pairs are ever held, not the
-/// (many) candidates.
+/// band key in some band and that `verify` finds similar. Item `i` is known by its
+/// `handles[i]`, which grow with `i`; `prefetch` is told of a handle a little before
+/// `verify` is given it. Each band's candidates are verified as they are found, so only
+/// the (few) similar pairs are ever held, not the (many) candidates.
 fn similar_pairs(
     keys: &[[u64; BANDS]],
-    verify: impl Fn(usize, usize) -> Option<f64> + Sync,
-) -> Vec<(usize, usize, f64)> {
-    let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 texts");
-    let mut similar: Vec<(usize, usize, f64)> = (0..BANDS)
+    handles: &[u32],
+    prefetch: impl Fn(u32) + Sync,
+    verify: impl Fn(u32, u32) -> Option<f64> + Sync,
+) -> Vec<(u32, u32, f64)> {
+    let mut similar: Vec<(u32, u32, f64)> = (0..BANDS)
         .into_par_iter()
         .flat_map_iter(|band| {
-            let bucketed = sorted((0..keys.len()).map(|i| (keys[i][band], index(i))));
+            // The band's keys, read from the signatures once (a stride through them),
+            // then sorted from a list.
+            let column: Vec<(u64, u32)> = keys
+                .iter()
+                .map(|k| k[band])
+                .zip(handles.iter().copied())
+                .collect();
+            // Most keys are alone in their bucket: left out, they are not fetched ahead.
+            let bucketed: Vec<(u64, u32)> = sorted(column.iter().copied())
+                .chunk_by(|a, b| a.0 == b.0)
+                .filter(|bucket| bucket.len() > 1)
+                .flatten()
+                .copied()
+                .collect();
             let mut similar = Vec::new();
             let mut consider = |a: u32, b: u32| {
-                let (a, b) = (a as usize, b as usize);
                 if let Some(similarity) = verify(a, b) {
                     similar.push((a, b, similarity));
                 }
             };
-            for bucket in bucketed.chunk_by(|a, b| a.0 == b.0).filter(|b| b.len() > 1) {
+            let (mut start, mut fetched) = (0, 0);
+            for bucket in bucketed.chunk_by(|a, b| a.0 == b.0) {
+                start += bucket.len();
+                for &(_, handle) in bucketed.iter().take(start + AHEAD).skip(fetched) {
+                    prefetch(handle);
+                }
+                fetched = (start + AHEAD).min(bucketed.len()).max(fetched);
                 if bucket.len() > MAX_BUCKET_PAIRS {
                     for pair in bucket.windows(2) {
                         consider(pair[0].1, pair[1].1);
@@ -334,26 +396,30 @@ pub(super) fn find(
             seen.insert(occurrence.hash) && occurrence.key.is_none_or(|key| seen_keys.insert(key))
         })
         .collect();
-    let occurrences: Vec<&Occurrence> = kept.iter().map(|&i| &items.occurrences[i]).collect();
-    let spans: Vec<Range<usize>> = kept.iter().map(|&i| items.span(i)).collect();
-    let set = |i: usize| &items.shingles[spans[i].clone()];
-    let keys: Vec<[u64; BANDS]> = (0..kept.len())
-        .into_par_iter()
-        .map(|i| band_keys(set(i)))
+    let keys: Vec<[u64; BANDS]> = kept
+        .par_iter()
+        .map(|&i| band_keys(items.shingles(i)))
         .collect();
-    let owners: Vec<(u32, u32)> = occurrences.iter().map(|o| (o.page, o.variant)).collect();
-    let similar = similar_pairs(&keys, |a, b| {
-        let ((page_a, variant_a), (page_b, variant_b)) = (owners[a], owners[b]);
-        if page_a != page_b && variant_a == variant_b {
-            return None; // versions of one page differ a little by design
-        }
-        similar(set(a), set(b), THRESHOLD)
-    });
+    let records: Vec<u32> = kept.iter().map(|&i| items.at[i]).collect();
+    drop(kept);
+    let similar = similar_pairs(
+        &keys,
+        &records,
+        |at| items.prefetch(at),
+        |a, b| {
+            let ((page_a, variant_a), (page_b, variant_b)) = (items.owner_at(a), items.owner_at(b));
+            if page_a != page_b && variant_a == variant_b {
+                return None; // versions of one page differ a little by design
+            }
+            similar(items.shingles_at(a), items.shingles_at(b), THRESHOLD)
+        },
+    );
     let mut found = Vec::new();
     let mut reported = HashSet::new();
     let mut across = Vec::new();
     for (a, b, similarity) in similar {
-        let (first, second) = (occurrences[a], occurrences[b]);
+        let occurrence = |at: u32| &items.occurrences[items.index_at(at)];
+        let (first, second) = (occurrence(a), occurrence(b));
         let order = |o: &Occurrence| (o.page, o.range.start);
         let (earlier, later) = if order(first) <= order(second) {
             (first, second)
@@ -484,16 +550,13 @@ mod tests {
         let (long, blocks) = items(&sentences, &paragraphs);
         assert_eq!(blocks.len(), 2);
         for (i, paragraph) in paragraphs.iter().enumerate() {
-            assert_eq!(
-                blocks.shingles[blocks.span(i)],
-                shingles(&paragraph.normalized)
-            );
+            assert_eq!(blocks.shingles(i), shingles(&paragraph.normalized));
             assert_eq!(blocks.occurrences[i].hash, paragraph.occurrence.hash);
         }
         let long_texts = [0, 1, 2, 4].map(|i| sentences[i].normalized.as_str());
         assert_eq!(long.len(), long_texts.len());
         for (i, text) in long_texts.iter().enumerate() {
-            assert_eq!(long.shingles[long.span(i)], shingles(text), "{text}");
+            assert_eq!(long.shingles(i), shingles(text), "{text}");
         }
     }
 
@@ -595,11 +658,7 @@ mod tests {
             "a text of fewer than two bigrams is left out"
         );
         for i in 0..joined.len() {
-            assert_eq!(
-                joined.shingles[joined.span(i)],
-                expected[i % expected.len()],
-                "text {i}"
-            );
+            assert_eq!(joined.shingles(i), expected[i % expected.len()], "text {i}");
             assert_eq!(joined.occurrences[i].page, u32::from(i >= expected.len()));
         }
         assert_eq!(shingles("a b a b a b"), bigrams("a b a b a b"));
