@@ -352,7 +352,7 @@ fn similar_pairs(
                 for &(_, handle) in bucketed.iter().take(start + AHEAD).skip(fetched) {
                     prefetch(handle);
                 }
-                fetched = (start + AHEAD).min(bucketed.len()).max(fetched);
+                fetched = (start + AHEAD).min(bucketed.len());
                 if bucket.len() > MAX_BUCKET_PAIRS {
                     for pair in bucket.windows(2) {
                         consider(pair[0].1, pair[1].1);
@@ -400,11 +400,11 @@ pub(super) fn find(
         .par_iter()
         .map(|&i| band_keys(items.shingles(i)))
         .collect();
-    let records: Vec<u32> = kept.iter().map(|&i| items.at[i]).collect();
+    let starts: Vec<u32> = kept.iter().map(|&i| items.at[i]).collect();
     drop(kept);
     let similar = similar_pairs(
         &keys,
-        &records,
+        &starts,
         |at| items.prefetch(at),
         |a, b| {
             let ((page_a, variant_a), (page_b, variant_b)) = (items.owner_at(a), items.owner_at(b));
