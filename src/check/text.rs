@@ -217,6 +217,11 @@ impl<'a> Iterator for AsciiWords<'a> {
     }
 }
 
+/// One in each byte of a word of eight.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each byte of a word of eight.
+const HIGH: u64 = ONES * 0x80;
+
 /// A bit per byte of `bytes[at..at + 64]` (ASCII): set where it is a letter or a digit;
 /// bytes past the end count as neither.
 fn alnum_mask(bytes: &[u8], at: usize) -> u64 {
@@ -234,8 +239,6 @@ fn alnum_mask(bytes: &[u8], at: usize) -> u64 {
 /// letter or a digit. Each range test adds to every byte at once; no byte below 0x80 can
 /// carry into the next.
 fn alnum_bits(bytes: u64) -> u8 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
     // The high bit of each byte: set when the byte is at least `low` and at most `high`.
     let within = |low: u8, high: u8| {
         let at_least = bytes.wrapping_add(ONES * u64::from(0x80 - low));
@@ -251,9 +254,7 @@ fn alnum_bits(bytes: u64) -> u8 {
 /// The byte ranges of the sentences of `text`, trimmed.
 #[must_use]
 pub(super) fn sentences(text: &str) -> Vec<Range<usize>> {
-    let mut ranges: Vec<Range<usize>> = Vec::new();
-    let mut joining = false;
-    let pieces: Vec<Range<usize>> = if text.is_ascii() {
+    let mut bounds: Vec<Range<usize>> = if text.is_ascii() {
         ascii_sentence_bounds(text.as_bytes())
     } else if let Some(pieces) = stand_in_sentence_bounds(text) {
         pieces
@@ -262,28 +263,35 @@ pub(super) fn sentences(text: &str) -> Vec<Range<usize>> {
             .map(|(start, piece)| start..start + piece.len())
             .collect()
     };
-    for range in pieces {
-        let piece = &text[range.clone()];
-        match ranges.last_mut() {
-            Some(last) if joining => last.end = range.end,
-            _ => ranges.push(range),
+    // A piece that ends with an abbreviation ("e.g.") runs on into the next one: joined
+    // in place, then trimmed in place, so a block's sentences take one list.
+    let mut kept = 0;
+    let mut joining = false;
+    for at in 0..bounds.len() {
+        let piece = bounds[at].clone();
+        if joining {
+            bounds[kept - 1].end = piece.end;
+        } else {
+            bounds[kept] = piece.clone();
+            kept += 1;
         }
-        joining = ends_with_abbreviation(piece);
+        joining = ends_with_abbreviation(&text[piece]);
     }
-    ranges
-        .into_iter()
-        .filter_map(|range| {
-            let piece = &text[range.clone()];
-            let start = range.start + (piece.len() - piece.trim_start().len());
-            let end = range.start + piece.trim_end().len();
-            (start < end).then_some(start..end)
-        })
-        .collect()
+    bounds.truncate(kept);
+    bounds.retain_mut(|range| {
+        let piece = &text[range.clone()];
+        let start = range.start + (piece.len() - piece.trim_start().len());
+        let end = range.start + piece.trim_end().len();
+        *range = start..end;
+        start < end
+    });
+    bounds
 }
 
 /// UAX #29 sentence boundaries of ASCII text, as `split_sentence_bound_indices` finds them
 /// (the property test below holds the two to each other) — without a table lookup per
-/// character, since only a terminator or a line break can end a sentence.
+/// character, since only a terminator or a line break can end a sentence: the scan skips
+/// to the next one eight bytes at a time.
 fn ascii_sentence_bounds(text: &[u8]) -> Vec<Range<usize>> {
     let is_close = |b: u8| matches!(b, b'"' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}');
     let is_sp = |b: u8| matches!(b, b' ' | b'\t' | 0x0B | 0x0C);
@@ -292,19 +300,17 @@ fn ascii_sentence_bounds(text: &[u8]) -> Vec<Range<usize>> {
     let mut bounds = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    while i < text.len() {
-        let b = text[i];
+    while let Some(at) = next_stop(text, i) {
+        let b = text[at];
         let end = if is_para(b) {
             // SB3, SB4: after a line break (CR LF as one).
-            Some(if b == b'\r' && text.get(i + 1) == Some(&b'\n') {
-                i + 2
+            Some(if b == b'\r' && text.get(at + 1) == Some(&b'\n') {
+                at + 2
             } else {
-                i + 1
+                at + 1
             })
-        } else if is_term(b) {
-            sentence_end(text, i, is_close, is_sp, is_para, is_term)
         } else {
-            None
+            sentence_end(text, at, is_close, is_sp, is_para, is_term)
         };
         match end {
             Some(end) if end < text.len() => {
@@ -313,13 +319,44 @@ fn ascii_sentence_bounds(text: &[u8]) -> Vec<Range<usize>> {
                 i = end;
             }
             Some(_) => break,
-            None => i += 1,
+            None => i = at + 1,
         }
     }
     if start < text.len() {
         bounds.push(start..text.len());
     }
     bounds
+}
+
+/// The first terminator (`.`, `!`, `?`) or line break at or after `from`, looked for eight
+/// bytes at a time.
+fn next_stop(text: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(chunk) = text.get(at..at + 8) {
+        let stops = stop_bits(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        if stops != 0 {
+            return Some(at + stops.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    text[at..]
+        .iter()
+        .position(|b| matches!(b, b'.' | b'!' | b'?' | b'\n' | b'\r'))
+        .map(|found| at + found)
+}
+
+/// The high bit of each of eight bytes (the first byte the lowest) set where the byte is a
+/// terminator or a line break, whatever the bytes are.
+fn stop_bits(bytes: u64) -> u64 {
+    const LOW: u64 = !HIGH;
+    let equal = |stop: u8| {
+        let diff = bytes ^ (ONES * u64::from(stop));
+        // Adding 0x7f to a byte's low seven bits sets its high bit when they are not
+        // zero, with no carry into the next byte.
+        let nonzero = ((diff & LOW) + LOW) | diff;
+        !nonzero & HIGH
+    };
+    equal(b'.') | equal(b'!') | equal(b'?') | equal(b'\n') | equal(b'\r')
 }
 
 /// UAX #29 sentence boundaries of text whose characters all have [`stand_in`]s: the ASCII
@@ -403,7 +440,12 @@ fn ends_with_abbreviation(piece: &str) -> bool {
         .rsplit(|c: char| c.is_whitespace() || c == '(')
         .next()
         .unwrap_or("");
-    ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+    if word.is_ascii() {
+        // The abbreviations are lower-case ASCII: no lowered copy of the word is needed.
+        ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+    } else {
+        ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+    }
 }
 
 #[cfg(test)]
@@ -453,13 +495,28 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn ascii_bounds_agree_with_uax29(text in "[aZ1.!?'\"()\\[\\]{},;:\\- \n\r\t\x0b#]{0,40}") {
+        fn ascii_bounds_agree_with_uax29(text in "[aZ1.!?'\"()\\[\\]{},;:\\- \n\r\t\x0b#]{0,40}|([a-z ]{0,20}[.!?\n\r]){0,6}") {
             let ours = ascii_sentence_bounds(text.as_bytes());
             let theirs: Vec<Range<usize>> = text
                 .split_sentence_bound_indices()
                 .map(|(start, piece)| start..start + piece.len())
                 .collect();
             proptest::prop_assert_eq!(ours, theirs);
+        }
+
+        #[test]
+        fn stop_bits_mark_exactly_the_terminators_and_line_breaks(bytes in proptest::prelude::any::<[u8; 8]>(), stops in proptest::prelude::any::<[bool; 8]>()) {
+            let mut bytes = bytes;
+            for (byte, stop) in bytes.iter_mut().zip(stops) {
+                if stop {
+                    *byte = b".!?\n\r"[usize::from(*byte) % 5];
+                }
+            }
+            let expected = bytes.iter().enumerate().fold(0, |mask, (at, b)| {
+                let stop = matches!(b, b'.' | b'!' | b'?' | b'\n' | b'\r');
+                mask | (u64::from(stop) << (8 * at + 7))
+            });
+            proptest::prop_assert_eq!(stop_bits(u64::from_le_bytes(bytes)), expected);
         }
 
         #[test]
