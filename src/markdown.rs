@@ -248,18 +248,31 @@ pub(crate) const PUBLISHED_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
 pub(crate) fn scheme(dest: &str) -> Option<String> {
     // Browsers ignore leading spaces and control characters, and tabs or newlines inside
     // the scheme (`java\tscript:`): compare what a browser would see.
-    let seen: String = dest
-        .trim_start_matches(|c: char| c.is_ascii_control() || c == ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .take_while(|&c| c != '/' && c != '?' && c != '#')
-        .collect();
-    let (scheme, _) = seen.split_once(':')?;
-    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-    valid.then(|| scheme.to_ascii_lowercase())
+    let seen = || {
+        dest.trim_start_matches(|c: char| c.is_ascii_control() || c == ' ')
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+    };
+    // A letter, then letters, digits, `+`, `-` or `.` up to the colon; a `/`, `?` or `#`
+    // before it ends a relative path. Checked before anything is copied: most links have
+    // no scheme.
+    let mut length = 0;
+    let mut chars = seen();
+    loop {
+        match chars.next()? {
+            ':' if length > 0 => break,
+            c if c.is_ascii_alphabetic() => {}
+            c if length > 0 && (c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) => {}
+            _ => return None,
+        }
+        length += 1;
+    }
+    Some(
+        seen()
+            .take(length)
+            .map(|c| c.to_ascii_lowercase())
+            .collect(),
+    )
 }
 
 /// Whether the HTML may link to `dest`: no scheme, or one of [`PUBLISHED_SCHEMES`].
@@ -444,7 +457,54 @@ mod tests {
         assert_eq!(slug("Überblick & Daten_satz"), "überblick--daten_satz");
     }
 
+    #[test]
+    fn schemes_are_read_as_a_browser_reads_them() {
+        assert_eq!(scheme("HTTPS://example.com").as_deref(), Some("https"));
+        assert_eq!(
+            scheme(" \u{1}java\tscript:alert(1)").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(
+            scheme("mailto:privacy@example.com").as_deref(),
+            Some("mailto")
+        );
+        assert_eq!(scheme("a+b.c-d:x").as_deref(), Some("a+b.c-d"));
+        for relative in [
+            "a/b:c.md",
+            "page.md#x:y",
+            "?q=a:b",
+            "1http:x",
+            ":x",
+            "héllo:x",
+            "page.md",
+        ] {
+            assert_eq!(scheme(relative), None, "{relative}");
+        }
+    }
+
+    /// [`scheme`] as a copy of what a browser sees, split at its first colon: the
+    /// reference the scan without a copy must agree with.
+    fn scheme_of_a_copy(dest: &str) -> Option<String> {
+        let seen: String = dest
+            .trim_start_matches(|c: char| c.is_ascii_control() || c == ' ')
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .take_while(|&c| c != '/' && c != '?' && c != '#')
+            .collect();
+        let (scheme, _) = seen.split_once(':')?;
+        let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+        valid.then(|| scheme.to_ascii_lowercase())
+    }
+
     proptest::proptest! {
+        #[test]
+        fn schemes_agree_with_a_split_copy(dest in "[ \t\n\r\x01aZ1+.:/?#é-]{0,12}") {
+            proptest::prop_assert_eq!(scheme(&dest), scheme_of_a_copy(&dest));
+        }
+
         #[test]
         fn ascii_slugs_agree_with_the_general_path(text in "[ -~\t\n]{0,40}") {
             proptest::prop_assert_eq!(slug(&text), unicode_slug(text.trim()));
