@@ -427,19 +427,23 @@ fn resolve<'d, 'a>(
     let Some(joined) = join(base, &path) else {
         return Target::Unchecked; // above the content directory: not this site's to check
     };
-    let candidates = page_candidates(&joined);
-    for candidate in &candidates {
+    let stem = stem(&joined);
+    // Written into one buffer in turn: nearly every link names its page at the first.
+    let mut candidate = String::with_capacity(stem.len() + "/README.md".len());
+    for ending in PAGE_ENDINGS {
+        candidate.clear();
+        candidate.push_str(stem);
+        candidate.push_str(ending);
         if let Some(&page) = index.pages.get(candidate.as_str()) {
             return Target::Page(page, fragment);
         }
     }
-    let stem = stem(&joined);
     if index.assets.contains(joined.as_str())
         || (joined.ends_with('/') || !joined.contains('.')) && index.dirs.contains(stem)
     {
         return Target::Asset;
     }
-    let folded = candidates
+    let folded = page_candidates(&joined)
         .iter()
         .chain(std::iter::once(&joined))
         .find_map(|candidate| index.find_folded(candidate))
@@ -494,14 +498,17 @@ fn stem(joined: &str) -> &str {
         .trim_end_matches('/')
 }
 
-/// The pages a link to `joined` may mean: `a/b.md`, `a/b/index.md`, `a/b/README.md`.
+/// What follows a link's [`stem`] in the pages it may mean, in order: `a/b.md`,
+/// `a/b/index.md`, `a/b/README.md`.
+const PAGE_ENDINGS: [&str; 3] = [".md", "/index.md", "/README.md"];
+
+/// The pages a link to `joined` may mean, by [`PAGE_ENDINGS`].
 fn page_candidates(joined: &str) -> Vec<String> {
     let stem = stem(joined);
-    vec![
-        format!("{stem}.md"),
-        format!("{stem}/index.md"),
-        format!("{stem}/README.md"),
-    ]
+    PAGE_ENDINGS
+        .iter()
+        .map(|ending| format!("{stem}{ending}"))
+        .collect()
 }
 
 /// `dest` respelled in the letter case of `actual`, the file it means: each folder and the
