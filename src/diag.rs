@@ -11,6 +11,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::swar;
+
 pub(crate) use baseline::{Baseline, Compared};
 pub(crate) use code::{CheckCode, Level};
 pub(crate) use format::{Format, render, write};
@@ -238,14 +240,35 @@ pub struct SourceFile {
     last_column: std::sync::Mutex<(usize, usize)>,
 }
 
+/// Where each line of `bytes` starts: 0, and after each line break. Lines are short, so
+/// the breaks are found eight bytes at a time, not by a search per line.
+fn line_starts(bytes: &[u8]) -> Vec<usize> {
+    // Room for a line per 32 bytes: most files need no more.
+    let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+    starts.push(0);
+    let mut at = 0;
+    while let Some(word) = swar::word(bytes, at) {
+        let mut breaks = swar::equal(word, b'\n');
+        while breaks != 0 {
+            starts.push(at + breaks.trailing_zeros() as usize / 8 + 1);
+            breaks &= breaks - 1;
+        }
+        at += 8;
+    }
+    starts.extend(
+        (at..bytes.len())
+            .filter(|&i| bytes[i] == b'\n')
+            .map(|i| i + 1),
+    );
+    starts
+}
+
 impl SourceFile {
     /// A file with where its lines start: the work of adding it to a [`SourceMap`], which
     /// readers of many files do in parallel.
     #[must_use]
     pub(crate) fn new(path: PathBuf, text: Arc<str>) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
-            .collect();
+        let line_starts = line_starts(text.as_bytes());
         let parts: Vec<_> = path.iter().map(|part| part.to_string_lossy()).collect();
         Self {
             shown: parts.join("/").into(),
@@ -516,6 +539,16 @@ pub(crate) fn plural(n: usize, word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn line_starts_follow_every_line_break(text in "[a\n\r\u{e9}]{0,40}") {
+            let expected: Vec<usize> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+                .collect();
+            proptest::prop_assert_eq!(line_starts(text.as_bytes()), expected);
+        }
+    }
 
     #[test]
     fn findings_sort_by_path_then_place_whatever_order_files_were_read_in() {

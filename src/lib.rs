@@ -22,4 +22,5 @@ pub(crate) mod markdown;
 pub(crate) mod model;
 pub(crate) mod render;
 pub(crate) mod scaffold;
+pub(crate) mod swar;
 pub(crate) mod write;

@@ -8,6 +8,8 @@ use std::ops::Range;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::swar::{self, HIGH, ONES};
+
 /// Words after which a period does not end a sentence (lowercase, without the period).
 const ABBREVIATIONS: &[&str] = &[
     "e.g", "i.e", "etc", "vs", "cf", "art", "no", "nos", "nr", "sec", "para", "p", "pp", "fig",
@@ -217,11 +219,6 @@ impl<'a> Iterator for AsciiWords<'a> {
     }
 }
 
-/// One in each byte of a word of eight.
-const ONES: u64 = 0x0101_0101_0101_0101;
-/// The high bit of each byte of a word of eight.
-const HIGH: u64 = ONES * 0x80;
-
 /// A bit per byte of `bytes[at..at + 64]` (ASCII): set where it is a letter or a digit;
 /// bytes past the end count as neither.
 fn alnum_mask(bytes: &[u8], at: usize) -> u64 {
@@ -332,8 +329,10 @@ fn ascii_sentence_bounds(text: &[u8]) -> Vec<Range<usize>> {
 /// bytes at a time.
 fn next_stop(text: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
-    while let Some(chunk) = text.get(at..at + 8) {
-        let stops = stop_bits(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+    while let Some(word) = swar::word(text, at) {
+        let stops = [b'.', b'!', b'?', b'\n', b'\r']
+            .into_iter()
+            .fold(0, |stops, stop| stops | swar::equal(word, stop));
         if stops != 0 {
             return Some(at + stops.trailing_zeros() as usize / 8);
         }
@@ -343,20 +342,6 @@ fn next_stop(text: &[u8], from: usize) -> Option<usize> {
         .iter()
         .position(|b| matches!(b, b'.' | b'!' | b'?' | b'\n' | b'\r'))
         .map(|found| at + found)
-}
-
-/// The high bit of each of eight bytes (the first byte the lowest) set where the byte is a
-/// terminator or a line break, whatever the bytes are.
-fn stop_bits(bytes: u64) -> u64 {
-    const LOW: u64 = !HIGH;
-    let equal = |stop: u8| {
-        let diff = bytes ^ (ONES * u64::from(stop));
-        // Adding 0x7f to a byte's low seven bits sets its high bit when they are not
-        // zero, with no carry into the next byte.
-        let nonzero = ((diff & LOW) + LOW) | diff;
-        !nonzero & HIGH
-    };
-    equal(b'.') | equal(b'!') | equal(b'?') | equal(b'\n') | equal(b'\r')
 }
 
 /// UAX #29 sentence boundaries of text whose characters all have [`stand_in`]s: the ASCII
@@ -502,21 +487,6 @@ mod tests {
                 .map(|(start, piece)| start..start + piece.len())
                 .collect();
             proptest::prop_assert_eq!(ours, theirs);
-        }
-
-        #[test]
-        fn stop_bits_mark_exactly_the_terminators_and_line_breaks(bytes in proptest::prelude::any::<[u8; 8]>(), stops in proptest::prelude::any::<[bool; 8]>()) {
-            let mut bytes = bytes;
-            for (byte, stop) in bytes.iter_mut().zip(stops) {
-                if stop {
-                    *byte = b".!?\n\r"[usize::from(*byte) % 5];
-                }
-            }
-            let expected = bytes.iter().enumerate().fold(0, |mask, (at, b)| {
-                let stop = matches!(b, b'.' | b'!' | b'?' | b'\n' | b'\r');
-                mask | (u64::from(stop) << (8 * at + 7))
-            });
-            proptest::prop_assert_eq!(stop_bits(u64::from_le_bytes(bytes)), expected);
         }
 
         #[test]

@@ -1,0 +1,43 @@
+//! Eight bytes at a time in a `u64` ("SIMD within a register"): the scans over text that
+//! look for a few byte values (line breaks, sentence ends), without a branch per byte.
+
+/// One in each byte of a word of eight.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each byte of a word of eight.
+pub(crate) const HIGH: u64 = ONES * 0x80;
+
+/// Eight bytes from `bytes[at..at + 8]`, the first the lowest.
+pub(crate) fn word(bytes: &[u8], at: usize) -> Option<u64> {
+    let chunk = bytes.get(at..at + 8)?;
+    Some(u64::from_le_bytes(chunk.try_into().expect("eight bytes")))
+}
+
+/// The high bit of each byte of `word` set where the byte is `byte`, exactly, whatever the
+/// other bytes are; the first match is at `trailing_zeros() / 8`.
+pub(crate) fn equal(word: u64, byte: u8) -> u64 {
+    const LOW: u64 = !HIGH;
+    let diff = word ^ (ONES * u64::from(byte));
+    // Adding 0x7f to a byte's low seven bits sets its high bit when they are not zero,
+    // with no carry into the next byte.
+    let nonzero = ((diff & LOW) + LOW) | diff;
+    !nonzero & HIGH
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn equal_marks_exactly_the_matching_bytes(bytes in proptest::prelude::any::<[u8; 8]>(), byte in proptest::prelude::any::<u8>(), plant in 0usize..9) {
+            let mut bytes = bytes;
+            if let Some(planted) = bytes.get_mut(plant) {
+                *planted = byte;
+            }
+            let expected = bytes.iter().enumerate().fold(0, |mask, (at, &b)| {
+                mask | (u64::from(b == byte) << (8 * at + 7))
+            });
+            proptest::prop_assert_eq!(equal(word(&bytes, 0).unwrap(), byte), expected);
+        }
+    }
+}
