@@ -17,6 +17,7 @@ pub(crate) mod diff;
 pub(crate) mod export;
 #[doc(hidden)]
 pub mod fuzzing;
+pub(crate) mod hash;
 pub(crate) mod load;
 pub(crate) mod markdown;
 pub(crate) mod model;

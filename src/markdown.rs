@@ -2,10 +2,11 @@
 //! every check go through here, so the checker can never disagree with the renderer about
 //! what a page's anchors are.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::hash::FastMap;
 
 /// `CommonMark` plus tables, footnotes, strikethrough and heading attributes (`{#id}`).
 #[must_use]
@@ -53,7 +54,7 @@ fn unicode_slug(text: &str) -> String {
 /// Hands out heading ids for one page: a repeated slug gets `-1`, `-2`, … as on GitHub.
 #[derive(Debug, Default)]
 pub(crate) struct Slugger {
-    seen: HashMap<String, usize>,
+    seen: FastMap<String, usize>,
 }
 
 impl Slugger {
@@ -110,7 +111,7 @@ pub(crate) struct Document<'a> {
     pub headings: Vec<Heading>,
     /// The parser's link reference definitions (`[label]: dest`) by [`label_key`], for
     /// locating them.
-    pub definitions: HashMap<String, Range<usize>>,
+    pub definitions: FastMap<String, Range<usize>>,
 }
 
 /// A reference label as `CommonMark` matches it: case-folded, white space collapsed. One

@@ -6,7 +6,7 @@
 //! are versions of one page (`variants`) share text by design, and sentences that match an
 //! `allow` glob are boilerplate: neither is a finding.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use xxhash_rust::xxh3::xxh3_64;
@@ -15,6 +15,7 @@ use super::page::Facts;
 use super::text::{self, Glob};
 use crate::config::Config;
 use crate::diag::{CheckCode, Code, Diagnostic, FileId, SourceMap, Span};
+use crate::hash::{FastMap, FastSet};
 use crate::render::RenderedPage;
 
 /// Sentences shorter than this many words ("See below.") repeat by nature.
@@ -70,7 +71,7 @@ pub(super) struct Rules {
 
 impl Rules {
     pub(super) fn new(config: &Config, pages: &[RenderedPage]) -> Self {
-        let mut first_of: HashMap<String, u32> = HashMap::new();
+        let mut first_of: FastMap<String, u32> = FastMap::default();
         let variant_of = pages
             .iter()
             .enumerate()
@@ -241,16 +242,16 @@ pub(super) fn find(
     kind: &Kind<'_>,
     pages: &[RenderedPage],
     files: &SourceMap,
-    skip_blocks: &HashSet<(usize, usize)>,
-) -> (Vec<Diagnostic>, HashSet<(usize, usize)>) {
+    skip_blocks: &FastSet<(usize, usize)>,
+) -> (Vec<Diagnostic>, FastSet<(usize, usize)>) {
     occurrences.retain(|o| !skip_blocks.contains(&o.block_key()));
     occurrences.sort_by_key(|o| (o.hash, o.page, o.range.start));
     let mut found = Vec::new();
-    let mut repeats = HashSet::new();
+    let mut repeats = FastSet::default();
     let mut across = Vec::new();
     for group in occurrences.chunk_by(|a, b| a.hash == b.hash) {
         // One piece of source text shown in several places counts once.
-        let mut seen_keys = HashSet::new();
+        let mut seen_keys = FastSet::default();
         let distinct: Vec<&Occurrence> = group
             .iter()
             .filter(|o| o.key.is_none_or(|key| seen_keys.insert(key)))
@@ -260,7 +261,7 @@ pub(super) fn find(
         };
         // Versions of one page count as that page: the text is reported once per pair of
         // pages that are not versions of each other.
-        let mut pages_seen = HashSet::from([first.variant]);
+        let mut pages_seen = FastSet::from_iter([first.variant]);
         for occurrence in rest {
             repeats.insert(occurrence.block_key());
             if pages_seen.insert(occurrence.variant) {
@@ -444,7 +445,7 @@ mod tests {
     fn a_repeat_in_a_page_is_an_error_across_pages_a_warning_and_one_source_is_no_repeat() {
         let mut files = SourceMap::default();
         let pages = pages(&mut files);
-        let find = |occurrences| find(occurrences, &SENTENCE, &pages, &files, &HashSet::new());
+        let find = |occurrences| find(occurrences, &SENTENCE, &pages, &files, &FastSet::default());
         // The same text twice in a.md, and once in b.md.
         let (found, repeats) = find(vec![
             occurrence(7, 0, 0, 0, 0),
@@ -462,7 +463,7 @@ mod tests {
                 ),
             ]
         );
-        assert_eq!(repeats, HashSet::from([(0, 4), (1, 2)]));
+        assert_eq!(repeats, FastSet::from_iter([(0, 4), (1, 2)]));
         // Written once (one key: a snippet, a template line) and shown twice: no finding.
         let (found, _) = find(vec![occurrence(7, 0, 0, 0, 5), occurrence(7, 1, 1, 0, 5)]);
         assert!(found.is_empty(), "{found:?}");
@@ -482,7 +483,8 @@ mod tests {
             occurrences.push(occurrence(hash, 1, 1, 50 + 10 * i, 10 + i));
         }
         occurrences.push(occurrence(3, 2, 2, 0, 20));
-        let find = |occurrences| find(occurrences, &SENTENCE, &pages, &files, &HashSet::new()).0;
+        let find =
+            |occurrences| find(occurrences, &SENTENCE, &pages, &files, &FastSet::default()).0;
         let found = find(occurrences);
         assert_eq!(
             reported(&found),
@@ -524,7 +526,8 @@ mod tests {
     fn versions_of_one_page_share_text_and_count_as_that_page() {
         let mut files = SourceMap::default();
         let pages = pages(&mut files);
-        let find = |occurrences| find(occurrences, &SENTENCE, &pages, &files, &HashSet::new()).0;
+        let find =
+            |occurrences| find(occurrences, &SENTENCE, &pages, &files, &FastSet::default()).0;
         // a.md and b.md are versions of one page (variant 0); c.md is another page.
         let found = find(vec![occurrence(7, 0, 0, 0, 0), occurrence(7, 1, 0, 0, 1)]);
         assert!(found.is_empty(), "{found:?}");
@@ -567,7 +570,7 @@ mod tests {
     fn blocks_already_reported_as_paragraphs_are_skipped() {
         let mut files = SourceMap::default();
         let pages = pages(&mut files);
-        let skip = HashSet::from([(0, 4)]);
+        let skip = FastSet::from_iter([(0, 4)]);
         let (found, _) = find(
             vec![occurrence(7, 0, 0, 0, 0), occurrence(7, 0, 0, 40, 40)],
             &SENTENCE,

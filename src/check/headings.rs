@@ -1,10 +1,9 @@
 //! `heading-structure`: skipped heading levels and more than one H1 (warnings), two
 //! headings with the same id (an error: one of them can never be linked to).
 
-use std::collections::HashMap;
-
 use super::page::Facts;
 use crate::diag::{CheckCode, Code, Diagnostic};
+use crate::hash::FastMap;
 use crate::render::RenderedPage;
 
 /// Checks the headings of one page.
@@ -14,7 +13,7 @@ pub(super) fn check(page: &RenderedPage, facts: &Facts) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let mut previous: Option<u8> = None;
     let mut first_h1 = None;
-    let mut ids: HashMap<&str, &std::ops::Range<usize>> = HashMap::new();
+    let mut ids: FastMap<&str, &std::ops::Range<usize>> = FastMap::default();
     for heading in &facts.headings {
         if let Some(previous) = previous
             && heading.level > previous + 1

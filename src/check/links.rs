@@ -6,36 +6,35 @@
 //! right spelling. External, unmapped site-absolute and `xref:` links are never fetched:
 //! they are counted as unchecked.
 
-use std::collections::{HashMap, HashSet};
-
 use percent_encoding::percent_decode_str;
 
 use super::page::Facts;
 use crate::config::{Config, SitePath};
 use crate::diag::{CheckCode, Code, Diagnostic, did_you_mean};
+use crate::hash::{FastMap, FastSet};
 use crate::markdown::is_relative;
 use crate::render::RenderedPage;
 
 /// What the link check resolves against.
 pub(super) struct Index<'a> {
     /// Page path → page number.
-    pub pages: HashMap<&'a str, usize>,
+    pub pages: FastMap<&'a str, usize>,
     /// Where a mistyped link's target is looked for, instead of among every page of the
     /// site: the pages with the same file name, and the pages of the same directory — in a
     /// large directory only the names that sort next to it, forward and backward, so that
     /// a broken link costs the same in a site of any size.
     pub neighbours: Neighbours<'a>,
     /// Every other file of the content directory.
-    pub assets: &'a HashSet<String>,
+    pub assets: &'a FastSet<String>,
     /// Every directory that holds a page or a file, at any depth.
-    pub dirs: HashSet<&'a str>,
+    pub dirs: FastSet<&'a str>,
     /// Every page and file by its path in lower case, with its real path and its page
     /// number: what a link that differs only in case meant.
-    folded: HashMap<String, (&'a str, Option<usize>)>,
+    folded: FastMap<String, (&'a str, Option<usize>)>,
     /// Every directory by its path in lower case.
-    folded_dirs: HashMap<String, &'a str>,
+    folded_dirs: FastMap<String, &'a str>,
     /// Ids every HTML page has from the layout (`content`, …).
-    pub layout_ids: &'a HashSet<String>,
+    pub layout_ids: &'a FastSet<String>,
     /// Site-absolute prefixes checked offline.
     site_paths: &'a [SitePath],
     /// The site's address: absolute links to it are site-absolute links.
@@ -46,7 +45,7 @@ pub(super) struct Index<'a> {
 #[derive(Default)]
 pub(super) struct Neighbours<'a> {
     /// File name → the pages of that name.
-    by_name: HashMap<&'a str, Vec<&'a str>>,
+    by_name: FastMap<&'a str, Vec<&'a str>>,
     /// Every page as (directory, name, path), sorted: a directory's pages are one run of
     /// it, and a name mistyped after its first characters sorts next to the name it meant.
     forward: Vec<(&'a str, &'a str, &'a str)>,
@@ -151,8 +150,8 @@ pub(super) fn check_site(
     config: &Config,
 ) -> (Vec<Diagnostic>, LinkCounts) {
     use rayon::prelude::*;
-    let assets: HashSet<String> = model.assets.iter().cloned().collect();
-    let layout_ids: HashSet<String> = layout_ids.iter().cloned().collect();
+    let assets: FastSet<String> = model.assets.iter().cloned().collect();
+    let layout_ids: FastSet<String> = layout_ids.iter().cloned().collect();
     let mut index = Index::new(
         pages.iter().map(|page| page.path.as_str()),
         &assets,
@@ -301,13 +300,13 @@ impl<'a> Index<'a> {
     /// Indexes `paths` by directory and by file name.
     pub(super) fn new(
         paths: impl Iterator<Item = &'a str>,
-        assets: &'a HashSet<String>,
-        layout_ids: &'a HashSet<String>,
+        assets: &'a FastSet<String>,
+        layout_ids: &'a FastSet<String>,
     ) -> Self {
-        let mut pages = HashMap::new();
+        let mut pages = FastMap::default();
         let mut neighbours = Neighbours::default();
-        let mut dirs = HashSet::new();
-        let mut folded = HashMap::new();
+        let mut dirs = FastSet::default();
+        let mut folded = FastMap::default();
         for (at, path) in paths.enumerate() {
             pages.insert(path, at);
             neighbours.add(path);
@@ -326,7 +325,7 @@ impl<'a> Index<'a> {
         }
         let mut sorted_dirs: Vec<&'a str> = dirs.iter().copied().collect();
         sorted_dirs.sort_unstable();
-        let mut folded_dirs = HashMap::new();
+        let mut folded_dirs = FastMap::default();
         for dir in sorted_dirs {
             folded_dirs.entry(dir.to_lowercase()).or_insert(dir);
         }
@@ -609,7 +608,7 @@ mod tests {
     #[test]
     fn rooted_links_resolve_from_the_content_directory() {
         let paths = ["guide/setup.md", "faq.md"];
-        let (assets, ids) = (HashSet::new(), HashSet::new());
+        let (assets, ids) = (FastSet::default(), FastSet::default());
         let index = Index::new(paths.into_iter(), &assets, &ids);
         let target = |dest| match resolve("guide/setup.md", dest, 0, &index) {
             Target::Page(page, fragment) => format!("{page} {fragment:?}"),
@@ -631,7 +630,7 @@ mod tests {
             .collect();
         paths.push("sources/device-health.md".to_owned());
         paths.push("archive/retention.md".to_owned());
-        let (assets, ids) = (HashSet::new(), HashSet::new());
+        let (assets, ids) = (FastSet::default(), FastSet::default());
         let index = Index::new(paths.iter().map(String::as_str), &assets, &ids);
         for (typo, meant) in [
             (

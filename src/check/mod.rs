@@ -16,7 +16,7 @@ mod text;
 
 pub(crate) use suppress::apply as apply_suppressions;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::mem::take;
 
 use rayon::prelude::*;
@@ -25,6 +25,7 @@ pub(crate) use crate::diag::{CheckCode, Level, Summary};
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Severity, SourceMap};
+use crate::hash::FastSet;
 use crate::markdown::Document;
 use crate::model::Model;
 use crate::render::{RenderedPage, Site};
@@ -141,7 +142,7 @@ pub(crate) fn run<T: Send>(
             },
             pages,
             files,
-            &HashSet::new(),
+            &FastSet::default(),
         );
         let sentences = duplicates::Kind {
             code: CheckCode::DuplicateSentence,
@@ -153,7 +154,8 @@ pub(crate) fn run<T: Send>(
     };
     let near = || {
         let items = each.near_paragraphs;
-        let (paragraphs, blocks) = near::find(&items, "paragraph", pages, files, &HashSet::new());
+        let (paragraphs, blocks) =
+            near::find(&items, "paragraph", pages, files, &FastSet::default());
         drop(items); // before the sentences' search, the larger
         let (sentences, _) = near::find(&each.near_sentences, "sentence", pages, files, &blocks);
         [paragraphs, sentences]

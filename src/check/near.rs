@@ -7,7 +7,6 @@
 //! naming "Azure Active Directory (Azure AD)", once "Azure AD") scores 0.93; its Windows
 //! 10 and Windows 11 diagnostic-data sentences, which differ in a fact, score 0.83.
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -16,6 +15,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use super::duplicates::{Occurrence, Text, across_pages, locate, narrow, paragraphs_of};
 use super::text;
 use crate::diag::{CheckCode, Code, Diagnostic, SourceMap};
+use crate::hash::FastSet;
 use crate::render::RenderedPage;
 
 /// Word-bigram Jaccard similarity at which two texts are near-duplicates.
@@ -383,13 +383,13 @@ pub(super) fn find(
     what: &str,
     pages: &[RenderedPage],
     files: &SourceMap,
-    skip: &HashSet<BlockPair>,
-) -> (Vec<Diagnostic>, HashSet<BlockPair>) {
+    skip: &FastSet<BlockPair>,
+) -> (Vec<Diagnostic>, FastSet<BlockPair>) {
     // One item per distinct text (equal texts are exact duplicates, not near ones), and
     // one per piece of source text: a template line shown with different values on every
     // page is one text, compared once.
-    let mut seen = HashSet::new();
-    let mut seen_keys = HashSet::new();
+    let mut seen = FastSet::default();
+    let mut seen_keys = FastSet::default();
     let kept: Vec<usize> = (0..items.len())
         .filter(|&i| {
             let occurrence = &items.occurrences[i];
@@ -415,7 +415,7 @@ pub(super) fn find(
         },
     );
     let mut found = Vec::new();
-    let mut reported = HashSet::new();
+    let mut reported = FastSet::default();
     let mut across = Vec::new();
     for (a, b, similarity) in similar {
         let occurrence = |at: u32| &items.occurrences[items.index_at(at)];

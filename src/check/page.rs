@@ -2,12 +2,12 @@
 //! events: links (and where to report them), anchors, headings, and the text of each block
 //! and sentence with its position in the page's Markdown.
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 
 use super::text;
+use crate::hash::FastSet;
 use crate::markdown::{Document, Heading, html_anchor_ids};
 
 /// A link or image.
@@ -82,7 +82,7 @@ pub(super) struct Sentence {
 #[derive(Debug, Default)]
 pub(super) struct Facts {
     pub links: Vec<Link>,
-    pub anchors: HashSet<String>,
+    pub anchors: FastSet<String>,
     pub headings: Vec<Heading>,
     pub blocks: Vec<Block>,
     pub sentences: Vec<Sentence>,

@@ -11,51 +11,10 @@ use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::{RenderedPage, html_path, title_of};
+use crate::hash::{FastHasher, FastMap};
 
 /// Words shorter than this are not indexed (a search for "of" finds nothing useful).
 const MIN_WORD: usize = 3;
-
-/// Hashes words, eight bytes at a time by a rotate, a xor and a multiply (as rustc's
-/// `FxHasher` does). A word is a few bytes: std's `SipHash`, or an xxh3 call per write,
-/// costs more than the lookup it serves. Words come from the site's own pages, so there
-/// is no one to flood the table with colliding keys.
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl WordHasher {
-    const K: u64 = 0xf135_7aea_2e62_a9c5;
-
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
-    }
-}
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut last = [0; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(last));
-        }
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn finish(&self) -> u64 {
-        // The multiply leaves its best bits at the top; the table picks buckets by the
-        // bottom ones.
-        self.0.rotate_left(26)
-    }
-}
-
-type ByWord = BuildHasherDefault<WordHasher>;
 
 /// The index being made, in page order.
 #[derive(Default)]
@@ -63,7 +22,7 @@ pub(super) struct Index {
     /// Each page's URL and title, by id.
     list: Vec<[String; 2]>,
     /// The ids of the pages each word is on.
-    postings: HashMap<String, Vec<u32>, ByWord>,
+    postings: FastMap<String, Vec<u32>>,
 }
 
 /// One page's entry as its words are found: its URL, title and words.
@@ -258,7 +217,7 @@ impl Words {
 
     /// Adds the word in `lower` unless the page has it.
     fn insert(&mut self) {
-        let mut hasher = WordHasher::default();
+        let mut hasher = FastHasher::default();
         hasher.write(self.lower.as_bytes());
         self.insert_hashed(hasher.finish());
     }
