@@ -260,6 +260,8 @@ fn line_starts(bytes: &[u8]) -> Vec<usize> {
             .filter(|&i| bytes[i] == b'\n')
             .map(|i| i + 1),
     );
+    // Kept as long as the file: without the room that a file of long lines left unused.
+    starts.shrink_to_fit();
     starts
 }
 
