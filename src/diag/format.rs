@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{CheckCode, Counts, Diagnostic, Severity, SourceMap, Summary};
+use crate::swar;
 
 /// How diagnostics are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -244,15 +245,30 @@ fn write_pretty_seq<W: std::io::Write, T: Sync>(
     out.write_all(b"]")
 }
 
-/// Appends `json` to `out` with `indent` after each of its line breaks.
+/// Appends `json` to `out` with `indent` after each of its line breaks, found eight bytes
+/// at a time (its lines are short).
 fn indent_into(out: &mut Vec<u8>, json: &[u8], indent: &[u8]) {
-    let mut lines = json.split(|&byte| byte == b'\n');
-    out.extend_from_slice(lines.next().unwrap_or_default());
-    for line in lines {
-        out.push(b'\n');
+    let mut line = 0;
+    let mut copy_through = |out: &mut Vec<u8>, at: usize| {
+        out.extend_from_slice(&json[line..=at]);
         out.extend_from_slice(indent);
-        out.extend_from_slice(line);
+        line = at + 1;
+    };
+    let mut word_at = 0;
+    while let Some(word) = swar::word(json, word_at) {
+        let mut breaks = swar::equal(word, b'\n');
+        while breaks != 0 {
+            copy_through(out, word_at + breaks.trailing_zeros() as usize / 8);
+            breaks &= breaks - 1;
+        }
+        word_at += 8;
     }
+    for (at, &byte) in json.iter().enumerate().skip(word_at) {
+        if byte == b'\n' {
+            copy_through(out, at);
+        }
+    }
+    out.extend_from_slice(&json[line..]);
 }
 
 #[derive(Serialize)]
@@ -773,6 +789,25 @@ mod tests {
     /// A sequence written a chunk at a time in parallel is what `serde_json`'s pretty
     /// printer writes for it whole, nested or not: on both sides of the chunk and window
     /// sizes, with empty and nested values and strings holding escaped line breaks.
+    #[test]
+    fn indenting_puts_the_indent_after_every_line_break() {
+        for json in [
+            "",
+            "\n",
+            "{",
+            "{\n  \"a\": 1\n}",
+            "0123456\n01234567\n\n\n012345678",
+        ] {
+            let mut out = b"x".to_vec();
+            indent_into(&mut out, json.as_bytes(), b"  ");
+            assert_eq!(
+                out,
+                format!("x{}", json.replace('\n', "\n  ")).as_bytes(),
+                "{json:?}"
+            );
+        }
+    }
+
     #[test]
     fn pretty_sequences_written_in_parallel_are_serde_jsons() {
         let item = |i: usize| {
