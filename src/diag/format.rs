@@ -786,9 +786,6 @@ mod tests {
     use super::*;
     use crate::diag::{Code, Span};
 
-    /// A sequence written a chunk at a time in parallel is what `serde_json`'s pretty
-    /// printer writes for it whole, nested or not: on both sides of the chunk and window
-    /// sizes, with empty and nested values and strings holding escaped line breaks.
     #[test]
     fn indenting_puts_the_indent_after_every_line_break() {
         for json in [
@@ -808,6 +805,9 @@ mod tests {
         }
     }
 
+    /// A sequence written a chunk at a time in parallel is what `serde_json`'s pretty
+    /// printer writes for it whole, nested or not: on both sides of the chunk and window
+    /// sizes, with empty and nested values and strings holding escaped line breaks.
     #[test]
     fn pretty_sequences_written_in_parallel_are_serde_jsons() {
         let item = |i: usize| {
