@@ -240,26 +240,12 @@ pub struct SourceFile {
     last_column: std::sync::Mutex<(usize, usize)>,
 }
 
-/// Where each line of `bytes` starts: 0, and after each line break. Lines are short, so
-/// the breaks are found eight bytes at a time, not by a search per line.
+/// Where each line of `bytes` starts: 0, and after each line break.
 fn line_starts(bytes: &[u8]) -> Vec<usize> {
     // Room for a line per 32 bytes: most files need no more.
     let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
     starts.push(0);
-    let mut at = 0;
-    while let Some(word) = swar::word(bytes, at) {
-        let mut breaks = swar::equal(word, b'\n');
-        while breaks != 0 {
-            starts.push(at + breaks.trailing_zeros() as usize / 8 + 1);
-            breaks &= breaks - 1;
-        }
-        at += 8;
-    }
-    starts.extend(
-        (at..bytes.len())
-            .filter(|&i| bytes[i] == b'\n')
-            .map(|i| i + 1),
-    );
+    swar::each(bytes, b'\n', |at| starts.push(at + 1));
     // Kept as long as the file: without the room that a file of long lines left unused.
     starts.shrink_to_fit();
     starts

@@ -23,6 +23,26 @@ pub(crate) fn equal(word: u64, byte: u8) -> u64 {
     !nonzero & HIGH
 }
 
+/// Calls `found` with every position of `byte` in `bytes`, in order, looked for eight
+/// bytes at a time: for bytes that end short runs (line breaks), where a search per run
+/// costs more than the run.
+pub(crate) fn each(bytes: &[u8], byte: u8, mut found: impl FnMut(usize)) {
+    let mut at = 0;
+    while let Some(word) = word(bytes, at) {
+        let mut matches = equal(word, byte);
+        while matches != 0 {
+            found(at + matches.trailing_zeros() as usize / 8);
+            matches &= matches - 1;
+        }
+        at += 8;
+    }
+    for (at, &b) in bytes.iter().enumerate().skip(at) {
+        if b == byte {
+            found(at);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,6 +58,14 @@ mod tests {
                 mask | (u64::from(b == byte) << (8 * at + 7))
             });
             proptest::prop_assert_eq!(equal(word(&bytes, 0).unwrap(), byte), expected);
+        }
+
+        #[test]
+        fn each_finds_every_position_in_order(bytes in proptest::collection::vec(0u8..4, 0..40)) {
+            let mut found = Vec::new();
+            each(&bytes, 1, |at| found.push(at));
+            let expected: Vec<usize> = (0..bytes.len()).filter(|&at| bytes[at] == 1).collect();
+            proptest::prop_assert_eq!(found, expected);
         }
     }
 }

@@ -245,29 +245,14 @@ fn write_pretty_seq<W: std::io::Write, T: Sync>(
     out.write_all(b"]")
 }
 
-/// Appends `json` to `out` with `indent` after each of its line breaks, found eight bytes
-/// at a time (its lines are short).
+/// Appends `json` to `out` with `indent` after each of its line breaks.
 fn indent_into(out: &mut Vec<u8>, json: &[u8], indent: &[u8]) {
     let mut line = 0;
-    let mut copy_through = |out: &mut Vec<u8>, at: usize| {
+    swar::each(json, b'\n', |at| {
         out.extend_from_slice(&json[line..=at]);
         out.extend_from_slice(indent);
         line = at + 1;
-    };
-    let mut word_at = 0;
-    while let Some(word) = swar::word(json, word_at) {
-        let mut breaks = swar::equal(word, b'\n');
-        while breaks != 0 {
-            copy_through(out, word_at + breaks.trailing_zeros() as usize / 8);
-            breaks &= breaks - 1;
-        }
-        word_at += 8;
-    }
-    for (at, &byte) in json.iter().enumerate().skip(word_at) {
-        if byte == b'\n' {
-            copy_through(out, at);
-        }
-    }
+    });
     out.extend_from_slice(&json[line..]);
 }
 
