@@ -25,48 +25,27 @@ pub(super) struct Link {
     pub section: Option<usize>,
 }
 
-/// A paragraph, list item or table cell: text a reader sees as one unit.
+/// A paragraph, list item or table cell: text a reader sees as one unit. Its text and
+/// pieces sit in the page's [`Facts`], one after another with every other block's, so a
+/// page's text takes two growing lists rather than two per block.
 #[derive(Debug)]
 pub(super) struct Block {
-    /// Its text, markup reduced to text.
-    pub text: String,
-    /// `(offset in text, offset in the Markdown)` at each piece of text, to map back.
-    pieces: Vec<(usize, usize)>,
+    /// Its text, markup reduced to text: a range of [`Facts::text`].
+    text: Range<usize>,
+    /// Its pieces: a range of [`Facts::pieces`].
+    pieces: Range<usize>,
     /// A table cell: data, whose values repeat from row to row, not prose.
     pub cell: bool,
 }
 
-impl Block {
-    fn new(cell: bool) -> Self {
-        Self {
-            text: String::new(),
-            pieces: Vec::new(),
-            cell,
-        }
-    }
-
-    /// The Markdown offset of `at` in the block's text.
-    pub(super) fn source_offset(&self, at: usize) -> usize {
-        let index = self
-            .pieces
-            .partition_point(|(start, _)| *start <= at)
-            .saturating_sub(1);
-        self.pieces
-            .get(index)
-            .map_or(0, |(start, source)| source + (at - start))
-    }
-
-    /// The Markdown range of bytes `range` of the block's text: from where its first byte
-    /// was written to just after its last, markup in between included.
-    pub(super) fn source_range(&self, range: &Range<usize>) -> Range<usize> {
-        let start = self.source_offset(range.start);
-        let end = if range.is_empty() {
-            start
-        } else {
-            self.source_offset(range.end - 1) + 1
-        };
-        start..end.max(start)
-    }
+/// The Markdown offset of `at` in a block's text, from the block's `pieces`.
+fn source_offset(pieces: &[(usize, usize)], at: usize) -> usize {
+    let index = pieces
+        .partition_point(|(start, _)| *start <= at)
+        .saturating_sub(1);
+    pieces
+        .get(index)
+        .map_or(0, |(start, source)| source + (at - start))
 }
 
 /// A sentence of a block.
@@ -86,13 +65,23 @@ pub(super) struct Facts {
     pub headings: Vec<Heading>,
     pub blocks: Vec<Block>,
     pub sentences: Vec<Sentence>,
+    /// The text of every block, in order.
+    text: String,
+    /// `(offset in its block's text, offset in the Markdown)` at each piece of text of
+    /// every block, in order, to map back.
+    pieces: Vec<(usize, usize)>,
 }
 
 impl Facts {
     /// Gathers the facts of `markdown`, whose body starts at `body_start` and parses as
     /// `document`.
     pub(super) fn gather(markdown: &str, body_start: usize, document: &Document<'_>) -> Self {
-        let mut walk = Walk::default();
+        // Markup reduced to text is never longer than the Markdown it came from: the
+        // page's text is written into room taken once.
+        let mut walk = Walk {
+            text: String::with_capacity(markdown.len() - body_start),
+            ..Walk::default()
+        };
         for (event, range) in &document.events {
             walk.event(
                 event,
@@ -116,15 +105,17 @@ impl Facts {
             links: Vec::new(),
             blocks: walk.blocks,
             sentences: Vec::new(),
+            text: walk.text,
+            pieces: walk.pieces,
         };
         facts.anchors.extend(walk.html_ids);
+        let mut bounds = Vec::new();
         for (index, block) in facts.blocks.iter().enumerate() {
-            let sentences = text::sentences(&block.text)
-                .into_iter()
-                .map(|range| Sentence {
-                    block: index,
-                    range,
-                });
+            text::sentences(&facts.text[block.text.clone()], &mut bounds);
+            let sentences = bounds.drain(..).map(|range| Sentence {
+                block: index,
+                range,
+            });
             facts.sentences.extend(sentences);
         }
         facts.links = walk
@@ -162,6 +153,8 @@ impl Facts {
         self.blocks = Vec::new();
         self.sentences = Vec::new();
         self.headings = Vec::new();
+        self.text = String::new();
+        self.pieces = Vec::new();
         // Links are kept for where they lead; their text and place in the prose served
         // this page's own checks. Kept until every page is done: without what they
         // reserved to grow.
@@ -174,16 +167,31 @@ impl Facts {
         self.anchors.shrink_to_fit();
     }
 
-    /// The Markdown range of sentence `index`.
+    /// The Markdown range of sentence `index`: from where its first byte was written to
+    /// just after its last, markup in between included.
     pub(super) fn sentence_range(&self, index: usize) -> Range<usize> {
         let sentence = &self.sentences[index];
-        self.blocks[sentence.block].source_range(&sentence.range)
+        let pieces = &self.pieces[self.blocks[sentence.block].pieces.clone()];
+        let range = &sentence.range;
+        let start = source_offset(pieces, range.start);
+        let end = if range.is_empty() {
+            start
+        } else {
+            source_offset(pieces, range.end - 1) + 1
+        };
+        start..end.max(start)
     }
 
     /// The text of sentence `index`.
     pub(super) fn sentence_text(&self, index: usize) -> &str {
         let sentence = &self.sentences[index];
-        &self.blocks[sentence.block].text[sentence.range.clone()]
+        &self.text[self.blocks[sentence.block].text.clone()][sentence.range.clone()]
+    }
+
+    /// The text of block `index`.
+    #[cfg(test)]
+    fn block_text(&self, index: usize) -> &str {
+        &self.text[self.blocks[index].text.clone()]
     }
 }
 
@@ -199,7 +207,10 @@ struct OpenLink {
 #[derive(Default)]
 struct Walk {
     blocks: Vec<Block>,
+    /// The block being written: its text and pieces run to the ends of `text` and `pieces`.
     current: Option<Block>,
+    text: String,
+    pieces: Vec<(usize, usize)>,
     /// Inside a heading or code block: text that is not prose.
     skip_depth: usize,
     open_link: Option<OpenLink>,
@@ -263,7 +274,10 @@ impl Walk {
                     *link_type, dest_url, id, &range, markdown, document, body_start,
                 );
                 let block = self.current_block_index();
-                let offset = self.current.as_ref().map_or(0, |b| b.text.len());
+                let offset = self
+                    .current
+                    .as_ref()
+                    .map_or(0, |b| self.text.len() - b.text.start);
                 self.open_link = Some(OpenLink {
                     dest: dest_url.to_string(),
                     at,
@@ -297,9 +311,18 @@ impl Walk {
         if self.skip_depth > 0 {
             return None;
         }
-        let cell = self.in_cell;
-        self.current.get_or_insert_with(|| Block::new(cell));
+        self.open_block();
         Some(self.blocks.len())
+    }
+
+    /// The block being written, started here if there is none.
+    fn open_block(&mut self) -> &mut Block {
+        let (text, pieces, cell) = (self.text.len(), self.pieces.len(), self.in_cell);
+        self.current.get_or_insert(Block {
+            text: text..text,
+            pieces: pieces..pieces,
+            cell,
+        })
     }
 
     fn text(&mut self, text: &str, source: usize) {
@@ -309,16 +332,21 @@ impl Walk {
         if self.skip_depth > 0 {
             return;
         }
-        let cell = self.in_cell;
-        let block = self.current.get_or_insert_with(|| Block::new(cell));
-        block.pieces.push((block.text.len(), source));
-        block.text.push_str(text);
+        let start = self.open_block().text.start;
+        self.pieces.push((self.text.len() - start, source));
+        self.text.push_str(text);
     }
 
     fn flush(&mut self) {
-        if let Some(block) = self.current.take()
-            && !block.text.trim().is_empty()
-        {
+        let Some(mut block) = self.current.take() else {
+            return;
+        };
+        if self.text[block.text.start..].trim().is_empty() {
+            self.text.truncate(block.text.start);
+            self.pieces.truncate(block.pieces.start);
+        } else {
+            block.text.end = self.text.len();
+            block.pieces.end = self.pieces.len();
             self.blocks.push(block);
         }
     }
@@ -390,5 +418,6 @@ mod tests {
         let facts = Facts::gather(markdown, 0, &Document::parse(markdown));
         assert!(facts.links.is_empty());
         assert_eq!(facts.blocks.len(), 1);
+        assert_eq!(facts.block_text(0), "Text [not](a.md) here.");
     }
 }

@@ -244,18 +244,18 @@ fn alnum_bits(bytes: u64) -> u8 {
     u8::try_from(gathered).expect("the top byte")
 }
 
-/// The byte ranges of the sentences of `text`, trimmed.
-#[must_use]
-pub(super) fn sentences(text: &str) -> Vec<Range<usize>> {
-    let mut bounds: Vec<Range<usize>> = if text.is_ascii() {
-        ascii_sentence_bounds(text.as_bytes())
+/// The byte ranges of the sentences of `text`, trimmed, written over `bounds`: one list
+/// serves every block of a page.
+pub(super) fn sentences(text: &str, bounds: &mut Vec<Range<usize>>) {
+    bounds.clear();
+    if text.is_ascii() {
+        ascii_sentence_bounds(text.as_bytes(), bounds);
     } else if let Some(pieces) = stand_in_sentence_bounds(text) {
-        pieces
+        *bounds = pieces;
     } else {
-        text.split_sentence_bound_indices()
-            .map(|(start, piece)| start..start + piece.len())
-            .collect()
-    };
+        let pieces = text.split_sentence_bound_indices();
+        bounds.extend(pieces.map(|(start, piece)| start..start + piece.len()));
+    }
     // A piece that ends with an abbreviation ("e.g.") runs on into the next one: joined
     // in place, then trimmed in place, so a block's sentences take one list.
     let mut kept = 0;
@@ -278,19 +278,17 @@ pub(super) fn sentences(text: &str) -> Vec<Range<usize>> {
         *range = start..end;
         start < end
     });
-    bounds
 }
 
 /// UAX #29 sentence boundaries of ASCII text, as `split_sentence_bound_indices` finds them
 /// (the property test below holds the two to each other) — without a table lookup per
 /// character, since only a terminator or a line break can end a sentence: the scan skips
-/// to the next one eight bytes at a time.
-fn ascii_sentence_bounds(text: &[u8]) -> Vec<Range<usize>> {
+/// to the next one eight bytes at a time. Pushed onto `bounds`.
+fn ascii_sentence_bounds(text: &[u8], bounds: &mut Vec<Range<usize>>) {
     let is_close = |b: u8| matches!(b, b'"' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}');
     let is_sp = |b: u8| matches!(b, b' ' | b'\t' | 0x0B | 0x0C);
     let is_para = |b: u8| matches!(b, b'\n' | b'\r');
     let is_term = |b: u8| matches!(b, b'.' | b'!' | b'?');
-    let mut bounds = Vec::new();
     let mut start = 0;
     let mut i = 0;
     while let Some(at) = next_stop(text, i) {
@@ -318,7 +316,6 @@ fn ascii_sentence_bounds(text: &[u8]) -> Vec<Range<usize>> {
     if start < text.len() {
         bounds.push(start..text.len());
     }
-    bounds
 }
 
 /// The first terminator (`.`, `!`, `?`) or line break at or after `from`, looked for eight
@@ -350,7 +347,8 @@ fn stand_in_sentence_bounds(text: &str) -> Option<Vec<Range<usize>>> {
         starts.push(at);
     }
     starts.push(text.len());
-    let bounds = ascii_sentence_bounds(&bytes);
+    let mut bounds = Vec::new();
+    ascii_sentence_bounds(&bytes, &mut bounds);
     Some(
         bounds
             .into_iter()
@@ -446,7 +444,10 @@ mod tests {
     #[test]
     fn splits_sentences_but_not_after_abbreviations() {
         let text = "Data such as e.g. file names is kept. See Art. 5 GDPR for details. Done!";
-        let found: Vec<_> = sentences(text).into_iter().map(|r| &text[r]).collect();
+        // A list that held another block's sentences is written over, not added to.
+        let mut bounds = vec![0..1, 5..9];
+        sentences(text, &mut bounds);
+        let found: Vec<_> = bounds.into_iter().map(|r| &text[r]).collect();
         assert_eq!(
             found,
             [
@@ -477,7 +478,8 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn ascii_bounds_agree_with_uax29(text in "[aZ1.!?'\"()\\[\\]{},;:\\- \n\r\t\x0b#]{0,40}|([a-z ]{0,20}[.!?\n\r]){0,6}") {
-            let ours = ascii_sentence_bounds(text.as_bytes());
+            let mut ours = Vec::new();
+            ascii_sentence_bounds(text.as_bytes(), &mut ours);
             let theirs: Vec<Range<usize>> = text
                 .split_sentence_bound_indices()
                 .map(|(start, piece)| start..start + piece.len())
