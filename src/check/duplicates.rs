@@ -11,6 +11,7 @@ use std::ops::Range;
 
 use xxhash_rust::xxh3::xxh3_64;
 
+use super::near::Words;
 use super::page::Facts;
 use super::text::{self, Glob};
 use crate::config::Config;
@@ -134,13 +135,14 @@ pub(super) struct Text {
 }
 
 /// The texts of page `at`: every sentence, and every paragraph of two sentences or more;
-/// table cells, declared values and allowed boilerplate are left out.
+/// table cells, declared values and allowed boilerplate are left out. With them, the
+/// sentences' word hashes, which counted their words.
 pub(super) fn texts(
     at: usize,
     page: &RenderedPage,
     facts: &Facts,
     rules: &Rules,
-) -> (Vec<Text>, Vec<Text>) {
+) -> (Vec<Text>, Vec<Text>, Words) {
     let variant = rules.variant_of(at);
     let text = |block: usize, range: Range<usize>, normalized: String, words: usize| {
         let occurrence = Occurrence {
@@ -160,6 +162,7 @@ pub(super) fn texts(
             normalized,
         }
     };
+    let mut words = Words::new();
     let sentences: Vec<Text> = facts
         .sentences
         .iter()
@@ -177,8 +180,8 @@ pub(super) fn texts(
         })
         .filter(|(_, _, normalized)| !rules.allows(normalized))
         .map(|(index, block, normalized)| {
-            let words = text::words(&normalized).count();
-            text(block, facts.sentence_range(index), normalized, words)
+            let count = words.push(&normalized);
+            text(block, facts.sentence_range(index), normalized, count)
         })
         .collect();
     // A paragraph is its sentences with the white space between them collapsed: its
@@ -194,7 +197,7 @@ pub(super) fn texts(
             text(block, range, joined.join(" "), words)
         })
         .collect();
-    (sentences, paragraphs)
+    (sentences, paragraphs, words)
 }
 
 /// The paragraphs among a page's `sentences`, in order, as the range of their sentences:

@@ -191,9 +191,9 @@ fn each_page(
         diagnostics.extend(headings::check(page, &facts));
     }
     diagnostics.extend(mismatch::check(page, &facts, targets));
-    let (sentences, paragraphs) = duplicates::texts(at, page, &facts, rules);
+    let (sentences, paragraphs, words) = duplicates::texts(at, page, &facts, rules);
     let (exact_sentences, exact_paragraphs) = duplicates::occurrences(&sentences, &paragraphs);
-    let (near_sentences, near_paragraphs) = near::items(&sentences, &paragraphs);
+    let (near_sentences, near_paragraphs) = near::items(&sentences, &paragraphs, &words);
     facts.keep_links_and_anchors();
     let found = PageFindings {
         diagnostics,

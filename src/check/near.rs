@@ -186,27 +186,50 @@ fn similar(a: &[u32], b: &[u32], at_least: f64) -> Option<f64> {
     (similarity >= at_least).then_some(similarity)
 }
 
-/// The texts worth comparing: long sentences, and paragraphs, with their shingles.
-pub(super) fn items(sentences: &[Text], paragraphs: &[Text]) -> (Items, Items) {
-    // Each sentence's words hashed once: a paragraph's words are its sentences'.
-    let mut hashes = Vec::new();
-    // Where sentence `i`'s words start: `bounds[i]`; where they end: `bounds[i + 1]`.
-    let mut bounds = Vec::with_capacity(sentences.len() + 1);
-    bounds.push(0);
-    for sentence in sentences {
-        hashes.extend(text::words(&sentence.normalized).map(|word| xxh3_64(word.as_bytes())));
-        bounds.push(hashes.len());
+/// The hashes of the words of a page's sentences, in order, taken in one pass for both
+/// checks: their count is a sentence's length for `duplicates`, their bigrams its
+/// shingles here.
+pub(super) struct Words {
+    hashes: Vec<u64>,
+    /// Where sentence `i`'s words start: `bounds[i]`; where they end: `bounds[i + 1]`.
+    bounds: Vec<usize>,
+}
+
+impl Words {
+    pub(super) fn new() -> Self {
+        Self {
+            hashes: Vec::new(),
+            bounds: vec![0],
+        }
     }
-    let words = |sentences: Range<usize>| &hashes[bounds[sentences.start]..bounds[sentences.end]];
+
+    /// Hashes the words of the next sentence, `normalized`, and returns how many it has.
+    pub(super) fn push(&mut self, normalized: &str) -> usize {
+        let start = self.hashes.len();
+        let words = text::words(normalized).map(|word| xxh3_64(word.as_bytes()));
+        self.hashes.extend(words);
+        self.bounds.push(self.hashes.len());
+        self.hashes.len() - start
+    }
+
+    /// The word hashes of `sentences`, one after another: a paragraph's are its sentences'.
+    fn of(&self, sentences: Range<usize>) -> &[u64] {
+        &self.hashes[self.bounds[sentences.start]..self.bounds[sentences.end]]
+    }
+}
+
+/// The texts worth comparing: long sentences, and paragraphs, with their shingles, made
+/// from `words`, the word hashes of `sentences`.
+pub(super) fn items(sentences: &[Text], paragraphs: &[Text], words: &Words) -> (Items, Items) {
     let mut long = Items::default();
     for (i, sentence) in sentences.iter().enumerate() {
         if sentence.occurrence.words as usize >= MIN_WORDS {
-            long.push(&sentence.occurrence, words(i..i + 1));
+            long.push(&sentence.occurrence, words.of(i..i + 1));
         }
     }
     let mut blocks = Items::default();
     for (paragraph, group) in paragraphs.iter().zip(paragraphs_of(sentences)) {
-        blocks.push(&paragraph.occurrence, words(group));
+        blocks.push(&paragraph.occurrence, words.of(group));
     }
     (long, blocks)
 }
@@ -517,6 +540,7 @@ mod tests {
             ),
             (2, "third."),
         ];
+        let mut words = Words::new();
         let sentences: Vec<Text> = sentences
             .iter()
             .map(|&(block, text)| Text {
@@ -525,13 +549,18 @@ mod tests {
                     page: 0,
                     variant: 0,
                     block,
-                    words: u32::try_from(text::words(text).count()).unwrap(),
+                    words: u32::try_from(words.push(text)).unwrap(),
                     range: 0..0,
                     key: None,
                 },
                 normalized: text.to_owned(),
             })
             .collect();
+        for (i, sentence) in sentences.iter().enumerate() {
+            assert_eq!(words.of(i..i + 1), hashes(&sentence.normalized));
+            let count = text::words(&sentence.normalized).count();
+            assert_eq!(sentence.occurrence.words as usize, count);
+        }
         let paragraphs: Vec<Text> = paragraphs_of(&sentences)
             .map(|group| {
                 let joined: Vec<&str> = sentences[group]
@@ -547,7 +576,7 @@ mod tests {
             })
             .collect();
         assert_eq!(paragraphs.len(), 2, "blocks 0 and 2");
-        let (long, blocks) = items(&sentences, &paragraphs);
+        let (long, blocks) = items(&sentences, &paragraphs, &words);
         assert_eq!(blocks.len(), 2);
         for (i, paragraph) in paragraphs.iter().enumerate() {
             assert_eq!(blocks.shingles(i), shingles(&paragraph.normalized));
