@@ -6,6 +6,7 @@
 mod baseline;
 mod code;
 mod format;
+mod json;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
