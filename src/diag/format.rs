@@ -62,8 +62,8 @@ pub(crate) fn write<W: std::io::Write>(
         Format::Json => {
             // `{"diagnostics": [...], "summary": {...}}`, keys in alphabetical order.
             out.write_all(b"{\n  \"diagnostics\": ")?;
-            write_pretty_seq(out, diagnostics, 1, |d, json| {
-                json_finding(d, files).write_pretty(json);
+            write_pretty_seq(out, diagnostics, 1, |d, part, indent| {
+                json_finding(d, files).write_pretty(part, indent);
                 Ok(())
             })?;
             out.write_all(b",\n  \"summary\": ")?;
@@ -202,14 +202,15 @@ fn short(diagnostic: &Diagnostic, files: &SourceMap) -> String {
 
 /// `items` as `serde_json`'s pretty printer writes a sequence nested `depth` levels deep,
 /// each item serialized on its own, in parallel, a window of items at a time (so a report
-/// is never held whole): each item's lines are indented to its depth, which is all the
-/// nesting changes (a JSON string holds no raw line break). The report of 200,000
-/// findings, 136 MB, took a tenth of a check's time on one thread.
+/// is never held whole). `each` appends an item pretty-printed with the indent it is given
+/// after each line break: its depth's, which is all the nesting changes (a JSON string
+/// holds no raw line break). The report of 200,000 findings, 136 MB, took a tenth of a
+/// check's time on one thread.
 fn write_pretty_seq<W: std::io::Write, T: Sync>(
     out: &mut W,
     items: &[T],
     depth: usize,
-    each: impl Fn(&T, &mut Vec<u8>) -> serde_json::Result<()> + Sync,
+    each: impl Fn(&T, &mut Vec<u8>, &[u8]) -> serde_json::Result<()> + Sync,
 ) -> std::io::Result<()> {
     const CHUNK: usize = 256;
     if items.is_empty() {
@@ -220,13 +221,11 @@ fn write_pretty_seq<W: std::io::Write, T: Sync>(
         window
             .par_chunks(CHUNK)
             .map(|chunk| {
-                let (mut part, mut json) = (Vec::new(), Vec::new());
+                let mut part = Vec::new();
                 for item in chunk {
                     part.extend_from_slice(b",\n");
                     part.extend_from_slice(indent.as_bytes());
-                    json.clear();
-                    each(item, &mut json)?;
-                    indent_into(&mut part, &json, indent.as_bytes());
+                    each(item, &mut part, indent.as_bytes())?;
                 }
                 Ok(part)
             })
@@ -280,44 +279,64 @@ struct JsonPlace<'a> {
 }
 
 impl JsonFinding<'_> {
-    /// Appends the finding as `serde_json::to_writer_pretty` writes it, fields in order:
-    /// its strings are most of a report's bytes, and [`json::string`] copies them eight
-    /// bytes at a time where `serde_json` looks each byte up.
-    fn write_pretty(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(b"{\n  \"code\": ");
+    /// Appends the finding as `serde_json::to_writer_pretty` writes it, fields in order,
+    /// with `indent` after each line break (where it sits in the report): its strings are
+    /// most of a report's bytes, and [`json::string`] copies them eight bytes at a time
+    /// where `serde_json` looks each byte up.
+    fn write_pretty(&self, out: &mut Vec<u8>, indent: &[u8]) {
+        let line = |out: &mut Vec<u8>, text: &[u8]| {
+            out.push(b'\n');
+            out.extend_from_slice(indent);
+            out.extend_from_slice(text);
+        };
+        out.push(b'{');
+        line(out, b"  \"code\": ");
         json::string(out, self.code);
-        out.extend_from_slice(b",\n  \"column\": ");
+        out.push(b',');
+        line(out, b"  \"column\": ");
         json::number(out, self.column);
-        out.extend_from_slice(b",\n  \"file\": ");
+        out.push(b',');
+        line(out, b"  \"file\": ");
         json::string(out, self.file);
-        out.extend_from_slice(b",\n  \"hint\": ");
+        out.push(b',');
+        line(out, b"  \"hint\": ");
         match self.hint {
             Some(hint) => json::string(out, hint),
             None => out.extend_from_slice(b"null"),
         }
-        out.extend_from_slice(b",\n  \"line\": ");
+        out.push(b',');
+        line(out, b"  \"line\": ");
         json::number(out, self.line);
-        out.extend_from_slice(b",\n  \"message\": ");
+        out.push(b',');
+        line(out, b"  \"message\": ");
         json::string(out, self.message);
-        out.extend_from_slice(b",\n  \"related\": [");
+        out.push(b',');
+        line(out, b"  \"related\": [");
         for (i, place) in self.related.iter().enumerate() {
-            out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            out.extend_from_slice(b"    {\n      \"column\": ");
+            if i > 0 {
+                out.push(b',');
+            }
+            line(out, b"    {");
+            line(out, b"      \"column\": ");
             json::number(out, place.column);
-            out.extend_from_slice(b",\n      \"file\": ");
+            out.push(b',');
+            line(out, b"      \"file\": ");
             json::string(out, place.file);
-            out.extend_from_slice(b",\n      \"line\": ");
+            out.push(b',');
+            line(out, b"      \"line\": ");
             json::number(out, place.line);
-            out.extend_from_slice(b",\n      \"message\": ");
+            out.push(b',');
+            line(out, b"      \"message\": ");
             json::string(out, place.message);
-            out.extend_from_slice(b"\n    }");
+            line(out, b"    }");
         }
         if !self.related.is_empty() {
-            out.extend_from_slice(b"\n  ");
+            line(out, b"  ");
         }
-        out.extend_from_slice(b"],\n  \"severity\": ");
+        out.extend_from_slice(b"],");
+        line(out, b"  \"severity\": ");
         json::string(out, self.severity);
-        out.extend_from_slice(b"\n}");
+        line(out, b"}");
     }
 }
 
@@ -853,8 +872,9 @@ mod tests {
             let items: Vec<Value> = (0..len).map(item).collect();
             for depth in [0, 1, 3] {
                 let mut written = Vec::new();
-                write_pretty_seq(&mut written, &items, depth, |v, json| {
-                    serde_json::to_writer_pretty(json, v)
+                write_pretty_seq(&mut written, &items, depth, |v, part, indent| {
+                    indent_into(part, &serde_json::to_vec_pretty(v)?, indent);
+                    Ok(())
                 })
                 .unwrap();
                 // The same sequence as serde_json writes it `depth` levels deep.
@@ -992,10 +1012,13 @@ mod tests {
                 related: places,
                 severity: &strings[3],
             };
-            let mut ours = Vec::new();
-            finding.write_pretty(&mut ours);
             let theirs = serde_json::to_vec_pretty(&finding).unwrap();
-            proptest::prop_assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs).unwrap());
+            for indent in ["", "    "] {
+                let (mut ours, mut indented) = (Vec::new(), Vec::new());
+                finding.write_pretty(&mut ours, indent.as_bytes());
+                indent_into(&mut indented, &theirs, indent.as_bytes());
+                proptest::prop_assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(indented).unwrap());
+            }
         }
     }
 }
