@@ -116,8 +116,9 @@ pub(crate) fn run<T: Send>(
         .enumerate()
         .map(|(at, page)| {
             let body = Document::parse(&page.markdown[page.body_start..]);
-            let (facts, found) = each_page(at, page, &body, &targets, &rules);
-            (facts, (found, also(page, &body)))
+            let also = also(page, &body);
+            let (facts, found) = each_page(at, page, body, &targets, &rules);
+            (facts, (found, also))
         })
         .unzip();
     let each = PageFindings::merge(found);
@@ -180,7 +181,7 @@ pub(crate) fn run<T: Send>(
 fn each_page(
     at: usize,
     page: &RenderedPage,
-    body: &Document<'_>,
+    body: Document<'_>,
     targets: &mismatch::Targets<'_>,
     rules: &duplicates::Rules,
 ) -> (Facts, PageFindings) {

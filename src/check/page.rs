@@ -74,8 +74,8 @@ pub(super) struct Facts {
 
 impl Facts {
     /// Gathers the facts of `markdown`, whose body starts at `body_start` and parses as
-    /// `document`.
-    pub(super) fn gather(markdown: &str, body_start: usize, document: &Document<'_>) -> Self {
+    /// `document`, whose headings it takes.
+    pub(super) fn gather(markdown: &str, body_start: usize, mut document: Document<'_>) -> Self {
         // Markup reduced to text is never longer than the Markdown it came from: the
         // page's text is written into room taken once.
         let mut walk = Walk {
@@ -87,21 +87,18 @@ impl Facts {
                 event,
                 range.start + body_start..range.end + body_start,
                 markdown,
-                document,
+                &document,
                 body_start,
             );
         }
         walk.flush();
+        let mut headings = std::mem::take(&mut document.headings);
+        for heading in &mut headings {
+            heading.range = heading.range.start + body_start..heading.range.end + body_start;
+        }
         let mut facts = Facts {
-            anchors: document.headings.iter().map(|h| h.id.clone()).collect(),
-            headings: document
-                .headings
-                .iter()
-                .map(|h| Heading {
-                    range: h.range.start + body_start..h.range.end + body_start,
-                    ..h.clone()
-                })
-                .collect(),
+            anchors: headings.iter().map(|h| h.id.clone()).collect(),
+            headings,
             links: Vec::new(),
             blocks: walk.blocks,
             sentences: Vec::new(),
@@ -394,7 +391,7 @@ mod tests {
     #[test]
     fn links_know_their_sentence_section_and_definition() {
         let markdown = "---\ntitle: x\n---\n# Top\n\n## Part\n\nFirst sentence here. See [the docs][docs] now.\n\n[docs]: other.md#x\n";
-        let facts = Facts::gather(markdown, 16, &Document::parse(&markdown[16..]));
+        let facts = Facts::gather(markdown, 16, Document::parse(&markdown[16..]));
         let link = &facts.links[0];
         assert_eq!(link.dest, "other.md#x");
         assert_eq!(&markdown[link.at.clone()], "other.md#x");
@@ -415,7 +412,7 @@ mod tests {
     #[test]
     fn code_is_not_prose_and_has_no_links() {
         let markdown = "Text `[not](a.md)` here.\n\n```\n[no](b.md)\n```\n";
-        let facts = Facts::gather(markdown, 0, &Document::parse(markdown));
+        let facts = Facts::gather(markdown, 0, Document::parse(markdown));
         assert!(facts.links.is_empty());
         assert_eq!(facts.blocks.len(), 1);
         assert_eq!(facts.block_text(0), "Text [not](a.md) here.");
