@@ -163,7 +163,8 @@ pub(super) fn texts(
         }
     };
     let mut words = Words::new();
-    let sentences: Vec<Text> = facts
+    let mut sentences = Vec::with_capacity(facts.sentences.len());
+    let kept = facts
         .sentences
         .iter()
         .enumerate()
@@ -182,8 +183,8 @@ pub(super) fn texts(
         .map(|(index, block, normalized)| {
             let count = words.push(&normalized);
             text(block, facts.sentence_range(index), normalized, count)
-        })
-        .collect();
+        });
+    sentences.extend(kept);
     // A paragraph is its sentences with the white space between them collapsed: its
     // normalized form is theirs, joined, and its words theirs (a space parts words).
     let paragraphs = paragraphs_of(&sentences)
@@ -192,9 +193,16 @@ pub(super) fn texts(
             let block = group[0].occurrence.block as usize;
             let range = group[0].occurrence.range.start as usize
                 ..group[group.len() - 1].occurrence.range.end as usize;
-            let joined: Vec<&str> = group.iter().map(|t| t.normalized.as_str()).collect();
+            let length = group.iter().map(|t| t.normalized.len() + 1).sum();
+            let mut joined = String::with_capacity(length);
+            for sentence in group {
+                if !joined.is_empty() {
+                    joined.push(' ');
+                }
+                joined.push_str(&sentence.normalized);
+            }
             let words = group.iter().map(|t| t.occurrence.words as usize).sum();
-            text(block, range, joined.join(" "), words)
+            text(block, range, joined, words)
         })
         .collect();
     (sentences, paragraphs, words)
