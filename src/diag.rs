@@ -418,17 +418,30 @@ pub(crate) fn sort(diagnostics: &mut Vec<Diagnostic>, files: &SourceMap) {
         let same = files.files[pair[0]].path == files.files[pair[1]].path;
         place[pair[1]] = if same { place[pair[0]] } else { at + 1 };
     }
-    diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            (
-                !d.code.is_structural(),
-                place[d.span.file.0 as usize],
-                d.span.range.start,
-                d.code,
-            )
-        };
-        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+    let key = |d: &Diagnostic| {
+        (
+            !d.code.is_structural(),
+            place[d.span.file.0 as usize],
+            d.span.range.start,
+            d.code,
+        )
+    };
+    // The order is found on small (key, index) pairs, ties kept in their first order,
+    // then each finding is moved to its place once: a finding is well over a hundred
+    // bytes, which a sort of the findings themselves would move a dozen times.
+    let mut order: Vec<_> = diagnostics.iter().map(key).zip(0..).collect();
+    order.sort_unstable_by(|(a, i), (b, j)| {
+        let message = |at: &usize| &diagnostics[*at].message;
+        a.cmp(b)
+            .then_with(|| message(i).cmp(message(j)))
+            .then(i.cmp(j))
     });
+    let mut unsorted: Vec<Option<Diagnostic>> = diagnostics.drain(..).map(Some).collect();
+    diagnostics.extend(
+        order
+            .iter()
+            .map(|(_, at)| unsorted[*at].take().expect("each finding is placed once")),
+    );
     diagnostics.dedup();
 }
 
@@ -574,6 +587,20 @@ mod tests {
             ("b/a.md", 5),
         ];
         assert_eq!(order, expected);
+    }
+
+    /// Findings at one place are ordered by message, and a finding made twice is kept once.
+    #[test]
+    fn findings_at_one_place_sort_by_message_and_repeats_are_kept_once() {
+        let mut map = SourceMap::default();
+        let id = map.add("a.md".into(), "0123456789".into());
+        let code = Code::Check(CheckCode::BrokenLink);
+        let at =
+            |start, message| Diagnostic::warning(code, Span::new(id, start..start + 1), message);
+        let mut found = vec![at(2, "c"), at(2, "a"), at(2, "b"), at(2, "a"), at(0, "z")];
+        sort(&mut found, &map);
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["z", "a", "b", "c"]);
     }
 
     #[test]
