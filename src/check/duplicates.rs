@@ -256,11 +256,19 @@ pub(super) fn find(
     skip_blocks: &FastSet<(usize, usize)>,
 ) -> (Vec<Diagnostic>, FastSet<(usize, usize)>) {
     occurrences.retain(|o| !skip_blocks.contains(&o.block_key()));
-    occurrences.sort_by_key(|o| (o.hash, o.page, o.range.start));
+    // By text, then place; the rest of the key only makes the order total, so that an
+    // unstable sort gives the one order.
+    occurrences.sort_unstable_by_key(|o| {
+        let place = (o.page, o.range.start, o.range.end, o.block);
+        (o.hash, place, o.variant, o.words, o.key)
+    });
     let mut found = Vec::new();
     let mut repeats = FastSet::default();
     let mut across = Vec::new();
-    for group in occurrences.chunk_by(|a, b| a.hash == b.hash) {
+    // Text written once, most of a site's, is no finding: its group is passed over before
+    // it costs a set or a list.
+    let groups = occurrences.chunk_by(|a, b| a.hash == b.hash);
+    for group in groups.filter(|group| group.len() > 1) {
         // One piece of source text shown in several places counts once.
         let mut seen_keys = FastSet::default();
         let distinct: Vec<&Occurrence> = group
