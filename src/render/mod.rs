@@ -514,9 +514,7 @@ fn as_written(page: &Page) -> bool {
     !body.contains(prose::INCLUDE_OPEN)
         && !body.contains("](@")
         && !body.contains("]: @")
-        // A search per tag character finds each by its last byte with `memchr`: a
-        // search for any of the four decodes every character of the page.
-        && !origin::TAGS.into_iter().any(|tag| page.text.contains(tag))
+        && !origin::holds_tags(&page.text)
 }
 
 /// A rendered page from its Markdown, its HTML not made yet.

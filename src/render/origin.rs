@@ -16,7 +16,16 @@ const SEP: char = '\u{FDD1}';
 const CLOSE: char = '\u{FDD2}';
 const LINE: char = '\u{FDD3}';
 /// Every character tags are made of.
-pub(super) const TAGS: [char; 4] = [OPEN, SEP, CLOSE, LINE];
+const TAGS: [char; 4] = [OPEN, SEP, CLOSE, LINE];
+
+/// Whether `text` holds any character tags are made of. Each is written starting with the
+/// byte 0xEF, which most pages never hold: one `memchr` for it decides most pages, and a
+/// search per tag character (by its last byte, with `memchr`) the rest. A search for any
+/// of the four at once would decode every character.
+pub(super) fn holds_tags(text: &str) -> bool {
+    debug_assert!(TAGS.iter().all(|tag| tag.to_string().as_bytes()[0] == 0xEF));
+    text.as_bytes().contains(&0xEF) && TAGS.into_iter().any(|tag| text.contains(tag))
+}
 
 /// A place in a source file that a piece of output was copied or written from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -378,6 +387,22 @@ pub(super) fn unmark(text: &str, marks: &Marks, template: Option<FileId>) -> (St
 mod tests {
     use super::*;
     use crate::diag::SourceMap;
+
+    #[test]
+    fn tags_are_found_and_other_characters_of_their_first_byte_are_not() {
+        for tag in TAGS {
+            assert!(holds_tags(&format!("text {tag} text")), "{tag:?}");
+        }
+        // U+FEFF, U+FF01 and U+FDCF also start with the byte 0xEF.
+        for text in [
+            "",
+            "plain text",
+            "\u{feff}bom \u{ff01} \u{fdcf}",
+            "\u{fdd4}",
+        ] {
+            assert!(!holds_tags(text), "{text:?}");
+        }
+    }
 
     fn files() -> (FileId, FileId) {
         let mut map = SourceMap::default();
