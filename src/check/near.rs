@@ -62,12 +62,15 @@ impl Items {
         self.at.push(narrow(start));
     }
 
-    /// Room for `texts` texts of `words` words in all: a text has fewer shingles than words.
-    fn with_room(texts: usize, words: usize) -> Self {
+    /// No texts yet, with room for `texts`: a text has fewer shingles than words.
+    fn with_room_for<'t>(texts: impl Iterator<Item = &'t Text>) -> Self {
+        let (count, words) = texts.fold((0, 0), |(count, words), text| {
+            (count + 1, words + text.occurrence.words as usize)
+        });
         Self {
-            occurrences: Vec::with_capacity(texts),
-            records: Vec::with_capacity(texts * HEAD + words),
-            at: Vec::with_capacity(texts),
+            occurrences: Vec::with_capacity(count),
+            records: Vec::with_capacity(count * HEAD + words),
+            at: Vec::with_capacity(count),
         }
     }
 
@@ -230,20 +233,14 @@ impl Words {
 /// The texts worth comparing: long sentences, and paragraphs, with their shingles, made
 /// from `words`, the word hashes of `sentences`.
 pub(super) fn items(sentences: &[Text], paragraphs: &[Text], words: &Words) -> (Items, Items) {
-    let room = |texts: &mut dyn Iterator<Item = &Text>| {
-        let (texts, words) = texts.fold((0, 0), |(texts, words), text| {
-            (texts + 1, words + text.occurrence.words as usize)
-        });
-        Items::with_room(texts, words)
-    };
     let is_long = |text: &&Text| text.occurrence.words as usize >= MIN_WORDS;
-    let mut long = room(&mut sentences.iter().filter(is_long));
+    let mut long = Items::with_room_for(sentences.iter().filter(is_long));
     for (i, sentence) in sentences.iter().enumerate() {
         if is_long(&sentence) {
             long.push(&sentence.occurrence, words.of(i..i + 1));
         }
     }
-    let mut blocks = room(&mut paragraphs.iter());
+    let mut blocks = Items::with_room_for(paragraphs.iter());
     for (paragraph, group) in paragraphs.iter().zip(paragraphs_of(sentences)) {
         blocks.push(&paragraph.occurrence, words.of(group));
     }
