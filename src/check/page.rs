@@ -373,14 +373,23 @@ fn report_range(
     find_within(markdown, range.clone(), dest)
 }
 
-/// The range of `needle` inside `range` of `text`, or `range` when it is not there as written.
+/// The range of the last `needle` inside `range` of `text`, or `range` when it is not
+/// there as written. A link's source is short: each place is tried in turn, which costs
+/// less than `rfind`'s two-way searcher, built anew for every link.
 fn find_within(text: &str, range: Range<usize>, needle: &str) -> Range<usize> {
-    match text
-        .get(range.clone())
-        .and_then(|slice| slice.rfind(needle))
-    {
-        Some(at) if !needle.is_empty() => range.start + at..range.start + at + needle.len(),
-        _ => range,
+    let found = text.get(range.clone()).and_then(|slice| {
+        let needle = needle.as_bytes();
+        if needle.is_empty() {
+            return None;
+        }
+        slice
+            .as_bytes()
+            .windows(needle.len())
+            .rposition(|place| place == needle)
+    });
+    match found {
+        Some(at) => range.start + at..range.start + at + needle.len(),
+        None => range,
     }
 }
 
@@ -407,6 +416,24 @@ mod tests {
         let sentence = facts.sentence_range(link.sentence.unwrap());
         assert!(markdown[sentence].starts_with("See ["));
         assert!(facts.anchors.contains("part"));
+    }
+
+    proptest::proptest! {
+        /// Trying each place finds what `rfind` finds: the last whole match, if any.
+        #[test]
+        fn find_within_finds_the_last_match_as_rfind_does(
+            text in "[ab\u{e9}()\\[\\]]{0,16}",
+            needle in "[ab\u{e9}]{0,3}",
+            start in 0usize..18,
+            len in 0usize..18,
+        ) {
+            let range = start..start + len;
+            let expected = match text.get(range.clone()).and_then(|slice| slice.rfind(&*needle)) {
+                Some(at) if !needle.is_empty() => range.start + at..range.start + at + needle.len(),
+                _ => range.clone(),
+            };
+            proptest::prop_assert_eq!(find_within(&text, range, &needle), expected);
+        }
     }
 
     #[test]
