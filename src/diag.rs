@@ -8,6 +8,7 @@ mod code;
 mod format;
 mod json;
 
+use std::cmp::Ordering;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -445,18 +446,103 @@ pub(crate) fn sort(diagnostics: &mut Vec<Diagnostic>, files: &SourceMap) {
     diagnostics.dedup();
 }
 
-/// The closest of `candidates` to `word`, if one is close enough to be a likely typo.
+/// The closest of `candidates` to `word`, if one is close enough to be a likely typo: the
+/// highest Jaro–Winkler similarity above [`CLOSE`], ties going to the first name in
+/// order.
+///
+/// A similarity takes time in the product of the lengths (a path against a path is
+/// some ten thousand steps), so each candidate first gets a bound from the characters the
+/// two share, linear in its length; candidates are scored from the highest bound down,
+/// and the rest are left once their bound falls below the best score found. The answer is
+/// the one scoring every candidate would give.
 #[must_use]
 pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    candidates
+    let shared = SharedCharacters::of(word);
+    let mut bounded: Vec<(f64, &str)> = candidates
         .into_iter()
-        .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, candidate)| candidate)
+        .map(|candidate| (shared.bound(word, candidate), candidate))
+        .filter(|&(bound, _)| bound > CLOSE - SLACK)
+        .collect();
+    bounded.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    let mut best: Option<(f64, &str)> = None;
+    for (bound, candidate) in bounded {
+        if best.is_some_and(|(score, _)| bound < score - SLACK) {
+            break;
+        }
+        let score = strsim::jaro_winkler(word, candidate);
+        let closer = |(best, name): (f64, &str)| {
+            score.total_cmp(&best).then_with(|| name.cmp(candidate)) == Ordering::Greater
+        };
+        if score > CLOSE && best.is_none_or(closer) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate)
+}
+
+/// The similarity above which a name is offered as what was meant.
+const CLOSE: f64 = 0.8;
+/// Room for rounding between a bound and the score it bounds, both computed in floating
+/// point.
+const SLACK: f64 = 1e-9;
+
+/// A word's characters counted by their low byte (characters that share it are counted
+/// together, which can only raise a bound), to bound its similarity to other words.
+struct SharedCharacters {
+    counts: [u32; 256],
+    len: usize,
+}
+
+impl SharedCharacters {
+    fn of(word: &str) -> Self {
+        let mut counts = [0; 256];
+        for c in word.chars() {
+            counts[Self::slot(c)] += 1;
+        }
+        let len = word.chars().count();
+        Self { counts, len }
+    }
+
+    fn slot(c: char) -> usize {
+        (u32::from(c) & 0xFF) as usize
+    }
+
+    /// At least the Jaro–Winkler similarity of the word and `other`. Jaro is the mean of
+    /// m/|a|, m/|b| and (m − t)/m, for m matched characters and t half-transpositions:
+    /// m is at most the number of characters the two share, and (m − t)/m at most one.
+    /// Winkler adds 0.1 × the common prefix (up to four) × (1 − Jaro), which grows with
+    /// Jaro.
+    fn bound(&self, word: &str, other: &str) -> f64 {
+        let mut left = self.counts;
+        let (mut shared, mut len) = (0u32, 0usize);
+        for c in other.chars() {
+            let count = &mut left[Self::slot(c)];
+            if *count > 0 {
+                *count -= 1;
+                shared += 1;
+            }
+            len += 1;
+        }
+        if self.len == 0 || len == 0 {
+            return if self.len == len { 1.0 } else { 0.0 };
+        }
+        if shared == 0 {
+            return 0.0;
+        }
+        let count = |n: usize| f64::from(u32::try_from(n).unwrap_or(u32::MAX));
+        let shared = f64::from(shared);
+        let jaro = (shared / count(self.len) + shared / count(len) + 1.0) / 3.0;
+        let prefix = word
+            .chars()
+            .take(4)
+            .zip(other.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        jaro + 0.1 * count(prefix) * (1.0 - jaro)
+    }
 }
 
 /// What a run covered, for the closing line and the machine-readable reports.
@@ -613,6 +699,42 @@ mod tests {
         // `ç` is two bytes, one column.
         assert_eq!(file.line_col(5), (2, 2));
         assert_eq!(file.line_col(999), (3, 1));
+    }
+
+    /// The closest of `candidates` as every candidate scored gives it: the form
+    /// `did_you_mean` had before it bounded candidates.
+    fn closest_scoring_all<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+        candidates
+            .iter()
+            .map(|&candidate| (strsim::jaro_winkler(word, candidate), candidate))
+            .filter(|(score, _)| *score > CLOSE)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+            .map(|(_, candidate)| candidate)
+    }
+
+    proptest::proptest! {
+        /// Paths and anchors alike, with shared prefixes, non-ASCII characters (some
+        /// sharing a low byte), repeats and the empty name.
+        #[test]
+        fn did_you_mean_picks_what_scoring_every_candidate_picks(
+            word in "[a-d/\\.\u{e9}\u{1e9}]{0,12}",
+            candidates in proptest::collection::vec("[a-d/\\.\u{e9}\u{1e9}]{0,12}", 0..24),
+        ) {
+            let candidates: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(
+                did_you_mean(&word, candidates.iter().copied()),
+                closest_scoring_all(&word, &candidates)
+            );
+        }
+
+        #[test]
+        fn a_bound_is_never_below_the_similarity(
+            a in "[a-e\u{e9}\u{1e9}-]{0,16}",
+            b in "[a-e\u{e9}\u{1e9}-]{0,16}",
+        ) {
+            let bound = SharedCharacters::of(&a).bound(&a, &b);
+            proptest::prop_assert!(bound + SLACK >= strsim::jaro_winkler(&a, &b), "{bound}");
+        }
     }
 
     #[test]
