@@ -32,8 +32,9 @@ pub(super) type BlockPair = ((usize, usize), (usize, usize));
 /// — its page, the page it is a version of, how many shingles it has, then its shingles. A
 /// page packs its own; the site's are the pages' joined, so the site-wide search holds a
 /// few large lists, not a list per text. A large site's search checks millions of pairs
-/// of texts far apart in memory, and each place it reads is a wait for memory: a record
-/// holds all a check reads of a text, in one place.
+/// of texts far apart in memory, and each place it reads is a wait for memory: a pair is
+/// first judged by its [`Sketch`]es, read in bucket order, and the few pairs left read
+/// all the comparison needs of each text in one place, its record.
 #[derive(Default)]
 pub(super) struct Items {
     occurrences: Vec<Occurrence>,
@@ -99,17 +100,10 @@ impl Items {
         self.at.binary_search(&at).expect("the start of a record")
     }
 
-    /// Asks the processor to fetch the start of the record at `at` into its cache, ahead of
-    /// its use; elsewhere than on x86-64, does nothing.
-    fn prefetch(&self, at: u32) {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(word) = self.records.get(at as usize) {
-            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            // SAFETY: a prefetch reads nothing the program sees, and the address is valid.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(word).cast()) };
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = at;
+    /// The sketch of text `i`.
+    fn sketch(&self, i: usize) -> Sketch {
+        let at = self.at[i];
+        Sketch::of(self.shingles_at(at), at, self.owner_at(at))
     }
 
     /// Gives back what the lists reserved beyond their length.
@@ -162,20 +156,21 @@ fn shingle_into(list: &mut Vec<u32>, words: &[u64]) -> usize {
     unique
 }
 
-/// The Jaccard index of `a` and `b` when it is at least `at_least`, else `None` — decided
-/// early: sets whose sizes differ too much cannot be that similar (`J ≤ min / max`), and the
-/// merge stops once too few elements remain to share enough. Most pairs LSH proposes are
-/// not similar, so this runs millions of times on a large site: the merge steps without
-/// branching on which side is smaller.
-fn similar(a: &[u32], b: &[u32], at_least: f64) -> Option<f64> {
-    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let exact = |n: usize| f64::from(u32::try_from(n).unwrap_or(u32::MAX));
-    if small.is_empty() || exact(small.len()) < at_least * exact(large.len()) {
+/// `n` as a float, exactly for any count a text has.
+fn exact(n: usize) -> f64 {
+    f64::from(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// How many elements sets of `a` and `b` elements must share for a Jaccard index of at
+/// least `at_least`; `None` when their sizes alone rule it out (`J ≤ min / max`).
+fn needed(a: usize, b: usize, at_least: f64) -> Option<usize> {
+    let (small, large) = (a.min(b), a.max(b));
+    if small == 0 || exact(small) < at_least * exact(large) {
         return None;
     }
     // J = c / (|a| + |b| - c) ≥ t  ⇔  c ≥ t (|a| + |b|) / (1 + t); c is a count, so it
     // reaches that bound exactly when it reaches the bound's ceiling.
-    let needed = at_least * exact(a.len() + b.len()) / (1.0 + at_least);
+    let needed = at_least * exact(a + b) / (1.0 + at_least);
     // Its ceiling, without the call to `ceil` that x86-64 without SSE 4.1 makes.
     #[expect(
         clippy::cast_possible_truncation,
@@ -183,7 +178,15 @@ fn similar(a: &[u32], b: &[u32], at_least: f64) -> Option<f64> {
         reason = "a non-negative bound no larger than the sets' total size"
     )]
     let floor = needed as usize;
-    let needed = floor + usize::from(exact(floor) < needed);
+    Some(floor + usize::from(exact(floor) < needed))
+}
+
+/// The Jaccard index of `a` and `b` when it is at least `at_least`, else `None` — decided
+/// early: sets whose sizes differ too much cannot be that similar, and the merge stops
+/// once too few elements remain to share enough. The merge steps without branching on
+/// which side is smaller.
+fn similar(a: &[u32], b: &[u32], at_least: f64) -> Option<f64> {
+    let needed = needed(a.len(), b.len(), at_least)?;
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         if common + (a.len() - i).min(b.len() - j) < needed {
@@ -196,6 +199,55 @@ fn similar(a: &[u32], b: &[u32], at_least: f64) -> Option<f64> {
     }
     let similarity = exact(common) / exact(a.len() + b.len() - common);
     (similarity >= at_least).then_some(similarity)
+}
+
+/// What the search for similar pairs knows of a text without reading its record: its
+/// owner, its size, and which of 128 bits its shingles fall on. LSH proposes millions of
+/// pairs on a large site and few are similar; a record is far away in memory, a sketch is
+/// near, and it rules out nearly all the rest exactly.
+#[derive(Clone, Copy)]
+struct Sketch {
+    /// Bit `s % 128` of shingle `s`, for every shingle.
+    bits: [u64; 2],
+    /// Where the text's record starts.
+    at: u32,
+    /// How many shingles it has.
+    len: u32,
+    page: u32,
+    variant: u32,
+}
+
+impl Sketch {
+    fn of(shingles: &[u32], at: u32, (page, variant): (u32, u32)) -> Self {
+        let mut bits = [0u64; 2];
+        for &s in shingles {
+            bits[(s >> 6) as usize & 1] |= 1 << (s & 63);
+        }
+        Self {
+            bits,
+            at,
+            len: narrow(shingles.len()),
+            page,
+            variant,
+        }
+    }
+
+    /// False when the two texts' Jaccard index is surely below `at_least`; true when it may
+    /// not be. A bit set in one sketch and not the other stands for at least one shingle
+    /// of the one that the other lacks (distinct bits, distinct shingles), so the two
+    /// share at most the size of either less its bits the other lacks.
+    fn may_be_similar(&self, other: &Self, at_least: f64) -> bool {
+        let (a, b) = (self.len as usize, other.len as usize);
+        let Some(needed) = needed(a, b, at_least) else {
+            return false;
+        };
+        let lacking = |x: &Self, y: &Self| {
+            let count = |(x, y): (&u64, &u64)| (x & !y).count_ones() as usize;
+            x.bits.iter().zip(&y.bits).map(count).sum::<usize>()
+        };
+        let shared = (a - lacking(self, other)).min(b - lacking(other, self));
+        shared >= needed
+    }
 }
 
 /// The hashes of the words of a page's sentences, in order, taken in one pass for both
@@ -340,35 +392,43 @@ fn sorted(pairs: impl ExactSizeIterator<Item = (u64, u32)> + Clone) -> Vec<(u64,
     sorted
 }
 
+/// Asks the processor to fetch `item` into its cache, ahead of its use; elsewhere than on
+/// x86-64, does nothing.
+fn prefetch<T>(item: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: a prefetch reads nothing the program sees, and the address is valid.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(item).cast()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = item;
+}
+
 /// Buckets larger than this pair each member with the next only: such a bucket holds one
 /// piece of boilerplate in many variants, and a chain still reports each variant.
 const MAX_BUCKET_PAIRS: usize = 64;
 
-/// Candidates ahead of the one being checked whose records are fetched into the cache:
+/// Candidates ahead of the one being checked whose sketches are fetched into the cache:
 /// enough to cover the wait for memory, few enough to stay in the cache till used.
 const AHEAD: usize = 16;
 
-/// The similar pairs `(a, b, similarity)`, `a < b`, sorted: pairs of items that share a
-/// band key in some band and that `verify` finds similar. Item `i` is known by its
-/// `handles[i]`, which grow with `i`; `prefetch` is told of a handle a little before
-/// `verify` is given it. Each band's candidates are verified as they are found, so only
-/// the (few) similar pairs are ever held, not the (many) candidates.
+/// The similar pairs `(a, b, similarity)` of texts known by where their records start,
+/// `a < b`, sorted: pairs of texts that share a band key in some band and that `verify`
+/// finds similar from their sketches (`sketches[i]` is text `i`'s, its record starting
+/// later than text `i - 1`'s). Each band's candidates are verified as they are found, so
+/// only the (few) similar pairs are ever held, not the (many) candidates.
 fn similar_pairs(
     keys: &[[u64; BANDS]],
-    handles: &[u32],
-    prefetch: impl Fn(u32) + Sync,
-    verify: impl Fn(u32, u32) -> Option<f64> + Sync,
+    sketches: &[Sketch],
+    verify: impl Fn(&Sketch, &Sketch) -> Option<f64> + Sync,
 ) -> Vec<(u32, u32, f64)> {
     let mut similar: Vec<(u32, u32, f64)> = (0..BANDS)
         .into_par_iter()
         .flat_map_iter(|band| {
             // The band's keys, read from the signatures once (a stride through them),
             // then sorted from a list.
-            let column: Vec<(u64, u32)> = keys
-                .iter()
-                .map(|k| k[band])
-                .zip(handles.iter().copied())
-                .collect();
+            let column: Vec<(u64, u32)> = keys.iter().map(|k| k[band]).zip(0..).collect();
             // Most keys are alone in their bucket: left out, they are not fetched ahead.
             let bucketed: Vec<(u64, u32)> = sorted(column.iter().copied())
                 .chunk_by(|a, b| a.0 == b.0)
@@ -378,15 +438,16 @@ fn similar_pairs(
                 .collect();
             let mut similar = Vec::new();
             let mut consider = |a: u32, b: u32| {
+                let (a, b) = (&sketches[a as usize], &sketches[b as usize]);
                 if let Some(similarity) = verify(a, b) {
-                    similar.push((a, b, similarity));
+                    similar.push((a.at, b.at, similarity));
                 }
             };
             let (mut start, mut fetched) = (0, 0);
             for bucket in bucketed.chunk_by(|a, b| a.0 == b.0) {
                 start += bucket.len();
-                for &(_, handle) in bucketed.iter().take(start + AHEAD).skip(fetched) {
-                    prefetch(handle);
+                for &(_, i) in bucketed.iter().take(start + AHEAD).skip(fetched) {
+                    prefetch(&sketches[i as usize]);
                 }
                 fetched = (start + AHEAD).min(bucketed.len());
                 if bucket.len() > MAX_BUCKET_PAIRS {
@@ -432,24 +493,20 @@ pub(super) fn find(
             seen.insert(occurrence.hash) && occurrence.key.is_none_or(|key| seen_keys.insert(key))
         })
         .collect();
-    let keys: Vec<[u64; BANDS]> = kept
+    let (keys, sketches): (Vec<[u64; BANDS]>, Vec<Sketch>) = kept
         .par_iter()
-        .map(|&i| band_keys(items.shingles(i)))
-        .collect();
-    let starts: Vec<u32> = kept.iter().map(|&i| items.at[i]).collect();
+        .map(|&i| (band_keys(items.shingles(i)), items.sketch(i)))
+        .unzip();
     drop(kept);
-    let similar = similar_pairs(
-        &keys,
-        &starts,
-        |at| items.prefetch(at),
-        |a, b| {
-            let ((page_a, variant_a), (page_b, variant_b)) = (items.owner_at(a), items.owner_at(b));
-            if page_a != page_b && variant_a == variant_b {
-                return None; // versions of one page differ a little by design
-            }
-            similar(items.shingles_at(a), items.shingles_at(b), THRESHOLD)
-        },
-    );
+    let similar = similar_pairs(&keys, &sketches, |a, b| {
+        if a.page != b.page && a.variant == b.variant {
+            return None; // versions of one page differ a little by design
+        }
+        if !a.may_be_similar(b, THRESHOLD) {
+            return None;
+        }
+        similar(items.shingles_at(a.at), items.shingles_at(b.at), THRESHOLD)
+    });
     let mut found = Vec::new();
     let mut reported = FastSet::default();
     let mut across = Vec::new();
@@ -738,6 +795,40 @@ mod tests {
                 assert_eq!(similar(&a, &b, at_least), expected, "{a:?} {b:?}");
             }
         }
+    }
+
+    /// A sketch rules a pair out only when the merge finds it below the threshold, and it
+    /// rules out most dissimilar pairs: sets that share a core and differ in a few
+    /// elements, as the sentences of one template do, around the threshold.
+    #[test]
+    fn sketches_rule_out_only_pairs_below_the_threshold() {
+        let mut random = xorshift(0x9E37_79B9_7F4A_7C15);
+        let mut next = |below: u64| u32::try_from(random() % below).unwrap();
+        let (mut dissimilar, mut ruled_out) = (0, 0);
+        for _ in 0..20_000 {
+            let shared: Vec<u32> = (0..2 + next(60)).map(|_| next(u32::MAX.into())).collect();
+            let mut set = || {
+                let mut set = shared.clone();
+                let extra = next(12);
+                set.extend((0..extra).map(|_| next(u32::MAX.into())));
+                set.sort_unstable();
+                set.dedup();
+                set
+            };
+            let (a, b) = (set(), set());
+            let sketch = |set: &[u32]| Sketch::of(set, 0, (0, 0));
+            let may = sketch(&a).may_be_similar(&sketch(&b), THRESHOLD);
+            if similar(&a, &b, THRESHOLD).is_some() {
+                assert!(may, "{a:?} {b:?}");
+            } else {
+                dissimilar += 1;
+                ruled_out += usize::from(!may);
+            }
+        }
+        assert!(
+            ruled_out * 5 > dissimilar * 4,
+            "{ruled_out} of {dissimilar}"
+        );
     }
 
     #[test]
