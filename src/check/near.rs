@@ -168,9 +168,15 @@ fn needed(a: usize, b: usize, at_least: f64) -> Option<usize> {
     if small == 0 || exact(small) < at_least * exact(large) {
         return None;
     }
+    Some(shared_needed(a + b, at_least))
+}
+
+/// How many elements sets of `total` elements between them must share for a Jaccard
+/// index of at least `at_least`.
+fn shared_needed(total: usize, at_least: f64) -> usize {
     // J = c / (|a| + |b| - c) ≥ t  ⇔  c ≥ t (|a| + |b|) / (1 + t); c is a count, so it
     // reaches that bound exactly when it reaches the bound's ceiling.
-    let needed = at_least * exact(a + b) / (1.0 + at_least);
+    let needed = at_least * exact(total) / (1.0 + at_least);
     // Its ceiling, without the call to `ceil` that x86-64 without SSE 4.1 makes.
     #[expect(
         clippy::cast_possible_truncation,
@@ -178,7 +184,7 @@ fn needed(a: usize, b: usize, at_least: f64) -> Option<usize> {
         reason = "a non-negative bound no larger than the sets' total size"
     )]
     let floor = needed as usize;
-    Some(floor + usize::from(exact(floor) < needed))
+    floor + usize::from(exact(floor) < needed)
 }
 
 /// The Jaccard index of `a` and `b` when it is at least `at_least`, else `None` — decided
@@ -232,22 +238,29 @@ impl Sketch {
         }
     }
 
-    /// False when the two texts' Jaccard index is surely below `at_least`; true when it may
-    /// not be. A bit set in one sketch and not the other stands for at least one shingle
-    /// of the one that the other lacks (distinct bits, distinct shingles), so the two
-    /// share at most the size of either less its bits the other lacks.
-    fn may_be_similar(&self, other: &Self, at_least: f64) -> bool {
-        let (a, b) = (self.len as usize, other.len as usize);
-        let Some(needed) = needed(a, b, at_least) else {
-            return false;
-        };
+    /// False when the two texts' Jaccard index is surely below the threshold; true when
+    /// it may not be. `needed[n]` is how many shingles texts of `n` shingles between them
+    /// must share ([`shared_needed`]). A bit set in one sketch and not the other stands for
+    /// at least one shingle of the one that the other lacks (distinct bits, distinct
+    /// shingles), so the two share at most the size of either less its bits the other
+    /// lacks — and at most the smaller size, which rules out sizes too far apart too.
+    #[expect(clippy::inline_always, reason = "as `each_candidate`")]
+    #[inline(always)]
+    fn may_be_similar(&self, other: &Self, needed: &[u32]) -> bool {
+        let needed = needed[(self.len + other.len) as usize];
         let lacking = |x: &Self, y: &Self| {
-            let count = |(x, y): (&u64, &u64)| (x & !y).count_ones() as usize;
-            x.bits.iter().zip(&y.bits).map(count).sum::<usize>()
+            (x.bits[0] & !y.bits[0]).count_ones() + (x.bits[1] & !y.bits[1]).count_ones()
         };
-        let shared = (a - lacking(self, other)).min(b - lacking(other, self));
-        shared >= needed
+        self.len - lacking(self, other) >= needed && other.len - lacking(other, self) >= needed
     }
+}
+
+/// [`shared_needed`] for every total up to `most`: its float division once per total,
+/// not once per pair.
+fn shared_needed_table(most: usize, at_least: f64) -> Vec<u32> {
+    (0..=most)
+        .map(|total| narrow(shared_needed(total, at_least)))
+        .collect()
 }
 
 /// The hashes of the words of a page's sentences, in order, taken in one pass for both
@@ -414,13 +427,15 @@ const MAX_BUCKET_PAIRS: usize = 64;
 const AHEAD: usize = 16;
 
 /// The similar pairs `(a, b, similarity)` of texts known by where their records start,
-/// `a < b`, sorted: pairs of texts that share a band key in some band and that `verify`
-/// finds similar from their sketches (`sketches[i]` is text `i`'s, its record starting
-/// later than text `i - 1`'s). Each band's candidates are verified as they are found, so
-/// only the (few) similar pairs are ever held, not the (many) candidates.
+/// `a < b`, sorted: pairs of texts that share a band key in some band, that their
+/// sketches do not rule out (`needed` as [`Sketch::may_be_similar`] takes it) and that
+/// `verify` finds similar (`sketches[i]` is text `i`'s, its record starting later than
+/// text `i - 1`'s). Each band's candidates are verified as they are found, so only the
+/// (few) similar pairs are ever held, not the (many) candidates.
 fn similar_pairs(
     keys: &[[u64; BANDS]],
     sketches: &[Sketch],
+    needed: &[u32],
     verify: impl Fn(&Sketch, &Sketch) -> Option<f64> + Sync,
 ) -> Vec<(u32, u32, f64)> {
     let mut similar: Vec<(u32, u32, f64)> = (0..BANDS)
@@ -437,37 +452,83 @@ fn similar_pairs(
                 .copied()
                 .collect();
             let mut similar = Vec::new();
-            let mut consider = |a: u32, b: u32| {
-                let (a, b) = (&sketches[a as usize], &sketches[b as usize]);
+            let found = |a: &Sketch, b: &Sketch| {
                 if let Some(similarity) = verify(a, b) {
                     similar.push((a.at, b.at, similarity));
                 }
             };
-            let (mut start, mut fetched) = (0, 0);
-            for bucket in bucketed.chunk_by(|a, b| a.0 == b.0) {
-                start += bucket.len();
-                for &(_, i) in bucketed.iter().take(start + AHEAD).skip(fetched) {
-                    prefetch(&sketches[i as usize]);
-                }
-                fetched = (start + AHEAD).min(bucketed.len());
-                if bucket.len() > MAX_BUCKET_PAIRS {
-                    for pair in bucket.windows(2) {
-                        consider(pair[0].1, pair[1].1);
-                    }
-                    continue;
-                }
-                for (i, a) in bucket.iter().enumerate() {
-                    for b in &bucket[i + 1..] {
-                        consider(a.1, b.1);
-                    }
-                }
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("popcnt") {
+                // SAFETY: this CPU has the instruction `each_candidate_popcnt` is compiled
+                // to use.
+                unsafe { each_candidate_popcnt(&bucketed, sketches, needed, found) };
+                return similar;
             }
+            each_candidate(&bucketed, sketches, needed, found);
             similar
         })
         .collect();
     similar.sort_unstable_by_key(|&(a, b, _)| (a, b));
     similar.dedup_by_key(|&mut (a, b, _)| (a, b));
     similar
+}
+
+/// Gives `found` each pair of a band that shares a bucket (`bucketed`: (key, text), by
+/// key, buckets of one left out) and whose sketches do not rule it out. Always inlined,
+/// into `each_candidate_popcnt` to be compiled for POPCNT: a call would not be.
+#[inline(always)]
+fn each_candidate(
+    bucketed: &[(u64, u32)],
+    sketches: &[Sketch],
+    needed: &[u32],
+    mut found: impl FnMut(&Sketch, &Sketch),
+) {
+    // A function, not a closure: a closure is not inlined for certain.
+    #[expect(clippy::inline_always, reason = "as `each_candidate`")]
+    #[inline(always)]
+    fn consider(
+        (a, b): (u32, u32),
+        sketches: &[Sketch],
+        needed: &[u32],
+        found: &mut impl FnMut(&Sketch, &Sketch),
+    ) {
+        let (a, b) = (&sketches[a as usize], &sketches[b as usize]);
+        if a.may_be_similar(b, needed) {
+            found(a, b);
+        }
+    }
+    let (mut start, mut fetched) = (0, 0);
+    for bucket in bucketed.chunk_by(|a, b| a.0 == b.0) {
+        start += bucket.len();
+        for &(_, i) in bucketed.iter().take(start + AHEAD).skip(fetched) {
+            prefetch(&sketches[i as usize]);
+        }
+        fetched = (start + AHEAD).min(bucketed.len());
+        if bucket.len() > MAX_BUCKET_PAIRS {
+            for pair in bucket.windows(2) {
+                consider((pair[0].1, pair[1].1), sketches, needed, &mut found);
+            }
+            continue;
+        }
+        for (i, a) in bucket.iter().enumerate() {
+            for b in &bucket[i + 1..] {
+                consider((a.1, b.1), sketches, needed, &mut found);
+            }
+        }
+    }
+}
+
+/// [`each_candidate`] compiled to count a sketch's bits in one instruction (POPCNT, which
+/// x86-64's baseline lacks and its CPUs have had since 2008): the same pairs, sooner.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+fn each_candidate_popcnt(
+    bucketed: &[(u64, u32)],
+    sketches: &[Sketch],
+    needed: &[u32],
+    found: impl FnMut(&Sketch, &Sketch),
+) {
+    each_candidate(bucketed, sketches, needed, found);
 }
 
 /// Reports near-duplicate pairs among `items` of one kind (`what`: "sentence" or
@@ -498,12 +559,11 @@ pub(super) fn find(
         .map(|&i| (band_keys(items.shingles(i)), items.sketch(i)))
         .unzip();
     drop(kept);
-    let similar = similar_pairs(&keys, &sketches, |a, b| {
+    let longest = sketches.iter().map(|s| s.len as usize).max().unwrap_or(0);
+    let needed = shared_needed_table(2 * longest, THRESHOLD);
+    let similar = similar_pairs(&keys, &sketches, &needed, |a, b| {
         if a.page != b.page && a.variant == b.variant {
             return None; // versions of one page differ a little by design
-        }
-        if !a.may_be_similar(b, THRESHOLD) {
-            return None;
         }
         similar(items.shingles_at(a.at), items.shingles_at(b.at), THRESHOLD)
     });
@@ -805,6 +865,7 @@ mod tests {
         let mut random = xorshift(0x9E37_79B9_7F4A_7C15);
         let mut next = |below: u64| u32::try_from(random() % below).unwrap();
         let (mut dissimilar, mut ruled_out) = (0, 0);
+        let needed = shared_needed_table(2 * 80, THRESHOLD);
         for _ in 0..20_000 {
             let shared: Vec<u32> = (0..2 + next(60)).map(|_| next(u32::MAX.into())).collect();
             let mut set = || {
@@ -817,7 +878,7 @@ mod tests {
             };
             let (a, b) = (set(), set());
             let sketch = |set: &[u32]| Sketch::of(set, 0, (0, 0));
-            let may = sketch(&a).may_be_similar(&sketch(&b), THRESHOLD);
+            let may = sketch(&a).may_be_similar(&sketch(&b), &needed);
             if similar(&a, &b, THRESHOLD).is_some() {
                 assert!(may, "{a:?} {b:?}");
             } else {
@@ -829,6 +890,63 @@ mod tests {
             ruled_out * 5 > dissimilar * 4,
             "{ruled_out} of {dissimilar}"
         );
+    }
+
+    /// A band's candidates are every pair of a bucket, or each member and the next in a
+    /// bucket too large, less the pairs sketches rule out; the POPCNT build gives the
+    /// same (when this CPU has it).
+    #[test]
+    fn candidates_are_a_buckets_pairs_that_sketches_allow() {
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
+        let needed = shared_needed_table(2 * 40, THRESHOLD);
+        let core: Vec<u32> = (0..30).map(|_| (next() >> 32) as u32).collect();
+        let sketches: Vec<Sketch> = (0..400)
+            .map(|i| {
+                let mut set = core.clone();
+                set.truncate(20 + (next() % 10) as usize);
+                set.extend((0..next() % 6).map(|_| (next() >> 32) as u32));
+                set.sort_unstable();
+                set.dedup();
+                Sketch::of(&set, i, (0, 0))
+            })
+            .collect();
+        // Buckets of 1, 2, 5, 30 and 100 members, then of 1 again.
+        let sizes = [1, 2, 5, 30, 100, 1];
+        let bucketed: Vec<(u64, u32)> = (0u64..)
+            .zip(sizes)
+            .flat_map(|(key, size)| std::iter::repeat_n(key, size))
+            .zip(0..)
+            .collect();
+        let mut expected = Vec::new();
+        for bucket in bucketed.chunk_by(|a, b| a.0 == b.0) {
+            for (i, a) in bucket.iter().enumerate() {
+                for (j, b) in bucket.iter().enumerate().skip(i + 1) {
+                    let paired = bucket.len() <= MAX_BUCKET_PAIRS || j == i + 1;
+                    let (x, y) = (&sketches[a.1 as usize], &sketches[b.1 as usize]);
+                    if paired && x.may_be_similar(y, &needed) {
+                        expected.push((a.1, b.1));
+                    }
+                }
+            }
+        }
+        let mut given = Vec::new();
+        each_candidate(&bucketed, &sketches, &needed, |a, b| {
+            given.push((a.at, b.at));
+        });
+        assert_eq!(given, expected);
+        // 545 pairs share a bucket: some pass, most do not.
+        assert!((50..500).contains(&expected.len()), "{}", expected.len());
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("popcnt") {
+            let mut given = Vec::new();
+            // SAFETY: the CPU has POPCNT, checked above.
+            unsafe {
+                each_candidate_popcnt(&bucketed, &sketches, &needed, |a, b| {
+                    given.push((a.at, b.at));
+                });
+            }
+            assert_eq!(given, expected, "POPCNT");
+        }
     }
 
     #[test]
