@@ -17,7 +17,9 @@ use crate::swar;
 
 pub(crate) use baseline::{Baseline, Compared};
 pub(crate) use code::{CheckCode, Level};
-pub(crate) use format::{Format, render, write};
+#[cfg(feature = "serve")]
+pub(crate) use format::render;
+pub(crate) use format::{Format, write};
 
 /// How bad a finding is. Ordered so that `Error > Warning`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
