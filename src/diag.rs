@@ -6,7 +6,6 @@
 mod baseline;
 mod code;
 mod format;
-mod json;
 
 use std::cmp::Ordering;
 use std::ops::Range;

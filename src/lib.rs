@@ -18,6 +18,7 @@ pub(crate) mod export;
 #[doc(hidden)]
 pub mod fuzzing;
 pub(crate) mod hash;
+pub(crate) mod json;
 pub(crate) mod load;
 pub(crate) mod markdown;
 pub(crate) mod model;

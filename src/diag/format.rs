@@ -12,7 +12,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{CheckCode, Counts, Diagnostic, Severity, SourceMap, Summary, json};
+use super::{CheckCode, Counts, Diagnostic, Severity, SourceMap, Summary};
+use crate::json;
 use crate::swar;
 
 /// How diagnostics are printed.

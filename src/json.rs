@@ -1,14 +1,16 @@
-//! JSON values written by hand, byte for byte as `serde_json` writes them, for the part of
-//! a report that is most of its bytes: the findings' strings and numbers. `serde_json`
-//! looks every byte of a string up in its escape table; these strings (paths, messages,
-//! hints) seldom hold anything to escape, so they are copied eight bytes at a time.
+//! JSON values written by hand, byte for byte as `serde_json` writes them, for the JSON
+//! that is most of what privdoc writes: a report's findings, and the search index's words
+//! and page numbers. `serde_json` looks every byte of a string up in its escape table;
+//! these strings (paths, messages, hints, words) seldom hold anything to escape, so they
+//! are copied eight bytes at a time, and a number is written without the formatting
+//! machinery.
 
 use crate::swar::{self, HIGH, ONES};
 
 /// Appends `text` as a JSON string, escaped as `serde_json` escapes it: `"` and `\` with a
 /// backslash, a control character with its short escape (`\n`) or as `\u00xx`, every
 /// other character as it is.
-pub(super) fn string(out: &mut Vec<u8>, text: &str) {
+pub(crate) fn string(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
@@ -63,7 +65,7 @@ fn escape(out: &mut Vec<u8>, byte: u8) {
 }
 
 /// Appends `n` in decimal.
-pub(super) fn number(out: &mut Vec<u8>, mut n: usize) {
+pub(crate) fn number(out: &mut Vec<u8>, mut n: usize) {
     let mut digits = [0; 20];
     let mut start = digits.len();
     loop {
