@@ -29,6 +29,9 @@ pub(crate) enum Contents<'a> {
     Bytes(&'a [u8]),
     /// A file of the project copied as it is (an image, a download): never held in memory.
     Copy(PathBuf),
+    /// A file of the previous build, found to hold exactly what this one would write:
+    /// linked into the new build, not made again.
+    Kept(PathBuf),
 }
 
 impl<'a> From<&'a [u8]> for Contents<'a> {
@@ -42,7 +45,9 @@ impl Contents<'_> {
     pub(crate) fn read(&self) -> io::Result<std::borrow::Cow<'_, [u8]>> {
         match self {
             Self::Bytes(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
-            Self::Copy(source) => fs::read(source).map(std::borrow::Cow::Owned),
+            Self::Copy(source) | Self::Kept(source) => {
+                fs::read(source).map(std::borrow::Cow::Owned)
+            }
         }
     }
 }
@@ -129,6 +134,17 @@ impl Staging {
         }
     }
 
+    /// Puts the previous build's file at `relative` in this one, as it is: for a file the
+    /// caller has found to hold exactly what this build would write there.
+    pub(crate) fn keep(&self, relative: &str) {
+        self.put(relative, &Contents::Kept(self.build_dir.join(relative)));
+    }
+
+    /// The build directory this one replaces.
+    pub(crate) fn build_dir(&self) -> &Path {
+        &self.build_dir
+    }
+
     fn write(&self, relative: &str, contents: &Contents<'_>) -> Result<()> {
         let path = self.dir.path().join(relative);
         // Most files go to a folder made for an earlier one: it is made when missing.
@@ -143,7 +159,7 @@ impl Staging {
         };
         written.with_context(|| match contents {
             Contents::Bytes(_) => format!("failed to write `{}`", path.display()),
-            Contents::Copy(source) => format!(
+            Contents::Copy(source) | Contents::Kept(source) => format!(
                 "failed to copy `{}` to `{}`",
                 source.display(),
                 path.display()
@@ -169,6 +185,11 @@ impl Staging {
             // Copied, not linked: a writer who edits the image in place must not edit the
             // published one with it.
             Contents::Copy(source) => fs::copy(source, path).map(drop),
+            // Linked where the file system allows: the previous build is removed once this
+            // one is in place, so nothing else holds the file.
+            Contents::Kept(previous) => {
+                fs::hard_link(previous, path).or_else(|_| fs::copy(previous, path).map(drop))
+            }
         }
     }
 
@@ -499,6 +520,28 @@ mod tests {
         assert_ne!(inode("edited.md"), edited);
         assert_eq!(fs::read(book.join("edited.md")).unwrap(), b"new");
         assert_eq!(fs::metadata(book.join("same.md")).unwrap().nlink(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_kept_file_is_the_previous_builds_file_in_the_new_build() {
+        use std::os::unix::fs::MetadataExt;
+        let root = tempfile::tempdir().unwrap();
+        let book = root.path().join("book");
+        let inode = |name: &str| fs::metadata(book.join(name)).unwrap().ino();
+        replace_dir(&book, &[("html/deep/a.html".into(), Contents::Bytes(b"a"))]).unwrap();
+        let before = inode("html/deep/a.html");
+        let staging = Staging::new(&book).unwrap();
+        assert_eq!(staging.build_dir(), book);
+        staging.keep("html/deep/a.html");
+        staging.complete(&[]).unwrap();
+        assert_eq!(fs::read(book.join("html/deep/a.html")).unwrap(), b"a");
+        assert_eq!(inode("html/deep/a.html"), before, "linked, not written");
+        // A file the previous build does not have cannot be kept: nothing is published.
+        let staging = Staging::new(&book).unwrap();
+        staging.keep("html/b.html");
+        assert!(staging.complete(&[]).is_err());
+        assert_eq!(fs::read(book.join("html/deep/a.html")).unwrap(), b"a");
     }
 
     #[test]

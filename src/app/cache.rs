@@ -18,11 +18,20 @@
 //! that stored it are judged this way: a file changed within the clock's tick of its
 //! reading could otherwise look unchanged. Anything else — a touched file, a new one, a
 //! coloured terminal, a baseline — goes the way above.
+//!
+//! A build of the same inputs does not even render its HTML: its entry keeps beside it
+//! the path, size and hash of each file the last build made from its pages (their HTML
+//! and the search index, [`HtmlFile`]), which a build of these inputs by this binary
+//! makes again byte for byte. The new build links those files from the last one's
+//! output, once each is read and found to be a plain file of `html/` holding what was
+//! stored; one that is not — edited, replaced by a link, missing — and every page is
+//! rendered again.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use xxhash_rust::xxh3::{Xxh3, xxh3_64};
+use rayon::prelude::*;
+use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 
 use crate::diag::{Code, Counts, Diagnostic, Label, Severity, SourceMap, Span, Summary};
 use crate::load;
@@ -31,6 +40,8 @@ use crate::load;
 pub(crate) const DIR: &str = ".privdoc-cache";
 /// The first bytes of an entry; the number is the format's version.
 const MAGIC: &[u8] = b"privdoc check cache 1\n";
+/// The first bytes of what a build's pages made.
+const HTML_MAGIC: &[u8] = b"privdoc build html 1\n";
 /// The first bytes of a stored report.
 const REPLAY_MAGIC: &[u8] = b"privdoc check report 1\n";
 /// How long before a run its files must have been last modified for their metadata to
@@ -50,6 +61,7 @@ pub(crate) struct Run {
 }
 
 /// The cache entry of one run's inputs.
+#[derive(Clone)]
 pub(crate) struct Entry {
     path: PathBuf,
     key: u128,
@@ -131,17 +143,92 @@ impl Entry {
             ],
         );
         writer.diagnostics(diagnostics);
-        let sum = xxh3_64(&writer.0);
-        writer.0.extend_from_slice(&sum.to_le_bytes());
-        let dir = self
-            .path
-            .parent()
-            .expect("the entry is in the cache folder");
-        create_dir(dir)?;
-        let mut file = tempfile::NamedTempFile::new_in(dir)?;
-        file.write_all(&writer.0)?;
-        file.persist(&self.path)?;
-        Ok(())
+        writer.store(&self.path)
+    }
+
+    /// Where a build's entry keeps what the files made from its pages hold.
+    fn html_path(&self) -> PathBuf {
+        let mut name = self.path.file_name().unwrap_or_default().to_owned();
+        name.push("-html");
+        self.path.with_file_name(name)
+    }
+
+    /// The files the previous build of these inputs made from its pages (their HTML and
+    /// the search index), paths relative to `build_dir`, if they are stored and each file
+    /// there is still exactly what was stored: the ones a build of the same inputs would
+    /// make again.
+    pub(crate) fn html(&self, build_dir: &Path) -> Option<Vec<String>> {
+        let bytes = std::fs::read(self.html_path()).ok()?;
+        let mut reader = Reader {
+            bytes: checked(&bytes)?,
+            files: &SourceMap::default(),
+        };
+        reader.header(HTML_MAGIC, self.key).ok()?;
+        let count = reader.count(32).ok()?;
+        let made = (0..count)
+            .map(|_| {
+                Ok(HtmlFile {
+                    path: reader.str()?,
+                    size: reader.usize()?,
+                    hash: reader.u128()?,
+                })
+            })
+            .collect::<Result<Vec<_>, Damaged>>()
+            .ok()?;
+        if !reader.bytes.is_empty() || made.is_empty() {
+            return None;
+        }
+        made.par_iter()
+            .all(|file| file.is_in(build_dir))
+            .then(|| made.into_iter().map(|file| file.path).collect())
+    }
+
+    /// Stores what the files `made` from a build's pages hold, once the build is written,
+    /// replacing what the last one stored whole or not at all.
+    pub(crate) fn put_html(&self, mut made: Vec<HtmlFile>) -> std::io::Result<()> {
+        made.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        let mut writer = Writer::header(HTML_MAGIC, self.key, &[made.len()]);
+        for file in &made {
+            writer.str(&file.path);
+            writer.usize(file.size);
+            writer.0.extend_from_slice(&file.hash.to_le_bytes());
+        }
+        writer.store(&self.html_path())
+    }
+}
+
+/// A file a build made from its pages: where in the build directory, its size and hash.
+#[derive(Debug)]
+pub(crate) struct HtmlFile {
+    path: String,
+    size: usize,
+    hash: u128,
+}
+
+impl HtmlFile {
+    pub(crate) fn of(path: &str, bytes: &[u8]) -> Self {
+        Self {
+            path: path.to_owned(),
+            size: bytes.len(),
+            hash: xxh3_128(bytes),
+        }
+    }
+
+    /// Whether `build_dir` holds this file as it was made: a file (not a link) of the
+    /// HTML output, of the same size and hash. Only a stored path of plain names under
+    /// `html/` is looked at, so no entry can point a build outside its directory.
+    fn is_in(&self, build_dir: &Path) -> bool {
+        let path = Path::new(&self.path);
+        let plain = path
+            .components()
+            .all(|part| matches!(part, std::path::Component::Normal(_)));
+        if !plain || !path.starts_with("html") {
+            return false;
+        }
+        let path = build_dir.join(path);
+        std::fs::symlink_metadata(&path)
+            .is_ok_and(|meta| meta.is_file() && meta.len() == self.size as u64)
+            && std::fs::read(&path).is_ok_and(|bytes| xxh3_128(&bytes) == self.hash)
     }
 }
 
@@ -427,6 +514,19 @@ impl Writer {
         self.0.extend_from_slice(&(value as u64).to_le_bytes());
     }
 
+    /// Writes what was written to `path` with its checksum last, replacing the file whole
+    /// or not at all.
+    fn store(mut self, path: &Path) -> std::io::Result<()> {
+        let sum = xxh3_64(&self.0);
+        self.0.extend_from_slice(&sum.to_le_bytes());
+        let dir = path.parent().expect("a file of the cache folder");
+        create_dir(dir)?;
+        let mut file = tempfile::NamedTempFile::new_in(dir)?;
+        file.write_all(&self.0)?;
+        file.persist(path)?;
+        Ok(())
+    }
+
     fn str(&mut self, text: &str) {
         self.usize(text.len());
         self.0.extend_from_slice(text.as_bytes());
@@ -641,6 +741,61 @@ mod tests {
         assert!(dir.path().join(DIR).join(".gitignore").is_file());
         std::fs::remove_dir_all(dir.path().join(DIR)).unwrap();
         assert!(entry.get(&files).is_none());
+    }
+
+    #[test]
+    fn stored_html_is_kept_only_while_every_file_is_as_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = dir.path().join("book");
+        let files = files();
+        let entry = entry(dir.path(), &files);
+        let made = [("html/a.html", "<p>a</p>"), ("html/search/a.js", "[1]")];
+        for (path, text) in made {
+            std::fs::create_dir_all(book.join(path).parent().unwrap()).unwrap();
+            std::fs::write(book.join(path), text).unwrap();
+        }
+        let record = |made: &[(&str, &str)]| {
+            let made = made
+                .iter()
+                .map(|(path, text)| HtmlFile::of(path, text.as_bytes()));
+            entry.put_html(made.rev().collect()).unwrap();
+        };
+        assert_eq!(entry.html(&book), None, "nothing stored yet");
+        record(&made);
+        let kept = Some(vec![
+            "html/a.html".to_owned(),
+            "html/search/a.js".to_owned(),
+        ]);
+        assert_eq!(entry.html(&book), kept, "sorted by path");
+        // Another run's key, or a file not as it was made, keeps nothing.
+        let other = Entry::new(
+            dir.path(),
+            &SourceMap::default(),
+            &load::Read::default(),
+            jiff::civil::date(2026, 7, 1),
+            Run::default(),
+        )
+        .unwrap();
+        assert_eq!(other.html(&book), None);
+        for (path, text) in [("html/a.html", "<p>b</p>"), ("html/a.html", "<p>a</p>\n")] {
+            std::fs::write(book.join(path), text).unwrap();
+            assert_eq!(entry.html(&book), None, "{text:?}");
+        }
+        std::fs::write(book.join("html/a.html"), "<p>a</p>").unwrap();
+        assert_eq!(entry.html(&book), kept);
+        // A path that leaves the HTML output is never looked at, even where it holds
+        // what was stored for it.
+        std::fs::write(dir.path().join("outside.html"), "x").unwrap();
+        std::fs::write(book.join("top.html"), "x").unwrap();
+        for path in [
+            "html/../../outside.html",
+            "/outside.html",
+            "top.html",
+            "html",
+        ] {
+            record(&[(path, "x")]);
+            assert_eq!(entry.html(&book), None, "{path}");
+        }
     }
 
     #[test]

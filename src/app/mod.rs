@@ -4,6 +4,8 @@
 use std::io::Write;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 mod authoring;
 mod cache;
 mod feed;
@@ -202,7 +204,7 @@ pub struct Outcome {
     /// Where this run's report is stored for the next run of the same files.
     pub(crate) replay: Option<cache::Replay>,
     /// The build being written, its pages' HTML in it already (`stream_html`).
-    pub(crate) staging: Option<write::Staging>,
+    pub(crate) staging: Option<Staged>,
 }
 
 /// The pipeline could not run (exit 2): no such project, or a configuration problem.
@@ -323,10 +325,9 @@ pub fn process(
     // that cannot be staged holds its HTML, and the write refuses it as before.
     let staging = (overrides.stream_html && html_after_checks)
         .then(|| write::Staging::new(config.build_path()).ok())
-        .flatten();
-    let out = staging
-        .as_ref()
-        .map(|staging| staging as &dyn render::HtmlOut);
+        .flatten()
+        .map(|staging| Staged::new(staging, cache.clone()));
+    let out = staging.as_ref();
     let stages = Stages {
         model: &loaded.model,
         config: &config,
@@ -400,9 +401,70 @@ fn cached(
     (cache, stored)
 }
 
-impl render::HtmlOut for write::Staging {
+/// A build's staging directory, noting what each file made from the pages holds when the
+/// cache is on: a build of the same inputs keeps those files, if they still hold it,
+/// instead of making them again.
+pub(crate) struct Staged {
+    staging: write::Staging,
+    /// The cache entry of the build's inputs, the files are stored under.
+    entry: Option<cache::Entry>,
+    made: std::sync::Mutex<Vec<cache::HtmlFile>>,
+}
+
+impl Staged {
+    fn new(staging: write::Staging, entry: Option<cache::Entry>) -> Self {
+        Self {
+            staging,
+            entry,
+            made: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Puts the previous build's files made from the pages in this build, if they are
+    /// stored for these inputs and each is still what was stored; whether it did.
+    fn keep(&self) -> bool {
+        let Some(kept) = self
+            .entry
+            .as_ref()
+            .and_then(|entry| entry.html(self.staging.build_dir()))
+        else {
+            return false;
+        };
+        kept.par_iter().for_each(|path| self.staging.keep(path));
+        true
+    }
+
+    /// Puts the rest of the build's `files` and swaps the whole in for the build
+    /// directory; then stores what its pages made, for the next build (a failure to is
+    /// given back beside what was written).
+    fn complete(
+        self,
+        files: &[(String, write::Contents<'_>)],
+    ) -> anyhow::Result<(write::Written, std::io::Result<()>)> {
+        let written = self.staging.complete(files)?;
+        let made = self
+            .made
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let stored = match self.entry {
+            Some(entry) if !made.is_empty() => entry.put_html(made),
+            _ => Ok(()),
+        };
+        Ok((written, stored))
+    }
+}
+
+impl render::HtmlOut for Staged {
     fn put_html(&self, path: &str, html: &str) {
-        self.put(path, &write::Contents::Bytes(html.as_bytes()));
+        self.staging
+            .put(path, &write::Contents::Bytes(html.as_bytes()));
+        if self.entry.is_some() {
+            let file = cache::HtmlFile::of(path, html.as_bytes());
+            self.made
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(file);
+        }
     }
 }
 
@@ -419,10 +481,10 @@ struct Stages<'a> {
     html_after_checks: bool,
     /// Where the HTML goes as it is rendered (a build's staging directory), only ever
     /// with `html_after_checks`.
-    out: Option<&'a dyn render::HtmlOut>,
+    out: Option<&'a Staged>,
 }
 
-impl Stages<'_> {
+impl<'a> Stages<'a> {
     /// The run's findings, suppressed, levelled and sorted (with the HTML's, when it is
     /// rendered now), and what the checks counted: the `stored` ones when the cache holds
     /// them, which then only leaves the HTML to render.
@@ -435,8 +497,9 @@ impl Stages<'_> {
         progress: &Progress,
     ) -> Option<check::Summary> {
         if let Some((found, summary)) = stored {
-            // The stored findings are this run's: those met so far and the HTML's.
-            if self.html_after_checks {
+            // The stored findings are this run's: those met so far and the HTML's. So is
+            // the HTML the last build of these inputs made, if it is still in place.
+            if self.html_after_checks && !self.keep_html(site) {
                 self.html(site);
             }
             *diagnostics = found;
@@ -444,14 +507,13 @@ impl Stages<'_> {
         }
         // A build that writes its HTML as it goes renders each page from the checks' parse.
         let html = self
-            .out
-            .map(|_| render::HtmlPages::new(self.model, self.config, self.templates, self.out));
+            .out()
+            .map(|out| render::HtmlPages::new(self.model, self.config, self.templates, Some(out)));
         let (summary, made) = self.check(site, diagnostics, progress, html.as_ref());
         match made {
             Some(made) => {
-                let found = self
-                    .ui
-                    .stage("html", || made.finish(site, self.config, self.templates));
+                let html = html.as_ref().expect("made with the pages' HTML");
+                let found = self.ui.stage("html", || html.finish(made, site));
                 diagnostics.extend(found);
             }
             None if self.html_after_checks => diagnostics.extend(self.html(site)),
@@ -467,11 +529,29 @@ impl Stages<'_> {
         )
     }
 
+    /// Where the HTML goes as it is rendered, as the renderer takes it.
+    fn out(&self) -> Option<&'a dyn render::HtmlOut> {
+        self.out.map(|out| out as &dyn render::HtmlOut)
+    }
+
     /// Renders every page's HTML, from a parse of its own.
     fn html(&self, site: &mut Site) -> Vec<Diagnostic> {
         self.ui.stage("html", || {
-            render::add_html(site, self.model, self.config, self.templates, self.out)
+            render::add_html(site, self.model, self.config, self.templates, self.out())
         })
+    }
+
+    /// Puts the HTML the last build of the same inputs made from the pages in this one,
+    /// if it is still in place as it was made, with the layout's files; whether it did.
+    fn keep_html(&self, site: &mut Site) -> bool {
+        let Some(out) = self.out else {
+            return false;
+        };
+        let kept = self.ui.stage("keep", || out.keep());
+        if kept {
+            render::add_layout_files(site, self.config, self.templates);
+        }
+        kept
     }
 
     /// Runs the checks on `site`, adding their findings to `diagnostics`, and renders
@@ -629,12 +709,17 @@ fn build(args: &BuildArgs, ui: Ui) -> Exit {
     let build_dir = outcome.config.build_path();
     let written = ui.stage("write", || match staging {
         Some(staging) => staging.complete(&files),
-        None => write::replace_dir(build_dir, &files),
+        None => write::replace_dir(build_dir, &files).map(|written| (written, Ok(()))),
     });
     match written {
-        Ok(written) => {
+        Ok((written, stored)) => {
             if let Some(leftover) = written.leftover {
                 eprintln!("warning: {leftover}; the next build removes it");
+            }
+            if let Err(error) = stored
+                && ui.verbose
+            {
+                eprintln!("note: the pages' HTML was not cached: {error}");
             }
         }
         Err(error) => {

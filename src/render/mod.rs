@@ -210,9 +210,10 @@ pub(crate) fn render(
 }
 
 /// Where a build puts each page's HTML as it is rendered, instead of holding the site's
-/// HTML until the end.
+/// HTML until the end, and the search index made from the pages.
 pub(crate) trait HtmlOut: Sync {
-    /// Takes the HTML of the page at `path` in the build directory (`html/…`).
+    /// Takes the file at `path` in the build directory (`html/…`): a page's HTML or a file
+    /// of the search index.
     fn put_html(&self, path: &str, html: &str);
 }
 
@@ -242,7 +243,7 @@ pub(crate) fn add_html(
             .collect();
         made.extend(pages);
     }
-    made.finish(site, config, templates)
+    html.finish(made, site)
 }
 
 /// What rendering a page's HTML reads, made once for the site.
@@ -308,6 +309,19 @@ impl<'a> HtmlPages<'a> {
             problem,
         }
     }
+
+    /// Adds the HTML output's other files to `site`, the search index to `out` if there is
+    /// one, and returns the layout's problems.
+    pub(crate) fn finish(&self, made: Made, site: &mut Site) -> Vec<Diagnostic> {
+        let index = made.index.files().into_iter();
+        let index = index.map(|(path, text)| (format!("html/{path}"), text));
+        match self.out {
+            Some(out) => index.for_each(|(path, text)| out.put_html(&path, &text)),
+            None => site.assets.extend(index),
+        }
+        add_layout_files(site, self.config, self.templates);
+        made.problems
+    }
 }
 
 /// The pages' HTML made so far, in page order: the search index and the layout's
@@ -325,18 +339,6 @@ impl Made {
             self.index.push(page.entry);
             self.problems.extend(page.problem);
         }
-    }
-
-    /// Adds the HTML output's other files to `site` (the search index, the sitemap, the
-    /// layout's assets) and returns the layout's problems.
-    pub(crate) fn finish(
-        self,
-        site: &mut Site,
-        config: &Config,
-        templates: &Templates,
-    ) -> Vec<Diagnostic> {
-        add_html_assets(site, config, templates, self.index);
-        self.problems
     }
 }
 
@@ -381,17 +383,12 @@ pub(crate) fn add_late_page(
     found
 }
 
-/// The HTML output's files besides the pages: the sitemap and the layout's assets.
-fn add_html_assets(site: &mut Site, config: &Config, templates: &Templates, index: search::Index) {
+/// The HTML output's files made from neither a page's text nor the search index: the
+/// sitemap and the layout's assets.
+pub(crate) fn add_layout_files(site: &mut Site, config: &Config, templates: &Templates) {
     if let Some(sitemap) = sitemap(&site.pages, config) {
         site.assets.push(("html/sitemap.xml".to_owned(), sitemap));
     }
-    site.assets.extend(
-        index
-            .files()
-            .into_iter()
-            .map(|(path, text)| (format!("html/{path}"), text)),
-    );
     site.assets.extend(
         templates
             .assets()

@@ -336,7 +336,9 @@ fn a_build_of_unchanged_inputs_reuses_its_findings_and_writes_the_same_site() {
     let again = build(project, &["-v", "--format", "json"]);
     let stages = stages(&again);
     assert!(!stages.contains(&"check".to_owned()), "{stages:?}");
-    assert!(stages.contains(&"html".to_owned()), "{stages:?}");
+    // Nor is the HTML made again: the last build's, in place, is this one's.
+    assert!(stages.contains(&"keep".to_owned()), "{stages:?}");
+    assert!(!stages.contains(&"html".to_owned()), "{stages:?}");
     assert_eq!(again.stdout, cold.stdout);
     assert_eq!(again.status.code(), cold.status.code());
     assert_eq!(read_tree(&project.join("book")), site);
@@ -354,4 +356,91 @@ fn a_build_of_unchanged_inputs_reuses_its_findings_and_writes_the_same_site() {
     assert!(self::stages(&edited).contains(&"check".to_owned()));
     let report = String::from_utf8_lossy(&edited.stdout);
     assert!(report.contains("elsewhere.md") && !report.contains("nowhere.md"));
+}
+
+/// Whether a `-v` build kept the last build's HTML rather than rendering it.
+fn kept_html(output: &std::process::Output) -> bool {
+    let stages = stages(output);
+    let has = |stage: &str| stages.iter().any(|s| s == stage);
+    assert!(has("keep") || has("html"), "{stages:?}");
+    !has("html")
+}
+
+/// A file of a build's output, and how to change it.
+type Tamper<'a> = (&'a str, &'a dyn Fn(&Path));
+
+#[test]
+fn a_rebuild_keeps_the_last_builds_html_only_while_it_is_what_that_build_made() {
+    let project = copy_example();
+    let project = project.path();
+    add_a_warning(project);
+    build(project, &["--no-cache"]);
+    let site = read_tree(&project.join("book"));
+    assert!(site.keys().any(|path| path.starts_with("html/search/")));
+    let first = build(project, &["-v"]);
+    assert!(!kept_html(&first), "nothing stored to keep yet");
+    let stored = project.join(".privdoc-cache/build-html");
+    assert!(stored.is_file());
+    let rebuilt = build(project, &["-v"]);
+    assert_eq!(rebuilt.status.code(), Some(0), "{}", stderr(&rebuilt));
+    assert!(kept_html(&rebuilt));
+    assert_eq!(read_tree(&project.join("book")), site);
+
+    // A page or an index file edited in the output, or replaced by a link to the same
+    // text, is not what the build made: the HTML is made again, and the output is the
+    // build's own.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let tampered: [Tamper<'_>; 3] = [
+        ("html/index.html", &|file| {
+            let mut text = fs::read(file).unwrap();
+            text.extend_from_slice(b"<!-- edited -->");
+            fs::write(file, text).unwrap();
+        }),
+        ("html/search/a.js", &|file| {
+            let mut text = fs::read(file).unwrap();
+            text[0] ^= 1;
+            fs::write(file, text).unwrap();
+        }),
+        ("html/locations.html", &|file| {
+            let copy = elsewhere.path().join("locations.html");
+            fs::copy(file, &copy).unwrap();
+            fs::remove_file(file).unwrap();
+            std::os::unix::fs::symlink(&copy, file).unwrap();
+        }),
+    ];
+    for (path, tamper) in tampered {
+        let file = project.join("book").join(path);
+        assert!(site.contains_key(path), "{path}");
+        tamper(&file);
+        let output = build(project, &["-v"]);
+        assert!(!kept_html(&output), "{path}");
+        assert_eq!(read_tree(&project.join("book")), site, "{path}");
+        assert!(fs::symlink_metadata(&file).unwrap().is_file(), "{path}");
+        assert!(kept_html(&build(project, &["-v"])), "{path} stored again");
+    }
+
+    // A damaged record of what was made is not trusted, and is stored again whole.
+    let good = fs::read(&stored).unwrap();
+    for bad in [
+        Vec::new(),
+        good[..good.len() - 1].to_vec(),
+        good.iter().map(|b| b ^ 0x20).collect(),
+    ] {
+        fs::write(&stored, &bad).unwrap();
+        let output = build(project, &["-v"]);
+        assert!(!kept_html(&output));
+        assert_eq!(read_tree(&project.join("book")), site);
+        assert_eq!(fs::read(&stored).unwrap(), good);
+    }
+
+    // An edit is another input: its page is rendered, and the output holds it.
+    fs::write(
+        project.join("content/faq.md"),
+        "# FAQ\n\nSee [the missing page](nowhere.md), again.\n",
+    )
+    .unwrap();
+    let edited = build(project, &["-v"]);
+    assert!(!kept_html(&edited));
+    let faq = fs::read_to_string(project.join("book/html/faq.html")).unwrap();
+    assert!(faq.contains("again."), "{faq}");
 }
