@@ -274,10 +274,11 @@ pub(crate) struct Replay {
     settled: bool,
 }
 
-/// A report stored by [`Replay::put`]: its bytes, as printed, and the run's counts.
+/// A report stored by [`Replay::put`], found intact: the open file, where in it the
+/// report is, and the run's counts.
 pub(crate) struct Stored {
-    bytes: Vec<u8>,
-    body: std::ops::Range<usize>,
+    file: std::fs::File,
+    body: std::ops::Range<u64>,
     /// The findings' counts, for the closing line and the exit code.
     pub counts: Counts,
     /// What the checks counted.
@@ -285,9 +286,20 @@ pub(crate) struct Stored {
 }
 
 impl Stored {
-    /// The report, byte for byte as the run that stored it printed it.
-    pub(crate) fn report(&self) -> &[u8] {
-        &self.bytes[self.body.clone()]
+    /// Prints the report to `out`, byte for byte as the run that stored it printed it:
+    /// copied by the kernel where it can (into a file or a pipe), not through memory. A
+    /// stored report is only ever replaced whole, by a rename, so the open file still
+    /// holds what [`Replay::get`] checked.
+    pub(crate) fn print(&self, out: &mut impl Write) -> std::io::Result<()> {
+        use std::io::{Read as _, Seek as _};
+        let mut file = &self.file;
+        file.seek(std::io::SeekFrom::Start(self.body.start))?;
+        let length = self.body.end - self.body.start;
+        if std::io::copy(&mut file.take(length), out)? == length {
+            Ok(())
+        } else {
+            Err(std::io::ErrorKind::UnexpectedEof.into())
+        }
     }
 }
 
@@ -330,15 +342,21 @@ impl Replay {
         })
     }
 
-    /// The report stored for exactly these files, if it is intact.
+    /// The report stored for exactly these files, if it is intact. Its checksum is taken
+    /// a slice at a time: a report can be tens of megabytes, and is printed from the file.
     pub(crate) fn get(&self) -> Option<Stored> {
+        use std::io::Read as _;
         if !self.settled {
             return None;
         }
-        let bytes = std::fs::read(&self.path).ok()?;
-        let body = checked(&bytes)?;
+        let mut file = std::fs::File::open(&self.path).ok()?;
+        let body_end = file.metadata().ok()?.len().checked_sub(8)?;
+        let mut header = vec![0; REPLAY_MAGIC.len() + 16 + 8 * 7];
+        file.read_exact(&mut header).ok()?;
+        let mut hash = Xxh3::new();
+        hash.update(&header);
         let mut reader = Reader {
-            bytes: body,
+            bytes: &header,
             files: &SourceMap::default(),
         };
         reader.header(REPLAY_MAGIC, self.key).ok()?;
@@ -355,10 +373,20 @@ impl Replay {
             suppressed: count()?,
             baseline: None,
         };
-        let start = body.len() - reader.bytes.len();
-        Some(Stored {
-            body: start..body.len(),
-            bytes,
+        let body_start = header.len() as u64;
+        let mut left = body_end.checked_sub(body_start)?;
+        let mut slice = vec![0; 1 << 18];
+        while left > 0 {
+            let part = &mut slice[..usize::try_from(left).unwrap_or(usize::MAX).min(1 << 18)];
+            file.read_exact(part).ok()?;
+            hash.update(part);
+            left -= part.len() as u64;
+        }
+        let mut sum = [0; 8];
+        file.read_exact(&mut sum).ok()?;
+        (hash.digest().to_le_bytes() == sum).then_some(Stored {
+            file,
+            body: body_start..body_end,
             counts,
             summary,
         })
@@ -796,6 +824,67 @@ mod tests {
             record(&[(path, "x")]);
             assert_eq!(entry.html(&book), None, "{path}");
         }
+    }
+
+    #[test]
+    fn a_stored_report_is_printed_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let replay = Replay {
+            path: dir.path().join(DIR).join("report-json"),
+            key: 7,
+            settled: true,
+        };
+        assert!(replay.get().is_none(), "nothing stored yet");
+        // Longer than the slices its checksum is taken in, and not a multiple of them.
+        let report: Vec<u8> = (0..700_001_u32).map(|i| (i % 251) as u8).collect();
+        let counts = Counts {
+            errors: 1,
+            warnings: 2,
+            files: 3,
+        };
+        let summary = Summary {
+            pages: 4,
+            links_checked: 5,
+            links_unchecked: 6,
+            suppressed: 7,
+            baseline: None,
+        };
+        let mut printed = Vec::new();
+        let not_stored = replay
+            .put(counts, &summary, &mut printed, |out| out.write_all(&report))
+            .unwrap();
+        assert!(not_stored.is_none());
+        assert_eq!(printed, report);
+        let stored = replay.get().unwrap();
+        assert_eq!(stored.counts, counts);
+        assert_eq!(stored.summary.links_unchecked, 6);
+        // Into memory, and into a file (where the kernel copies it), twice each.
+        for _ in 0..2 {
+            let mut again = Vec::new();
+            stored.print(&mut again).unwrap();
+            assert_eq!(again, report);
+            let mut file = tempfile::NamedTempFile::new_in(dir.path()).unwrap();
+            stored.print(file.as_file_mut()).unwrap();
+            assert_eq!(std::fs::read(file.path()).unwrap(), report);
+        }
+        let good = std::fs::read(&replay.path).unwrap();
+        let header = REPLAY_MAGIC.len() + 16 + 8 * 7;
+        let mut damaged = vec![
+            Vec::new(),
+            good[..header].to_vec(),
+            good[..good.len() - 1].to_vec(),
+        ];
+        for at in [0, header, header + 300_000, good.len() - 9, good.len() - 1] {
+            let mut flipped = good.clone();
+            flipped[at] ^= 1;
+            damaged.push(flipped);
+        }
+        for bad in damaged {
+            std::fs::write(&replay.path, &bad).unwrap();
+            assert!(replay.get().is_none(), "{} bytes", bad.len());
+        }
+        std::fs::write(&replay.path, &good).unwrap();
+        assert!(Replay { key: 8, ..replay }.get().is_none(), "another key");
     }
 
     #[test]

@@ -876,7 +876,12 @@ pub(crate) fn output_files(outcome: &Outcome) -> Vec<(String, write::Contents<'_
 fn report(outcome: &Outcome, format: Format, ui: Ui) -> Result<Counts, Exit> {
     if let Some(stored) = &outcome.replayed {
         ui.stage("report", || {
-            written_out(plain_stream(format, |out| out.write_all(stored.report())))
+            // Not through `plain_stream`: the kernel copies into the stream itself.
+            written_out(if format.is_machine_readable() {
+                stored.print(&mut std::io::stdout().lock())
+            } else {
+                stored.print(&mut std::io::stderr().lock())
+            })
         })?;
         return Ok(stored.counts);
     }
