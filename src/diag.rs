@@ -464,7 +464,7 @@ pub(crate) fn did_you_mean<'a>(
     let shared = SharedCharacters::of(word);
     let mut bounded: Vec<(f64, &str)> = candidates
         .into_iter()
-        .map(|candidate| (shared.bound(word, candidate), candidate))
+        .map(|candidate| (shared.bound(candidate), candidate))
         .filter(|&(bound, _)| bound > CLOSE - SLACK)
         .collect();
     bounded.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
@@ -492,19 +492,21 @@ const SLACK: f64 = 1e-9;
 
 /// A word's characters counted by their low byte (characters that share it are counted
 /// together, which can only raise a bound), to bound its similarity to other words.
-struct SharedCharacters {
+struct SharedCharacters<'a> {
+    word: &'a str,
     counts: [u32; 256],
     len: usize,
 }
 
-impl SharedCharacters {
-    fn of(word: &str) -> Self {
+impl<'a> SharedCharacters<'a> {
+    fn of(word: &'a str) -> Self {
         let mut counts = [0; 256];
+        let mut len = 0;
         for c in word.chars() {
             counts[Self::slot(c)] += 1;
+            len += 1;
         }
-        let len = word.chars().count();
-        Self { counts, len }
+        Self { word, counts, len }
     }
 
     fn slot(c: char) -> usize {
@@ -516,7 +518,7 @@ impl SharedCharacters {
     /// m is at most the number of characters the two share, and (m − t)/m at most one.
     /// Winkler adds 0.1 × the common prefix (up to four) × (1 − Jaro), which grows with
     /// Jaro.
-    fn bound(&self, word: &str, other: &str) -> f64 {
+    fn bound(&self, other: &str) -> f64 {
         let mut left = self.counts;
         let (mut shared, mut len) = (0u32, 0usize);
         for c in other.chars() {
@@ -536,7 +538,8 @@ impl SharedCharacters {
         let count = |n: usize| f64::from(u32::try_from(n).unwrap_or(u32::MAX));
         let shared = f64::from(shared);
         let jaro = (shared / count(self.len) + shared / count(len) + 1.0) / 3.0;
-        let prefix = word
+        let prefix = self
+            .word
             .chars()
             .take(4)
             .zip(other.chars())
@@ -733,7 +736,7 @@ mod tests {
             a in "[a-e\u{e9}\u{1e9}-]{0,16}",
             b in "[a-e\u{e9}\u{1e9}-]{0,16}",
         ) {
-            let bound = SharedCharacters::of(&a).bound(&a, &b);
+            let bound = SharedCharacters::of(&a).bound(&b);
             proptest::prop_assert!(bound + SLACK >= strsim::jaro_winkler(&a, &b), "{bound}");
         }
     }
