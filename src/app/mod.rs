@@ -510,14 +510,15 @@ impl<'a> Stages<'a> {
             .out()
             .map(|out| render::HtmlPages::new(self.model, self.config, self.templates, Some(out)));
         let (summary, made) = self.check(site, diagnostics, progress, html.as_ref());
-        match made {
-            Some(made) => {
-                let html = html.as_ref().expect("made with the pages' HTML");
+        // The pages' HTML was made with the checks (`made` comes only with `html`), or
+        // is made now.
+        match (made, &html) {
+            (Some(made), Some(html)) => {
                 let found = self.ui.stage("html", || html.finish(made, site));
                 diagnostics.extend(found);
             }
-            None if self.html_after_checks => diagnostics.extend(self.html(site)),
-            None => {}
+            _ if self.html_after_checks => diagnostics.extend(self.html(site)),
+            _ => {}
         }
         settle(
             diagnostics,
