@@ -134,15 +134,24 @@ impl Staging {
         }
     }
 
-    /// Puts the previous build's file at `relative` in this one, as it is: for a file the
-    /// caller has found to hold exactly what this build would write there.
-    pub(crate) fn keep(&self, relative: &str) {
-        self.put(relative, &Contents::Kept(self.build_dir.join(relative)));
+    /// Puts the previous build's file at `relative` in this one, as it is, if `holds`
+    /// finds the file put to be what this build would write there; whether it did. The
+    /// file judged is the one put, not the previous one before it is put: what is
+    /// published is what was judged. A previous file that is gone, or a file `holds`
+    /// refuses, is left out and fails nothing: the caller writes that file instead.
+    pub(crate) fn keep_if(&self, relative: &str, holds: impl FnOnce(&Path) -> bool) -> bool {
+        let kept = Contents::Kept(self.build_dir.join(relative));
+        if self.write(relative, &kept).is_ok() && holds(&self.dir.path().join(relative)) {
+            return true;
+        }
+        self.discard(relative);
+        false
     }
 
-    /// The build directory this one replaces.
-    pub(crate) fn build_dir(&self) -> &Path {
-        &self.build_dir
+    /// Takes back the file put at `relative`, if there is one.
+    pub(crate) fn discard(&self, relative: &str) {
+        // Nothing there is what is wanted; anything else fails the write that follows.
+        let _ = fs::remove_file(self.dir.path().join(relative));
     }
 
     fn write(&self, relative: &str, contents: &Contents<'_>) -> Result<()> {
@@ -532,16 +541,46 @@ mod tests {
         replace_dir(&book, &[("html/deep/a.html".into(), Contents::Bytes(b"a"))]).unwrap();
         let before = inode("html/deep/a.html");
         let staging = Staging::new(&book).unwrap();
-        assert_eq!(staging.build_dir(), book);
-        staging.keep("html/deep/a.html");
+        let judged = std::cell::RefCell::new(Vec::new());
+        let holds = |put: &Path| {
+            assert!(
+                !put.starts_with(&book),
+                "the new build's file, not the last one's"
+            );
+            judged.borrow_mut().push(fs::read(put).unwrap());
+            true
+        };
+        assert!(staging.keep_if("html/deep/a.html", holds));
+        assert_eq!(judged.take(), [b"a"], "the file put is the one judged");
         staging.complete(&[]).unwrap();
         assert_eq!(fs::read(book.join("html/deep/a.html")).unwrap(), b"a");
         assert_eq!(inode("html/deep/a.html"), before, "linked, not written");
-        // A file the previous build does not have cannot be kept: nothing is published.
+        // A file refused, or one the previous build does not have (gone since it was
+        // judged), is left out and fails nothing: the caller writes it instead.
         let staging = Staging::new(&book).unwrap();
-        staging.keep("html/b.html");
-        assert!(staging.complete(&[]).is_err());
-        assert_eq!(fs::read(book.join("html/deep/a.html")).unwrap(), b"a");
+        assert!(!staging.keep_if("html/deep/a.html", |_| false));
+        assert!(!staging.keep_if("html/b.html", |_| true));
+        staging
+            .complete(&[("html/b.html".into(), Contents::Bytes(b"b"))])
+            .unwrap();
+        assert!(
+            !book.join("html/deep/a.html").exists(),
+            "refused, so not published"
+        );
+        assert_eq!(fs::read(book.join("html/b.html")).unwrap(), b"b");
+        // A file taken back and then written is written to a file of its own: the
+        // previous build's file (seen through a second link to it) is left as it was.
+        replace_dir(&book, &[("html/deep/a.html".into(), Contents::Bytes(b"a"))]).unwrap();
+        let witness = root.path().join("witness");
+        fs::hard_link(book.join("html/deep/a.html"), &witness).unwrap();
+        let staging = Staging::new(&book).unwrap();
+        assert!(staging.keep_if("html/deep/a.html", |_| true));
+        staging.discard("html/deep/a.html");
+        staging
+            .complete(&[("html/deep/a.html".into(), Contents::Bytes(b"new"))])
+            .unwrap();
+        assert_eq!(fs::read(book.join("html/deep/a.html")).unwrap(), b"new");
+        assert_eq!(fs::read(&witness).unwrap(), b"a");
     }
 
     #[test]

@@ -23,14 +23,14 @@
 //! the path, size and hash of each file the last build made from its pages (their HTML
 //! and the search index, [`HtmlFile`]), which a build of these inputs by this binary
 //! makes again byte for byte. The new build links those files from the last one's
-//! output, once each is read and found to be a plain file of `html/` holding what was
-//! stored; one that is not — edited, replaced by a link, missing — and every page is
-//! rendered again.
+//! output into its own, and reads each file it linked: if each is a plain file of
+//! `html/` holding what was stored, that is the build's HTML; if one is not — edited,
+//! replaced by a link, gone — none is kept and every page is rendered again. What is
+//! judged is the file published, not the one before it was linked.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 
 use crate::diag::{Code, Counts, Diagnostic, Label, Severity, SourceMap, Span, Summary};
@@ -154,10 +154,11 @@ impl Entry {
     }
 
     /// The files the previous build of these inputs made from its pages (their HTML and
-    /// the search index), paths relative to `build_dir`, if they are stored and each file
-    /// there is still exactly what was stored: the ones a build of the same inputs would
-    /// make again.
-    pub(crate) fn html(&self, build_dir: &Path) -> Option<Vec<String>> {
+    /// the search index), sorted by path, if they are stored: the ones a build of the same
+    /// inputs makes again, where each is still what was stored ([`HtmlFile::is_at`]). A
+    /// record with a path that is not plainly under `html/` is refused whole, so no entry
+    /// can point a build outside its directory.
+    pub(crate) fn html(&self) -> Option<Vec<HtmlFile>> {
         let bytes = std::fs::read(self.html_path()).ok()?;
         let mut reader = Reader {
             bytes: checked(&bytes)?,
@@ -175,12 +176,8 @@ impl Entry {
             })
             .collect::<Result<Vec<_>, Damaged>>()
             .ok()?;
-        if !reader.bytes.is_empty() || made.is_empty() {
-            return None;
-        }
-        made.par_iter()
-            .all(|file| file.is_in(build_dir))
-            .then(|| made.into_iter().map(|file| file.path).collect())
+        let plain = made.iter().all(HtmlFile::is_plain);
+        (reader.bytes.is_empty() && !made.is_empty() && plain).then_some(made)
     }
 
     /// Stores what the files `made` from a build's pages hold, once the build is written,
@@ -214,21 +211,26 @@ impl HtmlFile {
         }
     }
 
-    /// Whether `build_dir` holds this file as it was made: a file (not a link) of the
-    /// HTML output, of the same size and hash. Only a stored path of plain names under
-    /// `html/` is looked at, so no entry can point a build outside its directory.
-    fn is_in(&self, build_dir: &Path) -> bool {
-        let path = Path::new(&self.path);
-        let plain = path
-            .components()
-            .all(|part| matches!(part, std::path::Component::Normal(_)));
-        if !plain || !path.starts_with("html") {
-            return false;
-        }
-        let path = build_dir.join(path);
-        std::fs::symlink_metadata(&path)
+    /// Where in the build directory.
+    pub(crate) fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Whether the path is one of plain names under `html/`.
+    fn is_plain(&self) -> bool {
+        use std::path::Component::Normal;
+        let mut parts = Path::new(&self.path).components();
+        parts.next() == Some(Normal("html".as_ref()))
+            && parts.clone().next().is_some()
+            && parts.all(|part| matches!(part, Normal(_)))
+    }
+
+    /// Whether `path` holds this file as it was made: a file (not a link) of the same size
+    /// and hash.
+    pub(crate) fn is_at(&self, path: &Path) -> bool {
+        std::fs::symlink_metadata(path)
             .is_ok_and(|meta| meta.is_file() && meta.len() == self.size as u64)
-            && std::fs::read(&path).is_ok_and(|bytes| xxh3_128(&bytes) == self.hash)
+            && std::fs::read(path).is_ok_and(|bytes| xxh3_128(&bytes) == self.hash)
     }
 }
 
@@ -772,30 +774,27 @@ mod tests {
     }
 
     #[test]
-    fn stored_html_is_kept_only_while_every_file_is_as_made() {
+    fn stored_html_is_given_back_only_for_its_inputs_and_only_under_html() {
         let dir = tempfile::tempdir().unwrap();
-        let book = dir.path().join("book");
         let files = files();
         let entry = entry(dir.path(), &files);
-        let made = [("html/a.html", "<p>a</p>"), ("html/search/a.js", "[1]")];
-        for (path, text) in made {
-            std::fs::create_dir_all(book.join(path).parent().unwrap()).unwrap();
-            std::fs::write(book.join(path), text).unwrap();
-        }
         let record = |made: &[(&str, &str)]| {
             let made = made
                 .iter()
                 .map(|(path, text)| HtmlFile::of(path, text.as_bytes()));
             entry.put_html(made.rev().collect()).unwrap();
         };
-        assert_eq!(entry.html(&book), None, "nothing stored yet");
-        record(&made);
+        let paths = |made: Option<Vec<HtmlFile>>| {
+            made.map(|made| made.iter().map(|f| f.path().to_owned()).collect::<Vec<_>>())
+        };
+        assert_eq!(paths(entry.html()), None, "nothing stored yet");
+        record(&[("html/a.html", "<p>a</p>"), ("html/search/a.js", "[1]")]);
         let kept = Some(vec![
             "html/a.html".to_owned(),
             "html/search/a.js".to_owned(),
         ]);
-        assert_eq!(entry.html(&book), kept, "sorted by path");
-        // Another run's key, or a file not as it was made, keeps nothing.
+        assert_eq!(paths(entry.html()), kept, "sorted by path");
+        // Another run's key keeps nothing.
         let other = Entry::new(
             dir.path(),
             &SourceMap::default(),
@@ -804,26 +803,43 @@ mod tests {
             Run::default(),
         )
         .unwrap();
-        assert_eq!(other.html(&book), None);
-        for (path, text) in [("html/a.html", "<p>b</p>"), ("html/a.html", "<p>a</p>\n")] {
-            std::fs::write(book.join(path), text).unwrap();
-            assert_eq!(entry.html(&book), None, "{text:?}");
-        }
-        std::fs::write(book.join("html/a.html"), "<p>a</p>").unwrap();
-        assert_eq!(entry.html(&book), kept);
-        // A path that leaves the HTML output is never looked at, even where it holds
-        // what was stored for it.
-        std::fs::write(dir.path().join("outside.html"), "x").unwrap();
-        std::fs::write(book.join("top.html"), "x").unwrap();
+        assert!(other.html().is_none());
+        // A record with a path that leaves the HTML output is refused whole.
         for path in [
             "html/../../outside.html",
             "/outside.html",
             "top.html",
             "html",
+            "./html/a.html",
         ] {
-            record(&[(path, "x")]);
-            assert_eq!(entry.html(&book), None, "{path}");
+            record(&[("html/a.html", "<p>a</p>"), (path, "x")]);
+            assert!(entry.html().is_none(), "{path}");
         }
+    }
+
+    #[test]
+    fn a_stored_html_file_is_at_a_path_only_while_it_is_as_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = dir.path().join("a.html");
+        let file = HtmlFile::of("html/a.html", b"<p>a</p>");
+        assert!(!file.is_at(&at), "missing");
+        std::fs::write(&at, "<p>a</p>").unwrap();
+        assert!(file.is_at(&at));
+        // Another size, or the same size and other bytes.
+        for text in ["<p>a</p>\n", "<p>b</p>"] {
+            std::fs::write(&at, text).unwrap();
+            assert!(!file.is_at(&at), "{text:?}");
+        }
+        // A link to a file that holds it is not the file.
+        let copy = dir.path().join("copy.html");
+        std::fs::write(&copy, "<p>a</p>").unwrap();
+        std::fs::remove_file(&at).unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&copy, &at).unwrap();
+            assert!(!file.is_at(&at));
+        }
+        assert!(file.is_at(&copy));
     }
 
     #[test]

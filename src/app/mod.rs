@@ -421,17 +421,21 @@ impl Staged {
     }
 
     /// Puts the previous build's files made from the pages in this build, if they are
-    /// stored for these inputs and each is still what was stored; whether it did.
+    /// stored for these inputs and each, once put, is still what was stored; whether it
+    /// did. If one is not, none is kept: the pages are rendered instead.
     fn keep(&self) -> bool {
-        let Some(kept) = self
-            .entry
-            .as_ref()
-            .and_then(|entry| entry.html(self.staging.build_dir()))
-        else {
+        let Some(stored) = self.entry.as_ref().and_then(cache::Entry::html) else {
             return false;
         };
-        kept.par_iter().for_each(|path| self.staging.keep(path));
-        true
+        let kept = stored
+            .par_iter()
+            .all(|file| self.staging.keep_if(file.path(), |put| file.is_at(put)));
+        if !kept {
+            stored
+                .par_iter()
+                .for_each(|file| self.staging.discard(file.path()));
+        }
+        kept
     }
 
     /// Puts the rest of the build's `files` and swaps the whole in for the build

@@ -386,11 +386,11 @@ fn a_rebuild_keeps_the_last_builds_html_only_while_it_is_what_that_build_made() 
     assert!(kept_html(&rebuilt));
     assert_eq!(read_tree(&project.join("book")), site);
 
-    // A page or an index file edited in the output, or replaced by a link to the same
-    // text, is not what the build made: the HTML is made again, and the output is the
-    // build's own.
+    // A page or an index file edited in the output, replaced by a link to the same
+    // text, or gone, is not what the build made: the HTML is made again, and the output
+    // is the build's own.
     let elsewhere = tempfile::tempdir().unwrap();
-    let tampered: [Tamper<'_>; 3] = [
+    let tampered: [Tamper<'_>; 4] = [
         ("html/index.html", &|file| {
             let mut text = fs::read(file).unwrap();
             text.extend_from_slice(b"<!-- edited -->");
@@ -406,6 +406,9 @@ fn a_rebuild_keeps_the_last_builds_html_only_while_it_is_what_that_build_made() 
             fs::copy(file, &copy).unwrap();
             fs::remove_file(file).unwrap();
             std::os::unix::fs::symlink(&copy, file).unwrap();
+        }),
+        ("html/retention.html", &|file| {
+            fs::remove_file(file).unwrap();
         }),
     ];
     for (path, tamper) in tampered {
