@@ -156,8 +156,8 @@ impl Entry {
     /// The files the previous build of these inputs made from its pages (their HTML and
     /// the search index), sorted by path, if they are stored: the ones a build of the same
     /// inputs makes again, where each is still what was stored ([`HtmlFile::is_at`]). A
-    /// record with a path that is not plainly under `html/` is refused whole, so no entry
-    /// can point a build outside its directory.
+    /// record with a path that is not plainly under `html/`, or with a path twice, is
+    /// refused whole, so no entry can point a build outside its directory.
     pub(crate) fn html(&self) -> Option<Vec<HtmlFile>> {
         let bytes = std::fs::read(self.html_path()).ok()?;
         let mut reader = Reader {
@@ -176,8 +176,11 @@ impl Entry {
             })
             .collect::<Result<Vec<_>, Damaged>>()
             .ok()?;
+        // Sorted and each path once, as stored: a path twice would put a file onto the
+        // link to itself.
+        let sorted = made.windows(2).all(|pair| pair[0].path < pair[1].path);
         let plain = made.iter().all(HtmlFile::is_plain);
-        (reader.bytes.is_empty() && !made.is_empty() && plain).then_some(made)
+        (reader.bytes.is_empty() && !made.is_empty() && sorted && plain).then_some(made)
     }
 
     /// Stores what the files `made` from a build's pages hold, once the build is written,
@@ -804,7 +807,9 @@ mod tests {
         )
         .unwrap();
         assert!(other.html().is_none());
-        // A record with a path that leaves the HTML output is refused whole.
+        // A record with a path twice, or one that leaves the HTML output, is refused whole.
+        record(&[("html/a.html", "<p>a</p>"), ("html/a.html", "<p>a</p>")]);
+        assert!(entry.html().is_none(), "a path twice");
         for path in [
             "html/../../outside.html",
             "/outside.html",
