@@ -174,7 +174,7 @@ pub(crate) fn render(
         .chain(model.pages.iter().map(Job::Page))
         .collect();
     let nav = Nav::of(model);
-    let users = source::users(model);
+    let users = source::Users::of(model);
     let results: Vec<_> = jobs
         .par_iter()
         .map(|job| {
@@ -434,9 +434,9 @@ fn render_job(
         }
         Job::Source(source) => {
             let path = source.id.page();
-            let users = users.get(source.id.as_str()).map_or(&[][..], Vec::as_slice);
+            let used = users.of_source(&source.id);
             let (marked, front_matter) =
-                source::markdown(source, users, model, &path, templates, &mut marks, found)?;
+                source::markdown(source, used, model, &path, templates, &mut marks, found)?;
             (
                 path,
                 marked,

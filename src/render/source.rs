@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::diag::Diagnostic;
-use crate::model::{FrontMatter, MetaValue, Model, Service, Source, SourceUse};
+use crate::model::{
+    FrontMatter, MetaValue, Model, RetentionRule, Service, Source, SourceId, SourceUse,
+};
 
 use super::origin::Marks;
 use super::{Template, Templates, emit_front_matter, paths, prose::Resolver, sentence};
@@ -19,28 +21,60 @@ struct UsedBy<'a> {
     facts: Vec<String>,
 }
 
-/// Source id → the services that use it, with their entries, in the order of the services.
-pub(super) type Users<'a> = HashMap<&'a str, Vec<(&'a Service, &'a SourceUse)>>;
-
-/// Which services use each source, gathered once for every source page: each page scanning
-/// every service would make the source pages quadratic in the size of the site.
-pub(super) fn users(model: &Model) -> Users<'_> {
-    let mut users: Users<'_> = HashMap::new();
-    for service in &model.services {
-        for entry in &service.sources {
-            users
-                .entry(entry.source.as_str())
-                .or_default()
-                .push((service, entry));
-        }
-    }
-    users
+/// What the services say of each source, gathered once for every source page: each page
+/// scanning every service would make the source pages quadratic in the size of the site.
+#[derive(Default)]
+pub(super) struct Users<'a> {
+    /// Source id → the services that use it, with their entries, in the order of the
+    /// services.
+    uses: HashMap<&'a str, Vec<(&'a Service, &'a SourceUse)>>,
+    /// Source id → the retention rules about it, with their services, in the order of the
+    /// services and of each service's rules.
+    retention: HashMap<&'a str, Vec<(&'a Service, &'a RetentionRule)>>,
 }
 
-/// The Markdown of the page at `path` for `source`, used by `users`, and its front matter.
+impl<'a> Users<'a> {
+    pub(super) fn of(model: &'a Model) -> Self {
+        let mut said = Self::default();
+        for service in &model.services {
+            for entry in &service.sources {
+                let uses = said.uses.entry(entry.source.as_str()).or_default();
+                uses.push((service, entry));
+            }
+            for rule in &service.retention {
+                if let Some(source) = &rule.source {
+                    let rules = said.retention.entry(source.as_str()).or_default();
+                    rules.push((service, rule));
+                }
+            }
+        }
+        said
+    }
+
+    /// The uses of `source`, and the retention rules about it.
+    pub(super) fn of_source(&self, source: &SourceId) -> Used<'_, 'a> {
+        Used {
+            uses: self.uses.get(source.as_str()).map_or(&[], Vec::as_slice),
+            retention: self
+                .retention
+                .get(source.as_str())
+                .map_or(&[], Vec::as_slice),
+        }
+    }
+}
+
+/// What the services say of one source.
+#[derive(Clone, Copy)]
+pub(super) struct Used<'u, 'a> {
+    uses: &'u [(&'a Service, &'a SourceUse)],
+    retention: &'u [(&'a Service, &'a RetentionRule)],
+}
+
+/// The Markdown of the page at `path` for `source`, with what the services say of it
+/// (`used`), and its front matter.
 pub(super) fn markdown(
     source: &Source,
-    users: &[(&Service, &SourceUse)],
+    used: Used<'_, '_>,
     model: &Model,
     path: &str,
     templates: &Templates,
@@ -48,7 +82,8 @@ pub(super) fn markdown(
     found: &mut Vec<Diagnostic>,
 ) -> Option<(String, FrontMatter)> {
     let resolver = Resolver { model, page: path };
-    let used_by: Vec<UsedBy> = users
+    let used_by: Vec<UsedBy> = used
+        .uses
         .iter()
         .map(|&(service, entry)| UsedBy {
             name: &service.name,
@@ -98,12 +133,10 @@ pub(super) fn markdown(
     );
     context.insert("collects", &source.collects);
     context.insert("used_by", &used_by);
-    let retention: Vec<_> = model
-        .services
+    let retention: Vec<_> = used
+        .retention
         .iter()
-        .flat_map(|service| service.retention.iter().map(move |rule| (service, rule)))
-        .filter(|(_, rule)| rule.source.as_ref() == Some(&source.id))
-        .map(|(service, rule)| super::overview::rule(path, service, rule, model))
+        .map(|&(service, rule)| super::overview::rule(path, service, rule, model))
         .collect();
     context.insert("retention", &retention);
     let markdown = templates
