@@ -191,7 +191,7 @@ impl Entry {
         for file in &made {
             writer.str(&file.path);
             writer.usize(file.size);
-            writer.0.extend_from_slice(&file.hash.to_le_bytes());
+            writer.u128(file.hash);
         }
         writer.store(&self.html_path())
     }
@@ -536,11 +536,15 @@ impl Writer {
     /// the run's counts.
     fn header(magic: &[u8], key: u128, counts: &[usize]) -> Self {
         let mut writer = Self(magic.to_vec());
-        writer.0.extend_from_slice(&key.to_le_bytes());
+        writer.u128(key);
         for &count in counts {
             writer.usize(count);
         }
         writer
+    }
+
+    fn u128(&mut self, value: u128) {
+        self.0.extend_from_slice(&value.to_le_bytes());
     }
 
     fn usize(&mut self, value: usize) {
