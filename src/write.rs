@@ -29,8 +29,8 @@ pub(crate) enum Contents<'a> {
     Bytes(&'a [u8]),
     /// A file of the project copied as it is (an image, a download): never held in memory.
     Copy(PathBuf),
-    /// A file of the previous build, found to hold exactly what this one would write:
-    /// linked into the new build, not made again.
+    /// A file of the previous build, linked into the new build rather than made again;
+    /// put only by [`Staging::keep_if`], which then judges what it put.
     Kept(PathBuf),
 }
 
