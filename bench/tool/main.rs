@@ -40,6 +40,10 @@ enum Command {
     Ceiling {
         #[arg(long)]
         threads: usize,
+        /// Parses each page (with the offsets a checker locates its findings by) and
+        /// renders nothing: the floor of any Markdown checker.
+        #[arg(long)]
+        parse_only: bool,
         dir: PathBuf,
     },
     /// Scores a checker's report against OUT/planted.tsv: prints "found planted false-alarms".
@@ -79,8 +83,13 @@ fn main() -> ExitCode {
             .map(|(planted, pages)| {
                 println!("{pages} pages, {} planted defects", planted.len());
             }),
-        Command::Ceiling { threads, dir } => ceiling::run(&dir, threads).map(|(pages, bytes)| {
-            println!("rendered {pages} pages ({bytes} bytes of Markdown)");
+        Command::Ceiling {
+            threads,
+            parse_only,
+            dir,
+        } => ceiling::run(&dir, threads, parse_only).map(|(pages, bytes)| {
+            let done = if parse_only { "parsed" } else { "rendered" };
+            println!("{done} {pages} pages ({bytes} bytes of Markdown)");
         }),
         Command::Score {
             tool,

@@ -387,6 +387,19 @@ fn wall_ratios(runs: &BTreeMap<(usize, String), Vec<Run>>) -> String {
                 ));
             }
         }
+        // No check of Markdown can take less than reading and parsing every page: the
+        // ratio no privdoc check can get under.
+        for (floor, peer) in [
+            ("ceiling, parse only", "lychee check (tree)"),
+            ("ceiling, parse only (learn)", "lychee check (learn)"),
+        ] {
+            if let (Some(ours), Some(theirs)) = (wall(floor), wall(peer)) {
+                lines.push(format!(
+                    "- the floor, {floor} / {peer}: {:.2} of its wall time",
+                    ours / theirs
+                ));
+            }
+        }
         if !lines.is_empty() {
             let _ = writeln!(out, "Wall-time ratios at N = {n} (issue 14):");
             for line in lines {
