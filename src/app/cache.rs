@@ -106,7 +106,7 @@ impl Entry {
 
     /// The findings and counts stored for these inputs, if the entry holds them intact.
     pub(crate) fn get(&self, files: &SourceMap) -> Option<(Vec<Diagnostic>, Summary)> {
-        let bytes = std::fs::read(&self.path).ok()?;
+        let bytes = read_keyed(&self.path, MAGIC, self.key)?;
         let mut reader = Reader {
             bytes: checked(&bytes)?,
             files,
@@ -142,6 +142,9 @@ impl Entry {
                 summary.suppressed,
             ],
         );
+        // Room for the findings at once (they average 400 bytes on a large repository):
+        // not a dozen copies of a growing list, and memory not written is not taken.
+        writer.0.reserve(diagnostics.len() * 512);
         writer.diagnostics(diagnostics);
         writer.store(&self.path)
     }
@@ -159,7 +162,7 @@ impl Entry {
     /// record with a path that is not plainly under `html/`, or with a path twice, is
     /// refused whole, so no entry can point a build outside its directory.
     pub(crate) fn html(&self) -> Option<Vec<HtmlFile>> {
-        let bytes = std::fs::read(self.html_path()).ok()?;
+        let bytes = read_keyed(&self.html_path(), HTML_MAGIC, self.key)?;
         let mut reader = Reader {
             bytes: checked(&bytes)?,
             files: &SourceMap::default(),
@@ -504,6 +507,22 @@ impl Write for Tee<'_> {
     fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()
     }
+}
+
+/// The stored file at `path` whole, if it starts as [`Writer::header`] starts one for
+/// `magic` and `key`. The entry of other inputs — what a run after an edit finds, megabytes
+/// of the findings before it — is not read past its key.
+fn read_keyed(path: &Path, magic: &[u8], key: u128) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut bytes = vec![0; magic.len() + 16];
+    file.read_exact(&mut bytes).ok()?;
+    let (stored_magic, stored_key) = bytes.split_at(magic.len());
+    if stored_magic != magic || stored_key != key.to_le_bytes() {
+        return None;
+    }
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 /// What a stored file holds before its checksum (the xxh3 of the rest, last), if the
@@ -910,6 +929,31 @@ mod tests {
         }
         std::fs::write(&replay.path, &good).unwrap();
         assert!(Replay { key: 8, ..replay }.get().is_none(), "another key");
+    }
+
+    #[test]
+    fn a_stored_file_is_read_only_under_its_own_magic_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("entry");
+        let mut writer = Writer::header(MAGIC, 7, &[3]);
+        writer.str("the rest");
+        std::fs::write(&path, &writer.0).unwrap();
+        assert_eq!(read_keyed(&path, MAGIC, 7), Some(writer.0.clone()));
+        assert_eq!(read_keyed(&path, MAGIC, 8), None, "another key");
+        assert_eq!(
+            read_keyed(&path, HTML_MAGIC, 7),
+            None,
+            "another kind of file"
+        );
+        std::fs::write(&path, &writer.0[..MAGIC.len() + 15]).unwrap();
+        assert_eq!(read_keyed(&path, MAGIC, 7), None, "cut inside the key");
+        std::fs::write(&path, &writer.0[..MAGIC.len() + 16]).unwrap();
+        assert_eq!(
+            read_keyed(&path, MAGIC, 7).as_deref(),
+            Some(&writer.0[..MAGIC.len() + 16]),
+            "the header alone is read whole; what follows is for `checked` to judge"
+        );
+        assert_eq!(read_keyed(&dir.path().join("none"), MAGIC, 7), None);
     }
 
     #[test]
