@@ -517,10 +517,11 @@ fn read_keyed(path: &Path, magic: &[u8], key: u128) -> Option<Vec<u8>> {
     let mut file = std::fs::File::open(path).ok()?;
     let mut bytes = vec![0; magic.len() + 16];
     file.read_exact(&mut bytes).ok()?;
-    let (stored_magic, stored_key) = bytes.split_at(magic.len());
-    if stored_magic != magic || stored_key != key.to_le_bytes() {
-        return None;
-    }
+    let mut header = Reader {
+        bytes: &bytes,
+        files: &SourceMap::default(),
+    };
+    header.header(magic, key).ok()?;
     file.read_to_end(&mut bytes).ok()?;
     Some(bytes)
 }
