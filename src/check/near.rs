@@ -355,6 +355,79 @@ fn minima_avx512(shingles: &[u32]) -> [u64; BANDS * ROWS] {
     minima(shingles)
 }
 
+/// [`PERMUTATIONS`] split for [`minima_avx2`], one list per part so that four
+/// permutations' parts load as one vector: `a`'s low half; `b`'s low and high halves; and
+/// `a`'s high half times `b`'s low half, plus 2³¹, in 32 bits.
+#[cfg(target_arch = "x86_64")]
+const SPLIT: [[u64; BANDS * ROWS]; 4] = {
+    const LOW: u64 = 0xFFFF_FFFF;
+    let mut split = [[0; BANDS * ROWS]; 4];
+    let mut i = 0;
+    while i < BANDS * ROWS {
+        let (a, b) = PERMUTATIONS[i];
+        split[0][i] = a & LOW;
+        split[1][i] = b & LOW;
+        split[2][i] = b >> 32;
+        split[3][i] = (a >> 32).wrapping_mul(b & LOW).wrapping_add(1 << 31) & LOW;
+        i += 1;
+    }
+    split
+};
+
+/// [`minima`] in AVX2, which has neither a 64-bit multiply nor an unsigned 64-bit
+/// minimum, four permutations per instruction all the same. A shingle `s` has 32 bits, so
+/// `(s ^ a) * b` is `x * b_lo + ((x * b_hi + a_hi * b_lo) << 32)` with `x = s ^ a_lo`:
+/// two 32-bit multiplies, one of them shifted (its high half falls off). Adding 2⁶³ (2³¹
+/// before the shift, in [`SPLIT`]) flips each product's top bit, so the signed compare
+/// AVX2 has orders the products as unsigned; the flip is undone at the end.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn minima_avx2(shingles: &[u32]) -> [u64; BANDS * ROWS] {
+    use std::arch::x86_64::{
+        __m256i, _mm256_add_epi64, _mm256_blendv_epi8, _mm256_cmpgt_epi64, _mm256_mul_epu32,
+        _mm256_set1_epi64x, _mm256_slli_epi64, _mm256_xor_si256,
+    };
+    use std::mem::transmute;
+    const SIGN: i64 = i64::MIN;
+    let load = |part: &[u64; BANDS * ROWS], at: usize| {
+        let lanes: [u64; 4] = part[at..at + 4].try_into().expect("four permutations");
+        // SAFETY: a vector is four u64, any bits of which are a valid vector.
+        unsafe { transmute::<[u64; 4], __m256i>(lanes) }
+    };
+    let mut least = [u64::MAX; BANDS * ROWS];
+    // Eight permutations at a time, two vectors side by side: each minimum waits on the
+    // last, so two chains keep the processor busy.
+    for at in (0..BANDS * ROWS).step_by(8) {
+        let parts = |at| {
+            [
+                load(&SPLIT[0], at),
+                load(&SPLIT[1], at),
+                load(&SPLIT[2], at),
+                load(&SPLIT[3], at),
+            ]
+        };
+        let groups = [parts(at), parts(at + 4)];
+        let mut minimum = [_mm256_set1_epi64x(i64::MAX); 2];
+        for &s in shingles {
+            let s = _mm256_set1_epi64x(i64::from(s));
+            for (min, [a_low, b_low, b_high, cross]) in minimum.iter_mut().zip(&groups) {
+                let x = _mm256_xor_si256(s, *a_low);
+                let high =
+                    _mm256_slli_epi64::<32>(_mm256_add_epi64(_mm256_mul_epu32(x, *b_high), *cross));
+                let flipped = _mm256_add_epi64(_mm256_mul_epu32(x, *b_low), high);
+                *min = _mm256_blendv_epi8(*min, flipped, _mm256_cmpgt_epi64(*min, flipped));
+            }
+        }
+        for (i, min) in minimum.into_iter().enumerate() {
+            let unflipped = _mm256_xor_si256(min, _mm256_set1_epi64x(SIGN));
+            // SAFETY: as `load`, the other way.
+            let lanes = unsafe { transmute::<__m256i, [u64; 4]>(unflipped) };
+            least[at + 4 * i..at + 4 * i + 4].copy_from_slice(&lanes);
+        }
+    }
+    least
+}
+
 /// The LSH band keys of a shingle set: its `MinHash` signature (per permutation, the least
 /// permuted shingle), folded `ROWS` at a time.
 fn band_keys(shingles: &[u32]) -> [u64; BANDS] {
@@ -362,6 +435,9 @@ fn band_keys(shingles: &[u32]) -> [u64; BANDS] {
     let least = if std::arch::is_x86_feature_detected!("avx512dq") {
         // SAFETY: this CPU has the instructions `minima_avx512` is compiled to use.
         unsafe { minima_avx512(shingles) }
+    } else if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: this CPU has the instructions `minima_avx2` uses.
+        unsafe { minima_avx2(shingles) }
     } else {
         minima(shingles)
     };
@@ -727,6 +803,8 @@ mod tests {
         let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         #[cfg(target_arch = "x86_64")]
         let wide = std::arch::is_x86_feature_detected!("avx512dq");
+        #[cfg(target_arch = "x86_64")]
+        let avx2 = std::arch::is_x86_feature_detected!("avx2");
         for len in [0, 1, 2, 3, 17, 64, 301] {
             let set: Vec<u32> = (0..len).map(|_| (next() >> 32) as u32).collect();
             let expected: Vec<u64> = PERMUTATIONS
@@ -739,6 +817,15 @@ mod tests {
                 })
                 .collect();
             assert_eq!(minima(&set).to_vec(), expected, "{len} shingles");
+            #[cfg(target_arch = "x86_64")]
+            if avx2 {
+                // SAFETY: the CPU has AVX2, checked above.
+                assert_eq!(
+                    unsafe { minima_avx2(&set) }.to_vec(),
+                    expected,
+                    "AVX2, {len} shingles"
+                );
+            }
             #[cfg(target_arch = "x86_64")]
             if wide {
                 // SAFETY: the CPU has AVX-512 DQ, checked above.
