@@ -140,6 +140,7 @@ impl Templates {
             ..tera::Delimiters::default()
         })
         .expect("no template is added before the delimiters are set");
+        tera.set_escape_fn(escape_html);
         register_filters(&mut tera);
         let layout_source = templates
             .iter()
@@ -274,6 +275,28 @@ thread_local! {
     static RANGE_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
+/// Tera's escape of a value put in HTML (`&`, `<`, `>`, `"` and `'` as entities), each
+/// run of other bytes written at once: tera's own writes every byte by itself, a call
+/// through the writer each, which was 7 % of a build's instructions.
+fn escape_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        let entity: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..at])?;
+        out.write_all(entity)?;
+        start = at + 1;
+    }
+    out.write_all(&bytes[start..])
+}
+
 /// A render's output, refused past `MAX_OUTPUT_BYTES`.
 struct Bounded(Vec<u8>);
 
@@ -341,4 +364,33 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("or_list", |items: Vec<String>, _: Kwargs, _: &State| {
         super::sentence_list(&items, "or")
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_html;
+
+    fn escaped(text: &str, escape: tera::EscapeFn) -> Vec<u8> {
+        let mut out = Vec::new();
+        escape(text, &mut out).expect("a Vec takes every write");
+        out
+    }
+
+    proptest::proptest! {
+        /// Byte for byte tera's own escape, on text dense with the five characters, on
+        /// runs between them of every length, and on text that is not ASCII.
+        #[test]
+        fn the_escape_is_teras(text in "[&<>\"'a-z/ é€]{0,40}") {
+            proptest::prop_assert_eq!(escaped(&text, escape_html), escaped(&text, tera::escape_html));
+        }
+    }
+
+    #[test]
+    fn each_special_character_is_an_entity() {
+        assert_eq!(
+            escaped(r#"a&b<c>d"e'f"#, escape_html),
+            b"a&amp;b&lt;c&gt;d&quot;e&#39;f"
+        );
+        assert_eq!(escaped("", escape_html), b"");
+    }
 }
