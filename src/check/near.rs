@@ -395,9 +395,10 @@ fn minima_avx2(shingles: &[u32]) -> [u64; BANDS * ROWS] {
         unsafe { transmute::<[u64; 4], __m256i>(lanes) }
     };
     let mut least = [u64::MAX; BANDS * ROWS];
-    // Eight permutations at a time, two vectors side by side: each minimum waits on the
-    // last, so two chains keep the processor busy.
-    for at in (0..BANDS * ROWS).step_by(8) {
+    // Sixteen permutations at a time, four vectors side by side: each minimum waits on
+    // the last, so several chains keep the processor busy, and each shingle is read and
+    // broadcast once per sixteen.
+    for at in (0..BANDS * ROWS).step_by(16) {
         let parts = |at| {
             [
                 load(&SPLIT[0], at),
@@ -406,8 +407,8 @@ fn minima_avx2(shingles: &[u32]) -> [u64; BANDS * ROWS] {
                 load(&SPLIT[3], at),
             ]
         };
-        let groups = [parts(at), parts(at + 4)];
-        let mut minimum = [_mm256_set1_epi64x(i64::MAX); 2];
+        let groups = [parts(at), parts(at + 4), parts(at + 8), parts(at + 12)];
+        let mut minimum = [_mm256_set1_epi64x(i64::MAX); 4];
         for &s in shingles {
             let s = _mm256_set1_epi64x(i64::from(s));
             for (min, [a_low, b_low, b_high, cross]) in minimum.iter_mut().zip(&groups) {
