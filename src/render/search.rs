@@ -161,8 +161,8 @@ pub(super) struct Words {
     /// there, and with `more`, the words whose hash was taken when they came.
     seen: HashMap<u64, (u32, u32), BuildHasherDefault<Hashed>>,
     more: Vec<(u32, u32)>,
-    /// The word being looked up: ASCII is lowered in place, so a word seen before costs
-    /// a lookup, not an allocation.
+    /// A word with a character beyond ASCII in it or after it, lowered: a buffer kept
+    /// from one such word to the next.
     lower: String,
 }
 
@@ -199,89 +199,130 @@ impl Hasher for Hashed {
 
 impl Words {
     /// Adds the words of `text`: its runs of letters and digits, of three characters or
-    /// more. An ASCII byte is told by a table, and only the rest of the text is decoded
-    /// (nearly every word of an English page is ASCII, if not every character of it).
+    /// more. An ASCII word is found by a table, hashed lowered eight bytes at a time, and
+    /// copied only when the page did not have it; only a word with a character beyond
+    /// ASCII in it or after it is decoded (nearly every word of an English page is
+    /// ASCII, if not every character of it).
     pub(super) fn add(&mut self, text: &str) {
         let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
-            let (start, mut characters, mut ascii) = (at, 0, true);
-            while let Some(&byte) = bytes.get(at) {
-                let width = if byte.is_ascii() {
-                    if !IN_WORD[usize::from(byte)] {
-                        break;
-                    }
-                    1
-                } else {
-                    let c = text[at..].chars().next().expect("a character starts here");
-                    if !c.is_alphanumeric() {
-                        break;
-                    }
-                    ascii = false;
-                    c.len_utf8()
-                };
-                at += width;
-                characters += 1;
+            let start = at;
+            at += bytes[at..]
+                .iter()
+                .position(|&byte| !byte.is_ascii() || !IN_WORD[usize::from(byte)])
+                .unwrap_or(bytes.len() - at);
+            if bytes.get(at).is_some_and(|byte| !byte.is_ascii()) {
+                at = self.add_decoded(text, start);
+                continue;
             }
-            if characters >= MIN_WORD {
+            if at - start >= MIN_WORD {
                 let word = &text[start..at];
-                if ascii {
-                    self.lower_ascii(word);
-                } else {
-                    // `to_lowercase` knows a word-final sigma.
-                    self.lower = word.to_lowercase();
-                }
-                self.insert();
+                self.insert_hashed(hash_lowered_ascii(word), word, true);
             }
-            // Past the character that ended the word.
-            at += match bytes.get(at) {
-                Some(byte) if byte.is_ascii() => 1,
-                _ => text[at..].chars().next().map_or(0, char::len_utf8),
-            };
+            at += 1; // past the ASCII byte that ended the word
         }
     }
 
-    /// Puts the ASCII `word` in `lower`, lowered in place.
-    fn lower_ascii(&mut self, word: &str) {
-        self.lower.clear();
-        self.lower.push_str(word);
-        self.lower.make_ascii_lowercase();
+    /// Adds the word of `text` at `start`, decoding its characters, and returns where the
+    /// character after the one that ended it starts.
+    fn add_decoded(&mut self, text: &str, start: usize) -> usize {
+        let (mut at, mut characters, mut ascii) = (start, 0, true);
+        for c in text[start..].chars() {
+            let in_word = if c.is_ascii() {
+                IN_WORD[c as usize]
+            } else {
+                ascii = false;
+                c.is_alphanumeric()
+            };
+            if !in_word {
+                break;
+            }
+            at += c.len_utf8();
+            characters += 1;
+        }
+        if characters >= MIN_WORD {
+            let word = &text[start..at];
+            let mut lower = std::mem::take(&mut self.lower);
+            if ascii {
+                lower.clear();
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                // `to_lowercase` knows a word-final sigma.
+                lower = word.to_lowercase();
+            }
+            let mut hasher = FastHasher::default();
+            hasher.write(lower.as_bytes());
+            self.insert_hashed(hasher.finish(), &lower, false);
+            self.lower = lower;
+        }
+        at + text[at..].chars().next().map_or(0, char::len_utf8)
     }
 
-    /// Adds the word in `lower` unless the page has it.
-    fn insert(&mut self) {
-        let mut hasher = FastHasher::default();
-        hasher.write(self.lower.as_bytes());
-        self.insert_hashed(hasher.finish());
-    }
-
-    fn insert_hashed(&mut self, hash: u64) {
-        let word = self.lower.as_str();
+    /// Adds `word`, whose hash lowered is `hash`, unless the page has it: `word` is ASCII
+    /// letters and digits to be lowered when `raw`, else lower case already. The list
+    /// holds words lowered; an ASCII letter or digit lowers by setting bit 5.
+    fn insert_hashed(&mut self, hash: u64, word: &str, raw: bool) {
         let at = |(start, len): (u32, u32)| &self.list[start as usize..(start + len) as usize];
+        let same = |span| {
+            let held = at(span).as_bytes();
+            if !raw {
+                return held == word.as_bytes();
+            }
+            held.len() == word.len()
+                && held
+                    .iter()
+                    .zip(word.as_bytes())
+                    .fold(0, |differ, (&h, &w)| differ | (h ^ (w | 0x20)))
+                    == 0
+        };
         match self.seen.get(&hash) {
             None => {
-                let span = self.push();
+                let span = self.push(word);
                 self.seen.insert(hash, span);
             }
-            Some(&first) if at(first) == word => {}
-            Some(_) if self.more.iter().any(|&span| at(span) == word) => {}
+            Some(&first) if same(first) => {}
+            Some(_) if self.more.iter().any(|&span| same(span)) => {}
             Some(_) => {
-                let span = self.push();
+                let span = self.push(word);
                 self.more.push(span);
             }
         }
     }
 
-    /// Appends the word in `lower` to the list.
-    fn push(&mut self) -> (u32, u32) {
+    /// Appends `word`, lowered, to the list.
+    fn push(&mut self, word: &str) -> (u32, u32) {
+        let start = self.list.len();
         let span = (
-            u32::try_from(self.list.len()).expect("a page's words under 4 GB"),
-            u32::try_from(self.lower.len()).expect("a word under 4 GB"),
+            u32::try_from(start).expect("a page's words under 4 GB"),
+            u32::try_from(word.len()).expect("a word under 4 GB"),
         );
-        self.list.push_str(&self.lower);
+        self.list.push_str(word);
+        self.list[start..].make_ascii_lowercase();
         self.list.push('\n');
         span
     }
+}
+
+/// The hash of `word`, ASCII letters and digits, lowered, as [`FastHasher`] hashes the
+/// lowered text, without lowering a copy: a letter or a digit lowers by setting bit 5 (a
+/// digit has it set), so eight bytes lower at once.
+fn hash_lowered_ascii(word: &str) -> u64 {
+    const LOWER: u64 = 0x2020_2020_2020_2020;
+    let mut hasher = FastHasher::default();
+    let mut chunks = word.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        hasher.write_u64(u64::from_le_bytes(chunk.try_into().expect("eight bytes")) | LOWER);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut last = [0; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        // Only the word's bytes lower: the padding stays zero, as `FastHasher` pads.
+        hasher.write_u64(u64::from_le_bytes(last) | (LOWER >> (8 * (8 - rest.len()))));
+    }
+    hasher.finish()
 }
 
 #[cfg(test)]
@@ -314,11 +355,12 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Telling ASCII bytes by a table, decoding only the rest, and lowering ASCII in
-        /// place finds the words splitting the text by characters and `str::to_lowercase`
-        /// find (Greek's word-final sigma included), each once, in the order they come.
+        /// Telling ASCII bytes by a table, decoding only the rest, and hashing ASCII
+        /// words lowered as they are read finds the words splitting the text by
+        /// characters and `str::to_lowercase` find (Greek's word-final sigma included, and
+        /// the Kelvin sign, which lowers to ASCII `k`), each once, in the order they come.
         #[test]
-        fn words_are_lowered_as_to_lowercase_lowers_them(text in "[aZ1 .,ΣΟΔσéÉßİ’–]{0,60}") {
+        fn words_are_lowered_as_to_lowercase_lowers_them(text in "[aZbY19k .,ΣΟΔσéÉßİ\u{212A}’–]{0,60}") {
             let ascii: String = text.chars().filter(char::is_ascii).collect();
             for text in [text.as_str(), ascii.as_str()] {
                 let mut seen = BTreeSet::new();
@@ -336,12 +378,24 @@ mod tests {
         }
     }
 
+    /// An ASCII word hashed as it is read hashes as its lowered copy does, so a word
+    /// that comes both ways (`KEY`, and `\u{212A}ey` with the Kelvin sign, which
+    /// `to_lowercase` lowers) is indexed once; words across the eight-byte boundary too.
+    #[test]
+    fn an_ascii_word_hashes_as_its_lowered_copy() {
+        let mut words = Words::default();
+        words.add("\u{212A}ey KEY key Retention RETENTION \u{212A}eys Data2026XYZ data2026xyz");
+        assert_eq!(words.list, "key\nretention\nkeys\ndata2026xyz\n");
+        let mut words = Words::default();
+        words.add("ABCDEFGH abcdefgh’ ABCDEFGHIJKLMNOPQ abcdefghijklmnopq");
+        assert_eq!(words.list, "abcdefgh\nabcdefghijklmnopq\n");
+    }
+
     #[test]
     fn words_with_one_hash_are_told_apart_by_their_text() {
         let mut words = Words::default();
         for word in ["data", "logs", "data", "days", "logs", "days"] {
-            words.lower = word.to_owned();
-            words.insert_hashed(7);
+            words.insert_hashed(7, word, true);
         }
         assert_eq!(words.list, "data\nlogs\ndays\n");
     }
