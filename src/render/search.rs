@@ -161,9 +161,6 @@ pub(super) struct Words {
     /// there, and with `more`, the words whose hash was taken when they came.
     seen: HashMap<u64, (u32, u32), BuildHasherDefault<Hashed>>,
     more: Vec<(u32, u32)>,
-    /// A word with a character beyond ASCII in it or after it, lowered: a buffer kept
-    /// from one such word to the next.
-    lower: String,
 }
 
 /// Whether an ASCII byte is part of a word: a letter or a digit.
@@ -243,19 +240,15 @@ impl Words {
         }
         if characters >= MIN_WORD {
             let word = &text[start..at];
-            let mut lower = std::mem::take(&mut self.lower);
             if ascii {
-                lower.clear();
-                lower.push_str(word);
-                lower.make_ascii_lowercase();
+                self.insert_hashed(hash_lowered_ascii(word), word, true);
             } else {
                 // `to_lowercase` knows a word-final sigma.
-                lower = word.to_lowercase();
+                let lower = word.to_lowercase();
+                let mut hasher = FastHasher::default();
+                hasher.write(lower.as_bytes());
+                self.insert_hashed(hasher.finish(), &lower, false);
             }
-            let mut hasher = FastHasher::default();
-            hasher.write(lower.as_bytes());
-            self.insert_hashed(hasher.finish(), &lower, false);
-            self.lower = lower;
         }
         at + text[at..].chars().next().map_or(0, char::len_utf8)
     }
