@@ -150,11 +150,14 @@ impl<'a> Document<'a> {
 /// through `rewrite` (which returns `None` to keep it), under the one HTML policy: links
 /// and images whose URL [`is_published`] refuses lose their URL (the text stays), and raw
 /// HTML is sanitized (see [`sanitize`]). `text` is given every text a reader sees (the
-/// search index's words), from the same parse.
+/// search index's words), from the same parse. `heading_end` gives the markup that ends a
+/// heading, before its closing tag (a section's anchor), or `None`; it is the renderer's
+/// own markup, so it is never sanitized.
 pub(crate) fn to_html<'a>(
     document: &Document<'a>,
     rewrite: impl Fn(&str) -> Option<String>,
     mut text: impl FnMut(&str),
+    heading_end: impl Fn(&Heading) -> Option<String>,
 ) -> Rendered {
     for (event, _) in &document.events {
         if let Event::Text(t) | Event::Code(t) = event {
@@ -214,14 +217,105 @@ pub(crate) fn to_html<'a>(
     });
     let markdown_len = document.events.last().map_or(0, |(_, range)| range.end);
     let mut html = String::with_capacity(markdown_len * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events);
     if raw_html {
-        html = sanitize(&html);
+        pulldown_cmark::html::push_html(&mut html, events);
+        html = with_heading_ends(&sanitize(&html), &document.headings, heading_end);
+    } else {
+        // Each heading's end goes in as the heading is written: the headings are the
+        // parse's, in order, one per heading start.
+        let events = WithHeadingEnds {
+            events,
+            headings: document.headings.iter(),
+            heading_end,
+            end: None,
+            held: None,
+        };
+        pulldown_cmark::html::push_html(&mut html, events);
     }
     Rendered {
         html,
         headings: document.headings.clone(),
     }
+}
+
+/// `events` with what `heading_end` gives each of `headings` (theirs, in order) as raw HTML
+/// before the heading's end.
+struct WithHeadingEnds<'h, 'a, I, F> {
+    events: I,
+    headings: std::slice::Iter<'h, Heading>,
+    heading_end: F,
+    /// The markup for the end of the heading being written.
+    end: Option<String>,
+    /// The end of a heading, held back while its markup goes first.
+    held: Option<Event<'a>>,
+}
+
+impl<'a, I, F> Iterator for WithHeadingEnds<'_, 'a, I, F>
+where
+    I: Iterator<Item = Event<'a>>,
+    F: Fn(&Heading) -> Option<String>,
+{
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(held) = self.held.take() {
+            return Some(held);
+        }
+        let event = self.events.next()?;
+        match &event {
+            Event::Start(Tag::Heading { .. }) => {
+                self.end = self.headings.next().and_then(&self.heading_end);
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(end) = self.end.take() {
+                    self.held = Some(event);
+                    return Some(Event::InlineHtml(end.into()));
+                }
+            }
+            _ => {}
+        }
+        Some(event)
+    }
+}
+
+/// Sanitized `html` with what `heading_end` gives each heading put before the heading's
+/// closing tag, found after the heading's opening tag as the sanitizer writes it.
+fn with_heading_ends(
+    html: &str,
+    headings: &[Heading],
+    heading_end: impl Fn(&Heading) -> Option<String>,
+) -> String {
+    let mut out = String::with_capacity(html.len() + headings.len() * 80);
+    let mut at = 0;
+    for heading in headings {
+        let Some(markup) = heading_end(heading) else {
+            continue;
+        };
+        let open = format!("<h{} id=\"{}\"", heading.level, escape_html(&heading.id));
+        let close = format!("</h{}>", heading.level);
+        let Some(start) = html[at..].find(&open).map(|found| at + found) else {
+            continue;
+        };
+        let Some(end) = html[start..].find(&close).map(|found| start + found) else {
+            continue;
+        };
+        out.push_str(&html[at..end]);
+        out.push_str(&markup);
+        at = end;
+    }
+    out.push_str(&html[at..]);
+    out
+}
+
+/// Text for HTML or XML character data and double-quoted attributes (`&`, `<`, `>`, `"`):
+/// the one escaping of the HTML privdoc writes itself (the data-flow picture, heading
+/// anchors, the Atom feed).
+#[must_use]
+pub(crate) fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The URL schemes the HTML links to; anything else (`javascript:`, `data:`, `file:`,
@@ -376,7 +470,11 @@ pub(crate) fn md_link_to_html(dest: &str) -> Option<String> {
     }
     let end = dest.find(['?', '#']).unwrap_or(dest.len());
     let path = dest[..end].strip_suffix(".md")?;
-    Some(format!("{path}.html{}", &dest[end..]))
+    let mut html = String::with_capacity(dest.len() + 2);
+    html.push_str(path);
+    html.push_str(".html");
+    html.push_str(&dest[end..]);
+    Some(html)
 }
 
 /// The values of `id` and `name` attributes in a piece of raw HTML: the anchors it
@@ -510,12 +608,62 @@ mod tests {
         }
     }
 
+    /// Markup for the end of each heading of level 2 or more, naming its id.
+    fn marked(heading: &Heading) -> Option<String> {
+        (heading.level >= 2).then(|| format!(" <a href=\"#{}\">#</a>", escape_html(&heading.id)))
+    }
+
+    #[test]
+    fn heading_ends_go_where_a_search_of_the_written_headings_puts_them() {
+        for markdown in [
+            "# Title\n\n## Data\n\nText.\n\n### Kept *here* `x`\n\n## Data\n",
+            "## Other {#data-1}\n\n## Data {#data-1 .wide}\n\n##\n\n#### [Link](a.md) deep\n",
+            "> ## Quoted\n\n- ## In a list\n\n```\n<h2 id=\"code\">not a heading</h2>\n```\n",
+            "Setext\n------\n\n## Ampersand {#a&b}\n\n## Quote {#say-\"hi\"}\n\n## Less {#a<b}\n",
+        ] {
+            let document = Document::parse(markdown);
+            let plain = to_html(&document, |_| None, |_| {}, |_| None);
+            let searched = with_heading_ends(&plain.html, &plain.headings, marked);
+            let written = to_html(&document, |_| None, |_| {}, marked);
+            assert_eq!(written.html, searched, "{markdown}");
+            assert_eq!(
+                written.html.matches(" <a href=").count(),
+                written.headings.iter().filter(|h| h.level >= 2).count(),
+                "{}",
+                written.html
+            );
+        }
+        // An id with `'`, which the writer escapes and a search for the id would miss.
+        let written = to_html(
+            &Document::parse("## It {#it's}\n"),
+            |_| None,
+            |_| {},
+            marked,
+        );
+        assert_eq!(
+            written.html,
+            "<h2 id=\"it&#39;s\">It <a href=\"#it's\">#</a></h2>\n"
+        );
+    }
+
+    #[test]
+    fn on_a_page_with_raw_html_heading_ends_are_put_in_after_sanitizing() {
+        let markdown = "## Data\n\n<p onclick=\"x()\">Raw</p>\n\n## More <em>raw</em>\n";
+        let page = to_html(&Document::parse(markdown), |_| None, |_| {}, marked);
+        assert_eq!(
+            page.html,
+            "<h2 id=\"data\">Data <a href=\"#data\">#</a></h2>\n<p>Raw</p>\n\
+             <h2 id=\"more-raw\">More <em>raw</em> <a href=\"#more-raw\">#</a></h2>\n"
+        );
+    }
+
     #[test]
     fn duplicate_headings_are_suffixed_and_explicit_ids_kept() {
         let page = to_html(
             &Document::parse("# Intro\n\n## Data\n\n## Data\n\n## Other {#data-1}\n\n## Data\n"),
             |_| None,
             |_| {},
+            |_| None,
         );
         let ids: Vec<_> = page.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["intro", "data", "data-1", "data-1", "data-2"]);
@@ -543,6 +691,7 @@ mod tests {
             &Document::parse("[FAQ](faq.md#top)"),
             md_link_to_html,
             |_| {},
+            |_| None,
         );
         assert!(page.html.contains("href=\"faq.html#top\""));
     }

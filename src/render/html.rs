@@ -1,8 +1,6 @@
 //! A page's Markdown → its HTML: the body rendered by the one Markdown configuration,
 //! wrapped in `layout.html` with `<title>` and `<meta>` tags from the front matter.
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
 
 use crate::config::Config;
@@ -44,9 +42,7 @@ pub(super) fn body(
     config: &Config,
     text: impl FnMut(&str),
 ) -> markdown::Rendered {
-    let mut rendered = markdown::to_html(body, |dest| link_for_html(dest, config), text);
-    rendered.html = heading_anchors(&rendered.html, &rendered.headings);
-    rendered
+    markdown::to_html(body, |dest| link_for_html(dest, config), text, anchor)
 }
 
 /// The HTML page at site path `path` (`services/mmd.md`) for its `rendered` body, with
@@ -168,29 +164,14 @@ fn reviewed(path: &str, model: &Model) -> Option<String> {
     service.reviewed.as_ref().map(|(date, _)| date.to_string())
 }
 
-/// A link to each section heading (`<a class="anchor" href="#id">`), shown on hover and
-/// focus as mdBook does, so a reader can copy where they are. Added after sanitizing:
-/// the ids are the page's own.
-fn heading_anchors(html: &str, headings: &[markdown::Heading]) -> String {
-    let mut out = String::with_capacity(html.len() + headings.len() * 80);
-    let mut at = 0;
-    for heading in headings.iter().filter(|h| h.level >= 2 && !h.id.is_empty()) {
-        let id = escape_html(&heading.id);
-        let open = format!("<h{} id=\"{id}\"", heading.level);
-        let close = format!("</h{}>", heading.level);
-        let Some(start) = html[at..].find(&open).map(|found| at + found) else {
-            continue;
-        };
-        let Some(end) = html[start..].find(&close).map(|found| start + found) else {
-            continue;
-        };
-        out.push_str(&html[at..end]);
-        let _ = write!(
-            out,
-            " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>"
-        );
-        at = end;
+/// A link to a section heading (`<a class="anchor" href="#id">`), shown on hover and focus
+/// as mdBook does, so a reader can copy where they are; the page title has none.
+fn anchor(heading: &markdown::Heading) -> Option<String> {
+    if heading.level < 2 || heading.id.is_empty() {
+        return None;
     }
-    out.push_str(&html[at..]);
-    out
+    let id = escape_html(&heading.id);
+    Some(format!(
+        " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>"
+    ))
 }

@@ -96,16 +96,7 @@ impl Site {
     }
 }
 
-/// Text for HTML or XML character data and double-quoted attributes (`&`, `<`, `>`, `"`),
-/// as pulldown-cmark escapes it: the one escaping of the HTML privdoc writes itself (the
-/// data-flow picture, heading anchors, the Atom feed).
-#[must_use]
-pub(crate) fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+pub(crate) use crate::markdown::escape_html;
 
 /// `services/mmd.md` → `services/mmd.html`.
 #[must_use]

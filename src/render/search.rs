@@ -330,7 +330,7 @@ mod tests {
         let mut words = Words::default();
         words.add(title);
         let document = crate::markdown::Document::parse(markdown);
-        crate::markdown::to_html(&document, |_| None, |text| words.add(text));
+        crate::markdown::to_html(&document, |_| None, |text| words.add(text), |_| None);
         let mut words: Vec<String> = words.list.lines().map(str::to_owned).collect();
         words.sort();
         words
