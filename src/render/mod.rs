@@ -102,7 +102,10 @@ pub(crate) use crate::markdown::escape_html;
 #[must_use]
 pub(crate) fn html_path(markdown_path: &str) -> String {
     let stem = markdown_path.strip_suffix(".md").unwrap_or(markdown_path);
-    format!("{stem}.html")
+    let mut path = String::with_capacity(stem.len() + ".html".len());
+    path.push_str(stem);
+    path.push_str(".html");
+    path
 }
 
 /// Where the HTML of the page at `markdown_path` is in the build directory:

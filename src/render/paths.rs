@@ -4,20 +4,29 @@
 /// `/` separators, such as `services/mmd.md` and `sources/intune.md`).
 #[must_use]
 pub(super) fn relative(from: &str, to: &str) -> String {
-    let from_dir: Vec<&str> = from
-        .split('/')
-        .collect::<Vec<_>>()
-        .split_last()
-        .map_or(Vec::new(), |(_, dir)| dir.to_vec());
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
-    parts.extend(&to_parts[common..]);
-    parts.join("/")
+    // `from`'s folders, and what of `to` is left after the folders they share: `None`
+    // when `to` is all shared (`from` is in a folder below the file `to` names).
+    let folders = from.rfind('/').map(|at| &from[..at]);
+    let (mut up, mut rest) = (0, Some(to));
+    for folder in folders.into_iter().flat_map(|folders| folders.split('/')) {
+        match rest.map(|rest| rest.split_once('/').unwrap_or((rest, ""))) {
+            Some((part, tail)) if up == 0 && part == folder => {
+                rest = rest.and_then(|rest| rest.contains('/').then_some(tail));
+            }
+            _ => up += 1,
+        }
+    }
+    let mut link = String::with_capacity(3 * up + rest.map_or(0, str::len));
+    for _ in 0..up {
+        link.push_str("../");
+    }
+    match rest {
+        Some(rest) => link.push_str(rest),
+        None => {
+            link.pop();
+        }
+    }
+    link
 }
 
 /// The path from a page to the site root (`""`, `"../"`, …), for stylesheets and the index.
@@ -44,5 +53,30 @@ mod tests {
         assert_eq!(relative("a/b/c.md", "a/d.md"), "../d.md");
         assert_eq!(to_root("services/mmd.md"), "../");
         assert_eq!(to_root("index.md"), "");
+    }
+
+    /// The link as the parts of the paths define it.
+    fn relative_by_parts(from: &str, to: &str) -> String {
+        let from_dir: Vec<&str> = from
+            .split('/')
+            .collect::<Vec<_>>()
+            .split_last()
+            .map_or(Vec::new(), |(_, dir)| dir.to_vec());
+        let to_parts: Vec<&str> = to.split('/').collect();
+        let common = from_dir
+            .iter()
+            .zip(&to_parts)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
+        parts.extend(&to_parts[common..]);
+        parts.join("/")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn links_agree_with_the_paths_parts(from in "[ab/]{0,8}", to in "[ab/]{0,8}") {
+            proptest::prop_assert_eq!(relative(&from, &to), relative_by_parts(&from, &to));
+        }
     }
 }
