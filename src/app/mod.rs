@@ -577,7 +577,7 @@ impl<'a> Stages<'a> {
             return (None, None);
         }
         progress.stage("checking");
-        let (report, pages) = self.ui.stage("check", || {
+        let (report, made) = self.ui.stage("check", || {
             check::run(
                 self.model,
                 site,
@@ -585,14 +585,16 @@ impl<'a> Stages<'a> {
                 self.files,
                 self.today,
                 |page, body| html.map(|html| html.page(page, body)),
+                |pages| {
+                    html.map(|_| {
+                        let mut made = render::Made::default();
+                        made.extend(pages.into_iter().flatten());
+                        made
+                    })
+                },
             )
         });
         diagnostics.extend(report.diagnostics);
-        let made = html.map(|_| {
-            let mut made = render::Made::default();
-            made.extend(pages.into_iter().flatten());
-            made
-        });
         (Some(report.summary), made)
     }
 }

@@ -99,15 +99,17 @@ impl PageFindings {
 
 /// Runs every check over the model and the rendered site: first each page alone, in
 /// parallel, then what needs every page. Each page's parse is also given to `also` (a
-/// build renders the page's HTML from it), whose results come back in page order.
-pub(crate) fn run<T: Send>(
+/// build renders the page's HTML from it), whose results go to `gather` in page order,
+/// beside the checks that need every page; what `gather` makes comes back.
+pub(crate) fn run<T: Send, U: Send>(
     model: &Model,
     site: &Site,
     config: &Config,
     files: &SourceMap,
     today: jiff::civil::Date,
     also: impl Fn(&RenderedPage, &Document<'_>) -> T + Sync,
-) -> (Report, Vec<T>) {
+    gather: impl FnOnce(Vec<T>) -> U + Send,
+) -> (Report, U) {
     let pages = &site.pages;
     let targets = mismatch::Targets::new(model, config.site_url.as_deref());
     let rules = duplicates::Rules::new(config, pages);
@@ -131,8 +133,13 @@ pub(crate) fn run<T: Send>(
     };
     // Three independent chains over the whole site, side by side: links, exact repeats
     // (paragraphs, then the sentences not inside them), near repeats (likewise). Their
-    // findings join the report in this order whichever finishes first.
-    let links = || links::check_site(pages, &kept, model, &site.layout_ids, config);
+    // findings join the report in this order whichever finishes first. The pages' own
+    // results are gathered beside them.
+    let links = || {
+        let found = links::check_site(pages, &kept, model, &site.layout_ids, config);
+        drop(kept); // here, not after the longest chain
+        found
+    };
     let exact = || {
         let (paragraphs, repeated) = duplicates::find(
             each.paragraphs,
@@ -161,7 +168,10 @@ pub(crate) fn run<T: Send>(
         let (sentences, _) = near::find(&each.near_sentences, "sentence", pages, files, &blocks);
         [paragraphs, sentences]
     };
-    let ((found, counts), (exact, near)) = rayon::join(links, || rayon::join(exact, near));
+    let (((found, counts), gathered), (exact, near)) = rayon::join(
+        || rayon::join(links, || gather(also)),
+        || rayon::join(exact, near),
+    );
     report.extend(found);
     report.summary.links_checked = counts.checked;
     report.summary.links_unchecked = counts.unchecked;
@@ -172,7 +182,7 @@ pub(crate) fn run<T: Send>(
         config.review_every,
         today,
     ));
-    (report, also)
+    (report, gathered)
 }
 
 /// The checks of one page alone, and what the site-wide checks need of it. Only its links
