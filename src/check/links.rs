@@ -276,7 +276,7 @@ fn anchor(
     index: &Index<'_>,
     span: crate::diag::Span,
 ) -> Option<Diagnostic> {
-    let fragment = percent_decode_str(fragment).decode_utf8_lossy();
+    let fragment = decoded(fragment);
     let anchors = &facts.anchors;
     let known = anchors.contains(fragment.as_ref())
         || index.layout_ids.contains(fragment.as_ref())
@@ -365,7 +365,7 @@ impl<'a> Index<'a> {
         if !path.starts_with('/') || path.starts_with("//") {
             return None;
         }
-        let lower = percent_decode_str(path).decode_utf8_lossy().to_lowercase();
+        let lower = decoded(path).to_lowercase();
         let with_slash = format!("{lower}/");
         let mapping = self
             .site_paths
@@ -417,7 +417,7 @@ fn resolve<'d, 'a>(
     if path.is_empty() {
         return Target::Page(this_page, fragment);
     }
-    let path = percent_decode_str(path).decode_utf8_lossy();
+    let path = decoded(path);
     let base = if rooted.is_some() {
         ""
     } else {
@@ -572,27 +572,77 @@ fn ancestors(path: &str) -> impl Iterator<Item = &str> {
 
 /// `dir` + `path` with `.` and `..` resolved; `None` when it climbs above the root.
 fn join(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    let trailing = path.ends_with('/');
+    // The folder's parts, then the path's, joined by `/` as they come: in the path, `..`
+    // cuts the last part off.
+    let mut joined = String::with_capacity(dir.len() + path.len() + 1);
+    let push = |joined: &mut String, part| {
+        if !joined.is_empty() {
+            joined.push('/');
+        }
+        joined.push_str(part);
+    };
+    for part in dir.split('/').filter(|p| !p.is_empty()) {
+        push(&mut joined, part);
+    }
     for part in path.split('/') {
         match part {
             "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
+            ".." if joined.is_empty() => return None,
+            ".." => joined.truncate(joined.rfind('/').unwrap_or(0)),
+            part => push(&mut joined, part),
         }
     }
-    let mut joined = parts.join("/");
-    if trailing {
+    if path.ends_with('/') {
         joined.push('/');
     }
     Some(joined)
 }
 
+/// `text` percent-decoded (invalid UTF-8 replaced), borrowed when it has no `%`, as
+/// nearly every link has not.
+fn decoded(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('%') {
+        percent_decode_str(text).decode_utf8_lossy()
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The join of a folder and a relative path as a list of their parts defines it.
+    fn join_by_parts(dir: &str, path: &str) -> Option<String> {
+        let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+        for part in path.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                part => parts.push(part),
+            }
+        }
+        let mut joined = parts.join("/");
+        if path.ends_with('/') {
+            joined.push('/');
+        }
+        Some(joined)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn joins_agree_with_the_parts(dir in "[a./]{0,8}", path in "[a./]{0,10}") {
+            proptest::prop_assert_eq!(join(&dir, &path), join_by_parts(&dir, &path));
+        }
+
+        #[test]
+        fn decoding_agrees_with_percent_encoding(text in "[a%2Fé0-9]{0,12}") {
+            let expected = percent_decode_str(&text).decode_utf8_lossy();
+            proptest::prop_assert_eq!(decoded(&text), expected);
+        }
+    }
 
     #[test]
     fn joins_relative_paths() {
