@@ -6,6 +6,7 @@
 //! loads from `file://` too. BENCHMARKS.md ("Search") compares it with pagefind on
 //! 10,000 pages.
 
+use std::collections::hash_map::Entry as Slot;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -41,7 +42,7 @@ impl Entry {
             || first_heading(body).unwrap_or_else(|| page.path.clone()),
             str::to_owned,
         );
-        let mut words = Words::default();
+        let mut words = Words::for_text(body.len());
         words.add(&title);
         Self {
             url: html_path(&page.path),
@@ -194,7 +195,24 @@ impl Hasher for Hashed {
     }
 }
 
+/// Bytes of a page's text per distinct word it is expected to have, at most: a page of
+/// 12 kB has some 400.
+const BYTES_PER_NEW_WORD: usize = 32;
+
 impl Words {
+    /// No words yet, with room for those of a text of `length` bytes: the table of a
+    /// page's words is not grown (and rehashed) a dozen times as they come.
+    fn for_text(length: usize) -> Self {
+        Self {
+            list: String::new(),
+            seen: HashMap::with_capacity_and_hasher(
+                length / BYTES_PER_NEW_WORD,
+                BuildHasherDefault::default(),
+            ),
+            more: Vec::new(),
+        }
+    }
+
     /// Adds the words of `text`: its runs of letters and digits, of three characters or
     /// more. An ASCII word is found by a table, hashed lowered eight bytes at a time, and
     /// copied only when the page did not have it; only a word with a character beyond
@@ -255,47 +273,71 @@ impl Words {
 
     /// Adds `word`, whose hash lowered is `hash`, unless the page has it: `word` is ASCII
     /// letters and digits to be lowered when `raw`, else lower case already. The list
-    /// holds words lowered; an ASCII letter or digit lowers by setting bit 5.
+    /// holds words lowered.
     fn insert_hashed(&mut self, hash: u64, word: &str, raw: bool) {
-        let at = |(start, len): (u32, u32)| &self.list[start as usize..(start + len) as usize];
-        let same = |span| {
-            let held = at(span).as_bytes();
-            if !raw {
-                return held == word.as_bytes();
+        let Self { list, seen, more } = self;
+        let same = |list: &String, (start, len): (u32, u32)| {
+            let held = &list.as_bytes()[start as usize..(start + len) as usize];
+            if raw {
+                held.len() == word.len() && is_lowered(held, word.as_bytes())
+            } else {
+                held == word.as_bytes()
             }
-            held.len() == word.len()
-                && held
-                    .iter()
-                    .zip(word.as_bytes())
-                    .fold(0, |differ, (&h, &w)| differ | (h ^ (w | 0x20)))
-                    == 0
         };
-        match self.seen.get(&hash) {
-            None => {
-                let span = self.push(word);
-                self.seen.insert(hash, span);
+        match seen.entry(hash) {
+            Slot::Vacant(vacant) => {
+                vacant.insert(push(list, word));
             }
-            Some(&first) if same(first) => {}
-            Some(_) if self.more.iter().any(|&span| same(span)) => {}
-            Some(_) => {
-                let span = self.push(word);
-                self.more.push(span);
+            Slot::Occupied(first) if same(list, *first.get()) => {}
+            Slot::Occupied(_) => {
+                if !more.iter().any(|&span| same(list, span)) {
+                    let span = push(list, word);
+                    more.push(span);
+                }
             }
         }
     }
+}
 
-    /// Appends `word`, lowered, to the list.
-    fn push(&mut self, word: &str) -> (u32, u32) {
-        let start = self.list.len();
-        let span = (
-            u32::try_from(start).expect("a page's words under 4 GB"),
-            u32::try_from(word.len()).expect("a word under 4 GB"),
-        );
-        self.list.push_str(word);
-        self.list[start..].make_ascii_lowercase();
-        self.list.push('\n');
-        span
+/// Appends `word`, lowered, to `list`, and returns where it is.
+fn push(list: &mut String, word: &str) -> (u32, u32) {
+    let start = list.len();
+    let span = (
+        u32::try_from(start).expect("a page's words under 4 GB"),
+        u32::try_from(word.len()).expect("a word under 4 GB"),
+    );
+    list.push_str(word);
+    list[start..].make_ascii_lowercase();
+    list.push('\n');
+    span
+}
+
+/// Whether `lower` is `word`, ASCII letters and digits of the same length, lowered: a
+/// letter or a digit lowers by setting bit 5, so eight bytes compare at once.
+fn is_lowered(lower: &[u8], word: &[u8]) -> bool {
+    const LOWER: u64 = 0x2020_2020_2020_2020;
+    let (mut held, mut raw) = (lower.chunks_exact(8), word.chunks_exact(8));
+    let mut differ = 0;
+    for (held, raw) in (&mut held).zip(&mut raw) {
+        differ |= eight(held) ^ (eight(raw) | LOWER);
     }
+    let (held, raw) = (held.remainder(), raw.remainder());
+    if !held.is_empty() {
+        differ |= padded(held) ^ (padded(raw) | (LOWER >> (8 * (8 - raw.len()))));
+    }
+    differ == 0
+}
+
+/// Eight bytes as one number.
+fn eight(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes.try_into().expect("eight bytes"))
+}
+
+/// Fewer than eight bytes as one number, zeros after them.
+fn padded(bytes: &[u8]) -> u64 {
+    let mut eight = [0; 8];
+    eight[..bytes.len()].copy_from_slice(bytes);
+    u64::from_le_bytes(eight)
 }
 
 /// The hash of `word`, ASCII letters and digits, lowered, as [`FastHasher`] hashes the
@@ -306,14 +348,12 @@ fn hash_lowered_ascii(word: &str) -> u64 {
     let mut hasher = FastHasher::default();
     let mut chunks = word.as_bytes().chunks_exact(8);
     for chunk in &mut chunks {
-        hasher.write_u64(u64::from_le_bytes(chunk.try_into().expect("eight bytes")) | LOWER);
+        hasher.write_u64(eight(chunk) | LOWER);
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let mut last = [0; 8];
-        last[..rest.len()].copy_from_slice(rest);
         // Only the word's bytes lower: the padding stays zero, as `FastHasher` pads.
-        hasher.write_u64(u64::from_le_bytes(last) | (LOWER >> (8 * (8 - rest.len()))));
+        hasher.write_u64(padded(rest) | (LOWER >> (8 * (8 - rest.len()))));
     }
     hasher.finish()
 }
@@ -368,6 +408,19 @@ mod tests {
                 let found: Vec<&str> = found.list.lines().collect();
                 proptest::prop_assert_eq!(found, expected);
             }
+        }
+
+        /// Comparing eight bytes at a time with bit 5 set is comparing the lowered bytes.
+        #[test]
+        fn a_held_word_is_compared_as_its_lowered_bytes(
+            (held, word) in proptest::strategy::Strategy::prop_flat_map(0..20usize, |n| {
+                let letters = || proptest::collection::vec(proptest::sample::select(b"aAbB09".to_vec()), n);
+                (letters(), letters())
+            })
+        ) {
+            let held = held.to_ascii_lowercase();
+            proptest::prop_assert_eq!(is_lowered(&held, &word), held == word.to_ascii_lowercase());
+            proptest::prop_assert!(is_lowered(&word.to_ascii_lowercase(), &word));
         }
     }
 
