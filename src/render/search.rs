@@ -6,9 +6,11 @@
 //! loads from `file://` too. BENCHMARKS.md ("Search") compares it with pagefind on
 //! 10,000 pages.
 
+use std::collections::HashMap;
 use std::collections::hash_map::Entry as Slot;
-use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
 
 use super::{RenderedPage, html_path, title_of};
 use crate::hash::{FastHasher, FastMap};
@@ -95,12 +97,17 @@ impl Index {
     }
 
     /// The index's files, under the HTML output: `search/pages.js` and one shard per
-    /// first character.
+    /// first character, each shard's words in order. The words are sorted, and the shards
+    /// written, in parallel.
     pub(super) fn files(self) -> Vec<(String, String)> {
-        let mut shards: BTreeMap<char, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
-        for (word, ids) in self.postings {
-            shards.entry(shard(&word)).or_default().insert(word, ids);
-        }
+        let mut words: Vec<(char, String, Vec<u32>)> = self
+            .postings
+            .into_iter()
+            .map(|(word, ids)| (shard(&word), word, ids))
+            .collect();
+        // Each word is there once: an unstable sort has one order to find.
+        words.par_sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let shards: Vec<&[(char, String, Vec<u32>)]> = words.chunk_by(|a, b| a.0 == b.0).collect();
         let mut files = Vec::with_capacity(shards.len() + 1);
         files.push((
             "search/pages.js".to_owned(),
@@ -109,31 +116,36 @@ impl Index {
                 serde_json::to_string(&self.list).expect("strings always serialize")
             ),
         ));
-        for (key, words) in shards {
-            // Page ids as differences from the previous one: most are small numbers.
-            let mut text = format!("privdocSearchShard(\"{key}\",{{").into_bytes();
-            for (at, (word, ids)) in words.iter().enumerate() {
-                if at > 0 {
-                    text.push(b',');
-                }
-                json::string(&mut text, word);
-                text.extend_from_slice(b":[");
-                let mut previous = 0;
-                for (n, id) in ids.iter().enumerate() {
-                    if n > 0 {
-                        text.push(b',');
-                    }
-                    json::number(&mut text, (id - previous) as usize);
-                    previous = *id;
-                }
-                text.push(b']');
-            }
-            text.extend_from_slice(b"});\n");
-            let text = String::from_utf8(text).expect("JSON written from strings is UTF-8");
-            files.push((format!("search/{key}.js"), text));
-        }
+        files.par_extend(shards.into_par_iter().map(shard_file));
         files
     }
+}
+
+/// The file of a shard: its words (all with one first character), in order, each with
+/// the ids of the pages it is on.
+fn shard_file(words: &[(char, String, Vec<u32>)]) -> (String, String) {
+    let key = words[0].0;
+    // Page ids as differences from the previous one: most are small numbers.
+    let mut text = format!("privdocSearchShard(\"{key}\",{{").into_bytes();
+    for (at, (_, word, ids)) in words.iter().enumerate() {
+        if at > 0 {
+            text.push(b',');
+        }
+        json::string(&mut text, word);
+        text.extend_from_slice(b":[");
+        let mut previous = 0;
+        for (n, id) in ids.iter().enumerate() {
+            if n > 0 {
+                text.push(b',');
+            }
+            json::number(&mut text, (id - previous) as usize);
+            previous = *id;
+        }
+        text.push(b']');
+    }
+    text.extend_from_slice(b"});\n");
+    let text = String::from_utf8(text).expect("JSON written from strings is UTF-8");
+    (format!("search/{key}.js"), text)
 }
 
 /// The shard of `word`: its first character when that is `a`–`z` or `0`–`9`, else `_`
