@@ -58,9 +58,9 @@ struct PageFindings {
 }
 
 impl PageFindings {
-    /// Every page's findings in one, in page order. One kind of fact at a time, each list
-    /// allocated once at its final size while the pages' own lists of that kind are freed:
-    /// the site's text facts are never held twice.
+    /// Every page's findings in one, in page order. Each kind of fact is merged on its own,
+    /// the kinds in parallel: each list allocated once at its final size while the pages'
+    /// own lists of that kind are freed, so the site's text facts are never held twice.
     fn merge(mut pages: Vec<Self>) -> Self {
         /// Every page's list of one kind, taken out of its page.
         fn taken<T: Default>(
@@ -76,12 +76,32 @@ impl PageFindings {
             }
             all
         }
+        let near_sentences = taken(&mut pages, |p| &mut p.near_sentences);
+        let sentences = taken(&mut pages, |p| &mut p.sentences);
+        let near_paragraphs = taken(&mut pages, |p| &mut p.near_paragraphs);
+        let paragraphs = taken(&mut pages, |p| &mut p.paragraphs);
+        let diagnostics = taken(&mut pages, |p| &mut p.diagnostics);
+        let ((near_sentences, sentences), ((near_paragraphs, paragraphs), diagnostics)) =
+            rayon::join(
+                || rayon::join(|| near::Items::join(near_sentences), || concat(sentences)),
+                || {
+                    rayon::join(
+                        || {
+                            rayon::join(
+                                || near::Items::join(near_paragraphs),
+                                || concat(paragraphs),
+                            )
+                        },
+                        || concat(diagnostics),
+                    )
+                },
+            );
         Self {
-            near_sentences: near::Items::join(taken(&mut pages, |p| &mut p.near_sentences)),
-            sentences: concat(taken(&mut pages, |p| &mut p.sentences)),
-            near_paragraphs: near::Items::join(taken(&mut pages, |p| &mut p.near_paragraphs)),
-            paragraphs: concat(taken(&mut pages, |p| &mut p.paragraphs)),
-            diagnostics: concat(taken(&mut pages, |p| &mut p.diagnostics)),
+            diagnostics,
+            sentences,
+            paragraphs,
+            near_sentences,
+            near_paragraphs,
         }
     }
 
