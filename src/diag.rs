@@ -12,6 +12,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::slice::ParallelSliceMut as _;
+
 use crate::swar;
 
 pub(crate) use baseline::{Baseline, Compared};
@@ -433,7 +435,7 @@ pub(crate) fn sort(diagnostics: &mut Vec<Diagnostic>, files: &SourceMap) {
     // bytes, which a sort of the findings themselves would move a dozen times. The order
     // is total (ties go by index), so a parallel sort finds the one order there is.
     let mut order: Vec<_> = diagnostics.iter().map(key).zip(0..).collect();
-    rayon::slice::ParallelSliceMut::par_sort_unstable_by(order.as_mut_slice(), |(a, i), (b, j)| {
+    order.par_sort_unstable_by(|(a, i), (b, j)| {
         let message = |at: &usize| &diagnostics[*at].message;
         a.cmp(b)
             .then_with(|| message(i).cmp(message(j)))
