@@ -324,50 +324,39 @@ fn push(list: &mut String, word: &str) -> (u32, u32) {
     span
 }
 
-/// Whether `lower` is `word`, ASCII letters and digits of the same length, lowered: a
-/// letter or a digit lowers by setting bit 5, so eight bytes compare at once.
+/// Whether `lower` is `word`, ASCII letters and digits of the same length, lowered:
+/// compared eight bytes at a time, as [`lowered_eights`] gives them.
 fn is_lowered(lower: &[u8], word: &[u8]) -> bool {
-    const LOWER: u64 = 0x2020_2020_2020_2020;
-    let (mut held, mut raw) = (lower.chunks_exact(8), word.chunks_exact(8));
-    let mut differ = 0;
-    for (held, raw) in (&mut held).zip(&mut raw) {
-        differ |= eight(held) ^ (eight(raw) | LOWER);
-    }
-    let (held, raw) = (held.remainder(), raw.remainder());
-    if !held.is_empty() {
-        differ |= padded(held) ^ (padded(raw) | (LOWER >> (8 * (8 - raw.len()))));
-    }
-    differ == 0
-}
-
-/// Eight bytes as one number.
-fn eight(bytes: &[u8]) -> u64 {
-    u64::from_le_bytes(bytes.try_into().expect("eight bytes"))
-}
-
-/// Fewer than eight bytes as one number, zeros after them.
-fn padded(bytes: &[u8]) -> u64 {
-    let mut eight = [0; 8];
-    eight[..bytes.len()].copy_from_slice(bytes);
-    u64::from_le_bytes(eight)
+    lower.chunks(8).map(padded).eq(lowered_eights(word))
 }
 
 /// The hash of `word`, ASCII letters and digits, lowered, as [`FastHasher`] hashes the
-/// lowered text, without lowering a copy: a letter or a digit lowers by setting bit 5 (a
-/// digit has it set), so eight bytes lower at once.
+/// lowered text, without lowering a copy.
 fn hash_lowered_ascii(word: &str) -> u64 {
-    const LOWER: u64 = 0x2020_2020_2020_2020;
     let mut hasher = FastHasher::default();
-    let mut chunks = word.as_bytes().chunks_exact(8);
-    for chunk in &mut chunks {
-        hasher.write_u64(eight(chunk) | LOWER);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        // Only the word's bytes lower: the padding stays zero, as `FastHasher` pads.
-        hasher.write_u64(padded(rest) | (LOWER >> (8 * (8 - rest.len()))));
+    for eight in lowered_eights(word.as_bytes()) {
+        hasher.write_u64(eight);
     }
     hasher.finish()
+}
+
+/// `word`, ASCII letters and digits, lowered eight bytes at a time, the last eight padded
+/// with zeros as [`FastHasher`] pads: a letter or a digit lowers by setting bit 5 (a digit
+/// has it set), so eight bytes lower at once, and the padding stays zero.
+fn lowered_eights(word: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    const LOWER: u64 = 0x2020_2020_2020_2020;
+    word.chunks(8)
+        .map(|chunk| padded(chunk) | (LOWER >> (8 * (8 - chunk.len()))))
+}
+
+/// Up to eight bytes as one number, zeros after them.
+fn padded(bytes: &[u8]) -> u64 {
+    if let Ok(eight) = bytes.try_into() {
+        return u64::from_le_bytes(eight);
+    }
+    let mut eight = [0; 8];
+    eight[..bytes.len()].copy_from_slice(bytes);
+    u64::from_le_bytes(eight)
 }
 
 #[cfg(test)]
