@@ -9,9 +9,9 @@ pub(super) fn relative(from: &str, to: &str) -> String {
     let folders = from.rfind('/').map(|at| &from[..at]);
     let (mut up, mut rest) = (0, Some(to));
     for folder in folders.into_iter().flat_map(|folders| folders.split('/')) {
-        match rest.map(|rest| rest.split_once('/').unwrap_or((rest, ""))) {
-            Some((part, tail)) if up == 0 && part == folder => {
-                rest = rest.and_then(|rest| rest.contains('/').then_some(tail));
+        match rest {
+            Some(left) if up == 0 && left.split('/').next() == Some(folder) => {
+                rest = left.split_once('/').map(|(_, tail)| tail);
             }
             _ => up += 1,
         }
