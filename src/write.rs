@@ -9,7 +9,7 @@
 //! staging directory the next build recognises as its own and removes.
 
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -275,11 +275,34 @@ fn remove_stale_staging(parent: &Path) {
     }
 }
 
-/// Unchanged files are linked into the new build: the previous one is only read here.
+/// Unchanged files are linked into the new build: the previous one is only read here, a
+/// piece at a time into one buffer per thread (not a fresh allocation per file, each
+/// faulted in anew), and only as far as it matches `bytes`.
 fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    const PIECE: usize = 64 * 1024;
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
     let same_size = fs::symlink_metadata(path)
         .is_ok_and(|meta| meta.is_file() && meta.len() == bytes.len() as u64);
-    same_size && fs::read(path).is_ok_and(|on_disk| on_disk == bytes)
+    let Some(mut file) = same_size.then(|| fs::File::open(path).ok()).flatten() else {
+        return false;
+    };
+    BUFFER.with_borrow_mut(|buffer| {
+        buffer.resize(PIECE, 0);
+        let mut rest = bytes;
+        loop {
+            match file.read(buffer) {
+                Ok(0) => return rest.is_empty(),
+                Ok(read) => match rest.split_at_checked(read) {
+                    Some((piece, after)) if *piece == buffer[..read] => rest = after,
+                    _ => return false,
+                },
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return false,
+            }
+        }
+    })
 }
 
 /// Removes `dir`, a build output privdoc wrote, and everything in it: the files of
@@ -529,6 +552,36 @@ mod tests {
         assert_ne!(inode("edited.md"), edited);
         assert_eq!(fs::read(book.join("edited.md")).unwrap(), b"new");
         assert_eq!(fs::metadata(book.join("same.md")).unwrap().nlink(), 1);
+    }
+
+    #[test]
+    fn a_file_is_unchanged_only_when_every_byte_matches() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("page.html");
+        // Longer than one piece read, and not a multiple of it.
+        let text: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        fs::write(&path, &text).unwrap();
+        assert!(unchanged(&path, &text));
+        let mut changed = text.clone();
+        for at in [0, 65_535, 65_536, 131_072, text.len() - 1] {
+            changed[at] ^= 1;
+            assert!(!unchanged(&path, &changed), "a byte at {at} differs");
+            changed[at] ^= 1;
+        }
+        assert!(!unchanged(&path, &text[..text.len() - 1]), "shorter");
+        assert!(
+            !unchanged(&path, &[text.as_slice(), b"x"].concat()),
+            "longer"
+        );
+        assert!(!unchanged(&root.path().join("missing.html"), b""));
+        fs::write(&path, b"").unwrap();
+        assert!(unchanged(&path, b""));
+        #[cfg(unix)]
+        {
+            let link = root.path().join("link.html");
+            std::os::unix::fs::symlink(&path, &link).unwrap();
+            assert!(!unchanged(&link, b""), "a link is never taken for a file");
+        }
     }
 
     #[cfg(unix)]
