@@ -285,7 +285,10 @@ fn unchanged(path: &Path, bytes: &[u8]) -> bool {
     }
     let same_size = fs::symlink_metadata(path)
         .is_ok_and(|meta| meta.is_file() && meta.len() == bytes.len() as u64);
-    let Some(mut file) = same_size.then(|| fs::File::open(path).ok()).flatten() else {
+    if !same_size {
+        return false;
+    }
+    let Ok(mut file) = fs::File::open(path) else {
         return false;
     };
     BUFFER.with_borrow_mut(|buffer| {
