@@ -11,7 +11,6 @@ use std::ops::Range;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::near::Words;
 use super::page::Facts;
 use super::text::{self, Glob};
 use crate::config::Config;
@@ -206,6 +205,38 @@ pub(super) fn texts(
         })
         .collect();
     (sentences, paragraphs, words)
+}
+
+/// The hashes of the words of a page's sentences, in order, taken in one pass for both
+/// checks: their count is a sentence's length here, their bigrams its shingles in
+/// `near`.
+pub(super) struct Words {
+    hashes: Vec<u64>,
+    /// Where sentence `i`'s words start: `bounds[i]`; where they end: `bounds[i + 1]`.
+    bounds: Vec<usize>,
+}
+
+impl Words {
+    pub(super) fn new() -> Self {
+        Self {
+            hashes: Vec::new(),
+            bounds: vec![0],
+        }
+    }
+
+    /// Hashes the words of the next sentence, `normalized`, and returns how many it has.
+    pub(super) fn push(&mut self, normalized: &str) -> usize {
+        let start = self.hashes.len();
+        let words = text::words(normalized).map(|word| xxh3_64(word.as_bytes()));
+        self.hashes.extend(words);
+        self.bounds.push(self.hashes.len());
+        self.hashes.len() - start
+    }
+
+    /// The word hashes of `sentences`, one after another: a paragraph's are its sentences'.
+    pub(super) fn of(&self, sentences: Range<usize>) -> &[u64] {
+        &self.hashes[self.bounds[sentences.start]..self.bounds[sentences.end]]
+    }
 }
 
 /// The paragraphs among a page's `sentences`, in order, as the range of their sentences:

@@ -7,13 +7,9 @@
 //! naming "Azure Active Directory (Azure AD)", once "Azure AD") scores 0.93; its Windows
 //! 10 and Windows 11 diagnostic-data sentences, which differ in a fact, score 0.83.
 
-use std::ops::Range;
-
 use rayon::prelude::*;
-use xxhash_rust::xxh3::xxh3_64;
 
-use super::duplicates::{Occurrence, Text, across_pages, locate, narrow, paragraphs_of};
-use super::text;
+use super::duplicates::{Occurrence, Text, Words, across_pages, locate, narrow, paragraphs_of};
 use crate::diag::{CheckCode, Code, Diagnostic, SourceMap};
 use crate::hash::FastSet;
 use crate::render::RenderedPage;
@@ -261,38 +257,6 @@ fn shared_needed_table(most: usize, at_least: f64) -> Vec<u32> {
     (0..=most)
         .map(|total| narrow(shared_needed(total, at_least)))
         .collect()
-}
-
-/// The hashes of the words of a page's sentences, in order, taken in one pass for both
-/// checks: their count is a sentence's length for `duplicates`, their bigrams its
-/// shingles here.
-pub(super) struct Words {
-    hashes: Vec<u64>,
-    /// Where sentence `i`'s words start: `bounds[i]`; where they end: `bounds[i + 1]`.
-    bounds: Vec<usize>,
-}
-
-impl Words {
-    pub(super) fn new() -> Self {
-        Self {
-            hashes: Vec::new(),
-            bounds: vec![0],
-        }
-    }
-
-    /// Hashes the words of the next sentence, `normalized`, and returns how many it has.
-    pub(super) fn push(&mut self, normalized: &str) -> usize {
-        let start = self.hashes.len();
-        let words = text::words(normalized).map(|word| xxh3_64(word.as_bytes()));
-        self.hashes.extend(words);
-        self.bounds.push(self.hashes.len());
-        self.hashes.len() - start
-    }
-
-    /// The word hashes of `sentences`, one after another: a paragraph's are its sentences'.
-    fn of(&self, sentences: Range<usize>) -> &[u64] {
-        &self.hashes[self.bounds[sentences.start]..self.bounds[sentences.end]]
-    }
 }
 
 /// The texts worth comparing: long sentences, and paragraphs, with their shingles, made
@@ -698,7 +662,10 @@ const KEEP_ONE: &str = "keep one of the two, or make the difference explicit";
 
 #[cfg(test)]
 mod tests {
+    use xxhash_rust::xxh3::xxh3_64;
+
     use super::*;
+    use crate::check::text;
 
     /// Marsaglia's xorshift64 from `state`: the same numbers on every run.
     fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
