@@ -275,17 +275,32 @@ fn remove_stale_staging(parent: &Path) {
     }
 }
 
-/// Unchanged files are linked into the new build: the previous one is only read here, a
-/// piece at a time into one buffer per thread (not a fresh allocation per file, each
-/// faulted in anew), and only as far as it matches `bytes`.
+/// Unchanged files are linked into the new build: the previous one is only read here,
+/// and only as far as it matches `bytes`.
 fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    let mut rest = bytes;
+    read_in_pieces(path, bytes.len() as u64, |piece| {
+        match rest.split_at_checked(piece.len()) {
+            Some((expected, after)) if expected == piece => {
+                rest = after;
+                true
+            }
+            _ => false,
+        }
+    })
+}
+
+/// Whether `path` is a plain file (not a link) of `size` bytes, each piece of which `take`
+/// accepted: its bytes go to `take` in order, a piece at a time, through one buffer per
+/// thread (not a fresh allocation per file, each faulted in anew), until `take` refuses
+/// one. A build reads the whole of its last output this way.
+pub(crate) fn read_in_pieces(path: &Path, size: u64, mut take: impl FnMut(&[u8]) -> bool) -> bool {
     const PIECE: usize = 64 * 1024;
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    let same_size = fs::symlink_metadata(path)
-        .is_ok_and(|meta| meta.is_file() && meta.len() == bytes.len() as u64);
-    if !same_size {
+    let plain = fs::symlink_metadata(path).is_ok_and(|meta| meta.is_file() && meta.len() == size);
+    if !plain {
         return false;
     }
     let Ok(mut file) = fs::File::open(path) else {
@@ -293,14 +308,17 @@ fn unchanged(path: &Path, bytes: &[u8]) -> bool {
     };
     BUFFER.with_borrow_mut(|buffer| {
         buffer.resize(PIECE, 0);
-        let mut rest = bytes;
+        let mut left = size;
         loop {
             match file.read(buffer) {
-                Ok(0) => return rest.is_empty(),
-                Ok(read) => match rest.split_at_checked(read) {
-                    Some((piece, after)) if *piece == buffer[..read] => rest = after,
-                    _ => return false,
-                },
+                Ok(0) => return left == 0,
+                Ok(read) => {
+                    let piece = &buffer[..read];
+                    match left.checked_sub(piece.len() as u64) {
+                        Some(after) if take(piece) => left = after,
+                        _ => return false,
+                    }
+                }
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
                 Err(_) => return false,
             }

@@ -234,9 +234,12 @@ impl HtmlFile {
     /// Whether `path` holds this file as it was made: a file (not a link) of the same size
     /// and hash.
     pub(crate) fn is_at(&self, path: &Path) -> bool {
-        std::fs::symlink_metadata(path)
-            .is_ok_and(|meta| meta.is_file() && meta.len() == self.size as u64)
-            && std::fs::read(path).is_ok_and(|bytes| xxh3_128(&bytes) == self.hash)
+        let mut hash = Xxh3::new();
+        let read = crate::write::read_in_pieces(path, self.size as u64, |piece| {
+            hash.update(piece);
+            true
+        });
+        read && hash.digest128() == self.hash
     }
 }
 
@@ -869,6 +872,16 @@ mod tests {
             assert!(!file.is_at(&at));
         }
         assert!(file.is_at(&copy));
+        // A file longer than a piece read is hashed whole, every piece in order.
+        let long: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let file = HtmlFile::of("html/long.html", &long);
+        let at = dir.path().join("long.html");
+        std::fs::write(&at, &long).unwrap();
+        assert!(file.is_at(&at));
+        let mut changed = long.clone();
+        changed[131_072] ^= 1;
+        std::fs::write(&at, &changed).unwrap();
+        assert!(!file.is_at(&at), "a byte of the third piece differs");
     }
 
     #[test]
