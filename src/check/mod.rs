@@ -152,7 +152,8 @@ pub(crate) fn run<T: Send, U: Send>(
         },
     };
     // Three independent chains over the whole site, side by side: links, exact repeats
-    // (paragraphs, then the sentences not inside them), near repeats (likewise). Their
+    // (paragraphs, then the sentences not inside them), near repeats (likewise, the two
+    // searches side by side). Their
     // findings join the report in this order whichever finishes first. The pages' own
     // results are gathered beside them.
     let links = || {
@@ -180,12 +181,19 @@ pub(crate) fn run<T: Send, U: Send>(
         let (sentences, _) = duplicates::find(each.sentences, &sentences, pages, files, &repeated);
         [paragraphs, sentences]
     };
+    // The sentences' search for near repeats runs beside the paragraphs': only which of
+    // its pairs are reported waits for the paragraphs' findings.
     let near = || {
-        let items = each.near_paragraphs;
-        let (paragraphs, blocks) =
-            near::find(&items, "paragraph", pages, files, &FastSet::default());
-        drop(items); // before the sentences' search, the larger
-        let (sentences, _) = near::find(&each.near_sentences, "sentence", pages, files, &blocks);
+        let sentences = &each.near_sentences;
+        let ((paragraphs, blocks), similar) = rayon::join(
+            || {
+                let items = each.near_paragraphs;
+                let (similar, none) = (near::pairs(&items), FastSet::default());
+                near::report(&items, similar, "paragraph", pages, files, &none)
+            },
+            || near::pairs(sentences),
+        );
+        let (sentences, _) = near::report(sentences, similar, "sentence", pages, files, &blocks);
         [paragraphs, sentences]
     };
     let (((found, counts), gathered), (exact, near)) = rayon::join(

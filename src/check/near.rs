@@ -572,18 +572,11 @@ fn each_candidate_popcnt(
     each_candidate(bucketed, sketches, needed, found);
 }
 
-/// Reports near-duplicate pairs among `items` of one kind (`what`: "sentence" or
-/// "paragraph"); exact repeats are left to `duplicates`. Pairs of blocks in `skip` (already
-/// reported as paragraphs) are not reported again, nor pairs from versions of one page.
-/// Pairs across two pages make one finding per pair of pages. Returns the reported block
-/// pairs.
-pub(super) fn find(
-    items: &Items,
-    what: &str,
-    pages: &[RenderedPage],
-    files: &SourceMap,
-    skip: &FastSet<BlockPair>,
-) -> (Vec<Diagnostic>, FastSet<BlockPair>) {
+/// The near-duplicate pairs among `items` of one kind, found and verified: each pair as
+/// the starts of its two records and their similarity, in order. Which of them are
+/// reported is [`report`]'s to decide, so the search of one kind need not wait for the
+/// findings of another.
+pub(super) fn pairs(items: &Items) -> Vec<(u32, u32, f64)> {
     // One item per distinct text (equal texts are exact duplicates, not near ones), and
     // one per piece of source text: a template line shown with different values on every
     // page is one text, compared once.
@@ -602,12 +595,27 @@ pub(super) fn find(
     drop(kept);
     let longest = sketches.iter().map(|s| s.len as usize).max().unwrap_or(0);
     let needed = shared_needed_table(2 * longest, THRESHOLD);
-    let similar = similar_pairs(&keys, &sketches, &needed, |a, b| {
+    similar_pairs(&keys, &sketches, &needed, |a, b| {
         if a.page != b.page && a.variant == b.variant {
             return None; // versions of one page differ a little by design
         }
         similar(items.shingles_at(a.at), items.shingles_at(b.at), THRESHOLD)
-    });
+    })
+}
+
+/// Reports the near-duplicate pairs `similar` ([`pairs`]) among `items` of one kind
+/// (`what`: "sentence" or "paragraph"); exact repeats are left to `duplicates`. Pairs of
+/// blocks in `skip` (already reported as paragraphs) are not reported again, nor pairs
+/// from versions of one page. Pairs across two pages make one finding per pair of pages.
+/// Returns the reported block pairs.
+pub(super) fn report(
+    items: &Items,
+    similar: Vec<(u32, u32, f64)>,
+    what: &str,
+    pages: &[RenderedPage],
+    files: &SourceMap,
+    skip: &FastSet<BlockPair>,
+) -> (Vec<Diagnostic>, FastSet<BlockPair>) {
     let mut found = Vec::new();
     let mut reported = FastSet::default();
     let mut across = Vec::new();
