@@ -107,6 +107,33 @@ fn the_2021_model_page_shows_its_three_defects() {
     assert_eq!(output.status.code(), Some(1));
 }
 
+/// A paragraph said again with its last words changed is one finding, the paragraph's:
+/// its sentences, each nearly repeated too, are not reported again one by one. A
+/// sentence nearly repeated in paragraphs that differ is still reported.
+#[test]
+fn sentences_of_a_nearly_repeated_paragraph_are_reported_as_the_paragraph() {
+    let kept = "The service keeps the account records of each tenant in the regional data centers that the administrator chose at";
+    let opened = "Support engineers may open those records only while a support ticket is active and the customer has approved the";
+    let deleted = "Usage reports are deleted from the analytics store automatically once they are older than the retention period the tenant";
+    let page = format!(
+        "# Storage\n\n\
+         {kept} signup. {opened} request.\n\n\
+         {deleted} configured. Billing exports run every night and finish before the first administrators sign in.\n\n\
+         {kept} enrollment. {opened} access.\n\n\
+         {deleted} selected. Administrators can change the language of every notification from the settings page.\n"
+    );
+    let tree = tempfile::tempdir().unwrap();
+    fs::write(tree.path().join("storage.md"), page).unwrap();
+    let output = check(tree.path(), &["--format", "short"]);
+    assert_eq!(
+        findings(&output.stdout),
+        [
+            "storage.md:7:1: warning[near-duplicate]: paragraph nearly repeats an earlier paragraph of this page (similarity 0.86)",
+            "storage.md:9:1: warning[near-duplicate]: sentence nearly repeats an earlier sentence of this page (similarity 0.90)",
+        ]
+    );
+}
+
 #[test]
 fn the_model_pages_copy_pasted_link_is_found_where_sources_are_declared() {
     let project = copy_example();
