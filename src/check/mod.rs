@@ -152,8 +152,7 @@ pub(crate) fn run<T: Send, U: Send>(
         },
     };
     // Three independent chains over the whole site, side by side: links, exact repeats
-    // (paragraphs, then the sentences not inside them), near repeats (likewise, the two
-    // searches side by side). Their
+    // (paragraphs, then the sentences not inside them), near repeats (likewise). Their
     // findings join the report in this order whichever finishes first. The pages' own
     // results are gathered beside them.
     let links = || {
@@ -188,8 +187,8 @@ pub(crate) fn run<T: Send, U: Send>(
         let ((paragraphs, blocks), similar) = rayon::join(
             || {
                 let items = each.near_paragraphs;
-                let (similar, none) = (near::pairs(&items), FastSet::default());
-                near::report(&items, similar, "paragraph", pages, files, &none)
+                let (similar, no_skip) = (near::pairs(&items), FastSet::default());
+                near::report(&items, similar, "paragraph", pages, files, &no_skip)
             },
             || near::pairs(sentences),
         );

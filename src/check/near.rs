@@ -572,10 +572,10 @@ fn each_candidate_popcnt(
     each_candidate(bucketed, sketches, needed, found);
 }
 
-/// The near-duplicate pairs among `items` of one kind, found and verified: each pair as
-/// the starts of its two records and their similarity, in order. Which of them are
-/// reported is [`report`]'s to decide, so the search of one kind need not wait for the
-/// findings of another.
+/// The near-duplicate pairs among `items` of one kind, found and verified, pairs from
+/// versions of one page left out: each pair as the starts of its two records and their
+/// similarity, in order. Which of them are reported is [`report`]'s to decide, so the
+/// search of one kind need not wait for the findings of another.
 pub(super) fn pairs(items: &Items) -> Vec<(u32, u32, f64)> {
     // One item per distinct text (equal texts are exact duplicates, not near ones), and
     // one per piece of source text: a template line shown with different values on every
@@ -605,9 +605,8 @@ pub(super) fn pairs(items: &Items) -> Vec<(u32, u32, f64)> {
 
 /// Reports the near-duplicate pairs `similar` ([`pairs`]) among `items` of one kind
 /// (`what`: "sentence" or "paragraph"); exact repeats are left to `duplicates`. Pairs of
-/// blocks in `skip` (already reported as paragraphs) are not reported again, nor pairs
-/// from versions of one page. Pairs across two pages make one finding per pair of pages.
-/// Returns the reported block pairs.
+/// blocks in `skip` (already reported as paragraphs) are not reported again. Pairs across
+/// two pages make one finding per pair of pages. Returns the reported block pairs.
 pub(super) fn report(
     items: &Items,
     similar: Vec<(u32, u32, f64)>,
