@@ -277,7 +277,8 @@ pub(super) struct Kind<'a> {
     pub min_in_page_words: usize,
 }
 
-/// Reports repeated text among `occurrences` (all of one kind). Returns the findings and
+/// Reports repeated text among `occurrences` (all of one kind), in any order: they are
+/// sorted by a key that tells any two different occurrences apart. Returns the findings and
 /// the `(page, block)` of every repeat, so repeated paragraphs' sentences are not reported again.
 pub(super) fn find(
     mut occurrences: Vec<Occurrence>,
@@ -570,6 +571,53 @@ mod tests {
             reported(&found),
             [(Severity::Error, "sentence written 3 times in this page", 1)]
         );
+    }
+
+    #[test]
+    fn the_order_occurrences_come_in_changes_nothing() {
+        let mut files = SourceMap::default();
+        let pages = pages(&mut files);
+        // Repeats in a page, across pages, across versions of one page, and one source
+        // text shown twice; the check's pass adds them in whatever order pages finish.
+        let occurrences = vec![
+            occurrence(1, 0, 0, 0, 0),
+            occurrence(1, 0, 0, 40, 1),
+            occurrence(1, 2, 2, 20, 2),
+            occurrence(2, 0, 0, 10, 3),
+            occurrence(2, 1, 0, 10, 4),
+            occurrence(2, 2, 2, 60, 5),
+            occurrence(3, 1, 0, 30, 6),
+            occurrence(3, 2, 2, 30, 6),
+            occurrence(4, 2, 2, 70, 7),
+            occurrence(4, 0, 0, 70, 8),
+            occurrence(4, 1, 0, 80, 9),
+        ];
+        let find = |occurrences| {
+            let (found, repeats) =
+                find(occurrences, &SENTENCE, &pages, &files, &FastSet::default());
+            let mut repeats = Vec::from_iter(repeats);
+            repeats.sort_unstable();
+            (format!("{found:#?}"), repeats)
+        };
+        let expected = find(occurrences.clone());
+        assert!(
+            expected.0.contains("repeated in this page"),
+            "{}",
+            expected.0
+        );
+        assert!(
+            expected.0.contains("shares 3 sentences with `a.md`"),
+            "{}",
+            expected.0
+        );
+        for turn in 1..occurrences.len() {
+            let mut turned = occurrences.clone();
+            turned.rotate_left(turn);
+            assert_eq!(find(turned), expected, "rotated by {turn}");
+        }
+        let mut reversed = occurrences;
+        reversed.reverse();
+        assert_eq!(find(reversed), expected, "reversed");
     }
 
     #[test]

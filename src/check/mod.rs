@@ -18,6 +18,7 @@ pub(crate) use suppress::apply as apply_suppressions;
 
 use std::collections::BTreeMap;
 use std::mem::take;
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -46,21 +47,19 @@ impl Report {
     }
 }
 
-/// What one page contributes: the findings about it alone, and what the site-wide checks
-/// compare across pages.
+/// What one page contributes: the findings about it alone, and what the near-repeat
+/// search compares across pages.
 #[derive(Default)]
 struct PageFindings {
     diagnostics: Vec<Diagnostic>,
-    sentences: Vec<duplicates::Occurrence>,
-    paragraphs: Vec<duplicates::Occurrence>,
     near_sentences: near::Items,
     near_paragraphs: near::Items,
 }
 
 impl PageFindings {
     /// Every page's findings in one, in page order. Each kind of fact is merged on its own,
-    /// the kinds in parallel: each list allocated once at its final size while the pages'
-    /// own lists of that kind are freed, so the site's text facts are never held twice.
+    /// the kinds in parallel: each list allocated once at its final size, the pages' own
+    /// lists of that kind freed as they are copied.
     fn merge(mut pages: Vec<Self>) -> Self {
         /// Every page's list of one kind, taken out of its page.
         fn taken<T: Default>(
@@ -77,29 +76,19 @@ impl PageFindings {
             all
         }
         let near_sentences = taken(&mut pages, |p| &mut p.near_sentences);
-        let sentences = taken(&mut pages, |p| &mut p.sentences);
         let near_paragraphs = taken(&mut pages, |p| &mut p.near_paragraphs);
-        let paragraphs = taken(&mut pages, |p| &mut p.paragraphs);
         let diagnostics = taken(&mut pages, |p| &mut p.diagnostics);
-        let ((near_sentences, sentences), ((near_paragraphs, paragraphs), diagnostics)) =
-            rayon::join(
-                || rayon::join(|| near::Items::join(near_sentences), || concat(sentences)),
-                || {
-                    rayon::join(
-                        || {
-                            rayon::join(
-                                || near::Items::join(near_paragraphs),
-                                || concat(paragraphs),
-                            )
-                        },
-                        || concat(diagnostics),
-                    )
-                },
-            );
+        let (near_sentences, (near_paragraphs, diagnostics)) = rayon::join(
+            || near::Items::join(near_sentences),
+            || {
+                rayon::join(
+                    || near::Items::join(near_paragraphs),
+                    || concat(diagnostics),
+                )
+            },
+        );
         Self {
             diagnostics,
-            sentences,
-            paragraphs,
             near_sentences,
             near_paragraphs,
         }
@@ -109,11 +98,38 @@ impl PageFindings {
     /// every page is done.
     fn shrink(mut self) -> Self {
         self.diagnostics.shrink_to_fit();
-        self.sentences.shrink_to_fit();
-        self.paragraphs.shrink_to_fit();
         self.near_sentences.shrink_to_fit();
         self.near_paragraphs.shrink_to_fit();
         self
+    }
+}
+
+/// What the exact-repeat search compares across pages: each page's occurrences, added as
+/// the page is done, in whatever order pages finish. `duplicates::find` sorts them by a
+/// key that tells any two apart, so their order changes nothing, and no page's list is
+/// kept to be joined after the pass: what the pages' lists free stays with the allocator,
+/// so a joined copy would raise the peak by the whole list (at 10,000 pages, about 40 MB).
+#[derive(Default)]
+struct Occurrences {
+    sentences: Mutex<Vec<duplicates::Occurrence>>,
+    paragraphs: Mutex<Vec<duplicates::Occurrence>>,
+}
+
+impl Occurrences {
+    fn add(
+        &self,
+        (sentences, paragraphs): (Vec<duplicates::Occurrence>, Vec<duplicates::Occurrence>),
+    ) {
+        fn lock<T>(list: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+            list.lock().unwrap_or_else(PoisonError::into_inner)
+        }
+        lock(&self.sentences).extend(sentences);
+        lock(&self.paragraphs).extend(paragraphs);
+    }
+
+    fn into_lists(self) -> (Vec<duplicates::Occurrence>, Vec<duplicates::Occurrence>) {
+        let list = |list: Mutex<_>| list.into_inner().unwrap_or_else(PoisonError::into_inner);
+        (list(self.sentences), list(self.paragraphs))
     }
 }
 
@@ -133,17 +149,19 @@ pub(crate) fn run<T: Send, U: Send>(
     let pages = &site.pages;
     let targets = mismatch::Targets::new(model, config.site_url.as_deref());
     let rules = duplicates::Rules::new(config, pages);
+    let occurrences = Occurrences::default();
     let (kept, (found, also)): (Vec<Facts>, (Vec<PageFindings>, Vec<T>)) = pages
         .par_iter()
         .enumerate()
         .map(|(at, page)| {
             let body = Document::parse(&page.markdown[page.body_start..]);
             let also = also(page, &body);
-            let (facts, found) = each_page(at, page, body, &targets, &rules);
+            let (facts, found) = each_page(at, page, body, &targets, &rules, &occurrences);
             (facts, (found, also))
         })
         .unzip();
     let each = PageFindings::merge(found);
+    let (exact_sentences, exact_paragraphs) = occurrences.into_lists();
     let mut report = Report {
         diagnostics: each.diagnostics,
         summary: Summary {
@@ -162,7 +180,7 @@ pub(crate) fn run<T: Send, U: Send>(
     };
     let exact = || {
         let (paragraphs, repeated) = duplicates::find(
-            each.paragraphs,
+            exact_paragraphs,
             &duplicates::Kind {
                 code: CheckCode::DuplicateParagraph,
                 what: "paragraph",
@@ -177,7 +195,7 @@ pub(crate) fn run<T: Send, U: Send>(
             what: "sentence",
             min_in_page_words: rules.min_in_page_words,
         };
-        let (sentences, _) = duplicates::find(each.sentences, &sentences, pages, files, &repeated);
+        let (sentences, _) = duplicates::find(exact_sentences, &sentences, pages, files, &repeated);
         [paragraphs, sentences]
     };
     // The sentences' search for near repeats runs beside the paragraphs': only which of
@@ -212,15 +230,17 @@ pub(crate) fn run<T: Send, U: Send>(
     (report, gathered)
 }
 
-/// The checks of one page alone, and what the site-wide checks need of it. Only its links
-/// and anchors are kept for the link check: the page's text (blocks and sentences) is
-/// dropped as soon as the page is done, so memory holds one page's text per thread.
+/// The checks of one page alone, and what the site-wide checks need of it; its exact
+/// repeats' occurrences go to `occurrences`. Only its links and anchors are kept for the
+/// link check: the page's text (blocks and sentences) is dropped as soon as the page is
+/// done, so memory holds one page's text per thread.
 fn each_page(
     at: usize,
     page: &RenderedPage,
     body: Document<'_>,
     targets: &mismatch::Targets<'_>,
     rules: &duplicates::Rules,
+    occurrences: &Occurrences,
 ) -> (Facts, PageFindings) {
     let mut facts = Facts::gather(&page.markdown, page.body_start, body);
     let mut diagnostics = Vec::new();
@@ -230,13 +250,11 @@ fn each_page(
     }
     diagnostics.extend(mismatch::check(page, &facts, targets));
     let (sentences, paragraphs, words) = duplicates::texts(at, page, &facts, rules);
-    let (exact_sentences, exact_paragraphs) = duplicates::occurrences(&sentences, &paragraphs);
+    occurrences.add(duplicates::occurrences(&sentences, &paragraphs));
     let (near_sentences, near_paragraphs) = near::items(&sentences, &paragraphs, &words);
     facts.keep_links_and_anchors();
     let found = PageFindings {
         diagnostics,
-        sentences: exact_sentences,
-        paragraphs: exact_paragraphs,
         near_sentences,
         near_paragraphs,
     }
