@@ -17,10 +17,8 @@ mod text;
 pub(crate) use suppress::apply as apply_suppressions;
 
 use std::collections::BTreeMap;
-use std::mem::take;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
-
-use rayon::prelude::*;
 
 pub(crate) use crate::diag::{CheckCode, Level, Summary};
 
@@ -47,89 +45,71 @@ impl Report {
     }
 }
 
-/// What one page contributes: the findings about it alone, and what the near-repeat
-/// search compares across pages.
+/// What one page contributes: the findings about it alone, and what the site-wide checks
+/// compare across pages.
 #[derive(Default)]
 struct PageFindings {
     diagnostics: Vec<Diagnostic>,
+    sentences: Vec<duplicates::Occurrence>,
+    paragraphs: Vec<duplicates::Occurrence>,
     near_sentences: near::Items,
     near_paragraphs: near::Items,
 }
 
 impl PageFindings {
-    /// Every page's findings in one, in page order. Each kind of fact is merged on its own,
-    /// the kinds in parallel: each list allocated once at its final size, the pages' own
-    /// lists of that kind freed as they are copied.
-    fn merge(mut pages: Vec<Self>) -> Self {
-        /// Every page's list of one kind, taken out of its page.
-        fn taken<T: Default>(
-            pages: &mut [PageFindings],
-            list: fn(&mut PageFindings) -> &mut T,
-        ) -> Vec<T> {
-            pages.iter_mut().map(|page| take(list(page))).collect()
-        }
-        fn concat<T>(lists: Vec<Vec<T>>) -> Vec<T> {
-            let mut all = Vec::with_capacity(lists.iter().map(Vec::len).sum());
-            for list in lists {
-                all.extend(list);
-            }
-            all
-        }
-        let near_sentences = taken(&mut pages, |p| &mut p.near_sentences);
-        let near_paragraphs = taken(&mut pages, |p| &mut p.near_paragraphs);
-        let diagnostics = taken(&mut pages, |p| &mut p.diagnostics);
-        let (near_sentences, (near_paragraphs, diagnostics)) = rayon::join(
-            || near::Items::join(near_sentences),
-            || {
-                rayon::join(
-                    || near::Items::join(near_paragraphs),
-                    || concat(diagnostics),
-                )
-            },
-        );
-        Self {
-            diagnostics,
-            near_sentences,
-            near_paragraphs,
-        }
+    /// Adds the findings of the page after the last one added.
+    fn append(&mut self, page: Self) {
+        self.diagnostics.extend(page.diagnostics);
+        self.sentences.extend(page.sentences);
+        self.paragraphs.extend(page.paragraphs);
+        self.near_sentences.append(page.near_sentences);
+        self.near_paragraphs.append(page.near_paragraphs);
     }
 
-    /// Gives back what the page's lists reserved beyond their length: they are kept until
-    /// every page is done.
+    /// Gives back what the lists reserved beyond their length.
     fn shrink(mut self) -> Self {
         self.diagnostics.shrink_to_fit();
+        self.sentences.shrink_to_fit();
+        self.paragraphs.shrink_to_fit();
         self.near_sentences.shrink_to_fit();
         self.near_paragraphs.shrink_to_fit();
         self
     }
 }
 
-/// What the exact-repeat search compares across pages: each page's occurrences, added as
-/// the page is done, in whatever order pages finish. `duplicates::find` sorts them by a
-/// key that tells any two apart, so their order changes nothing, and no page's list is
-/// kept to be joined after the pass: what the pages' lists free stays with the allocator,
-/// so a joined copy would raise the peak by the whole list (at 10,000 pages, about 40 MB).
-#[derive(Default)]
-struct Occurrences {
-    sentences: Mutex<Vec<duplicates::Occurrence>>,
-    paragraphs: Mutex<Vec<duplicates::Occurrence>>,
+/// What the pass over each page gives, in page order whatever order pages finish in: a
+/// page done before the pages ahead of it waits for them (with every worker taking the
+/// next page in turn, a page or two), the others are added at once. The site's lists grow
+/// as the pass goes; no page's lists are kept to be joined after it, beside the joined
+/// copy (at 10,000 pages, some 100 MB of the peak).
+struct InOrder<T> {
+    next: usize,
+    waiting: BTreeMap<usize, (Facts, PageFindings, T)>,
+    kept: Vec<Facts>,
+    found: PageFindings,
+    also: Vec<T>,
 }
 
-impl Occurrences {
-    fn add(
-        &self,
-        (sentences, paragraphs): (Vec<duplicates::Occurrence>, Vec<duplicates::Occurrence>),
-    ) {
-        fn lock<T>(list: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-            list.lock().unwrap_or_else(PoisonError::into_inner)
+impl<T> InOrder<T> {
+    fn new(pages: usize) -> Self {
+        Self {
+            next: 0,
+            waiting: BTreeMap::new(),
+            kept: Vec::with_capacity(pages),
+            found: PageFindings::default(),
+            also: Vec::with_capacity(pages),
         }
-        lock(&self.sentences).extend(sentences);
-        lock(&self.paragraphs).extend(paragraphs);
     }
 
-    fn into_lists(self) -> (Vec<duplicates::Occurrence>, Vec<duplicates::Occurrence>) {
-        let list = |list: Mutex<_>| list.into_inner().unwrap_or_else(PoisonError::into_inner);
-        (list(self.sentences), list(self.paragraphs))
+    /// Takes what page `at` gave.
+    fn put(&mut self, at: usize, done: (Facts, PageFindings, T)) {
+        self.waiting.insert(at, done);
+        while let Some((facts, found, also)) = self.waiting.remove(&self.next) {
+            self.kept.push(facts);
+            self.found.append(found);
+            self.also.push(also);
+            self.next += 1;
+        }
     }
 }
 
@@ -149,19 +129,24 @@ pub(crate) fn run<T: Send, U: Send>(
     let pages = &site.pages;
     let targets = mismatch::Targets::new(model, config.site_url.as_deref());
     let rules = duplicates::Rules::new(config, pages);
-    let occurrences = Occurrences::default();
-    let (kept, (found, also)): (Vec<Facts>, (Vec<PageFindings>, Vec<T>)) = pages
-        .par_iter()
-        .enumerate()
-        .map(|(at, page)| {
+    // Every worker takes the next page until none is left, so pages finish nearly in
+    // order (see `InOrder`).
+    let (next, done) = (AtomicUsize::new(0), Mutex::new(InOrder::new(pages.len())));
+    rayon::broadcast(|_| {
+        loop {
+            let at = next.fetch_add(1, Ordering::Relaxed);
+            let Some(page) = pages.get(at) else { break };
             let body = Document::parse(&page.markdown[page.body_start..]);
             let also = also(page, &body);
-            let (facts, found) = each_page(at, page, body, &targets, &rules, &occurrences);
-            (facts, (found, also))
-        })
-        .unzip();
-    let each = PageFindings::merge(found);
-    let (exact_sentences, exact_paragraphs) = occurrences.into_lists();
+            let (facts, found) = each_page(at, page, body, &targets, &rules);
+            let mut done = done.lock().unwrap_or_else(PoisonError::into_inner);
+            done.put(at, (facts, found, also));
+        }
+    });
+    let InOrder {
+        kept, found, also, ..
+    } = done.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let each = found.shrink();
     let mut report = Report {
         diagnostics: each.diagnostics,
         summary: Summary {
@@ -180,7 +165,7 @@ pub(crate) fn run<T: Send, U: Send>(
     };
     let exact = || {
         let (paragraphs, repeated) = duplicates::find(
-            exact_paragraphs,
+            each.paragraphs,
             &duplicates::Kind {
                 code: CheckCode::DuplicateParagraph,
                 what: "paragraph",
@@ -195,7 +180,7 @@ pub(crate) fn run<T: Send, U: Send>(
             what: "sentence",
             min_in_page_words: rules.min_in_page_words,
         };
-        let (sentences, _) = duplicates::find(exact_sentences, &sentences, pages, files, &repeated);
+        let (sentences, _) = duplicates::find(each.sentences, &sentences, pages, files, &repeated);
         [paragraphs, sentences]
     };
     // The sentences' search for near repeats runs beside the paragraphs': only which of
@@ -230,17 +215,15 @@ pub(crate) fn run<T: Send, U: Send>(
     (report, gathered)
 }
 
-/// The checks of one page alone, and what the site-wide checks need of it; its exact
-/// repeats' occurrences go to `occurrences`. Only its links and anchors are kept for the
-/// link check: the page's text (blocks and sentences) is dropped as soon as the page is
-/// done, so memory holds one page's text per thread.
+/// The checks of one page alone, and what the site-wide checks need of it. Only its links
+/// and anchors are kept for the link check: the page's text (blocks and sentences) is
+/// dropped as soon as the page is done, so memory holds one page's text per thread.
 fn each_page(
     at: usize,
     page: &RenderedPage,
     body: Document<'_>,
     targets: &mismatch::Targets<'_>,
     rules: &duplicates::Rules,
-    occurrences: &Occurrences,
 ) -> (Facts, PageFindings) {
     let mut facts = Facts::gather(&page.markdown, page.body_start, body);
     let mut diagnostics = Vec::new();
@@ -250,15 +233,16 @@ fn each_page(
     }
     diagnostics.extend(mismatch::check(page, &facts, targets));
     let (sentences, paragraphs, words) = duplicates::texts(at, page, &facts, rules);
-    occurrences.add(duplicates::occurrences(&sentences, &paragraphs));
+    let (exact_sentences, exact_paragraphs) = duplicates::occurrences(&sentences, &paragraphs);
     let (near_sentences, near_paragraphs) = near::items(&sentences, &paragraphs, &words);
     facts.keep_links_and_anchors();
     let found = PageFindings {
         diagnostics,
+        sentences: exact_sentences,
+        paragraphs: exact_paragraphs,
         near_sentences,
         near_paragraphs,
-    }
-    .shrink();
+    };
     (facts, found)
 }
 

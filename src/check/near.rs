@@ -109,22 +109,12 @@ impl Items {
         self.at.shrink_to_fit();
     }
 
-    /// Every page's items in one, in page order; each page's lists are freed as soon as
-    /// they are copied.
-    pub(super) fn join(pages: Vec<Self>) -> Self {
-        let texts = pages.iter().map(Self::len).sum();
-        let mut all = Self {
-            occurrences: Vec::with_capacity(texts),
-            records: Vec::with_capacity(pages.iter().map(|p| p.records.len()).sum()),
-            at: Vec::with_capacity(texts),
-        };
-        for page in pages {
-            let offset = narrow(all.records.len());
-            all.occurrences.extend(page.occurrences);
-            all.records.extend_from_slice(&page.records);
-            all.at.extend(page.at.iter().map(|at| at + offset));
-        }
-        all
+    /// Adds the items of the page after the last one added.
+    pub(super) fn append(&mut self, page: Self) {
+        let offset = narrow(self.records.len());
+        self.occurrences.extend(page.occurrences);
+        self.records.extend_from_slice(&page.records);
+        self.at.extend(page.at.iter().map(|at| at + offset));
     }
 }
 
@@ -861,13 +851,14 @@ mod tests {
             range: 0..0,
             key: None,
         };
-        let mut pages = [Items::default(), Items::default()];
-        for (page, items) in (0u32..).zip(&mut pages) {
+        let mut joined = Items::default();
+        for page in 0..2 {
+            let mut items = Items::default();
             for t in texts {
                 items.push(&occurrence(page), &hashes(t));
             }
+            joined.append(items);
         }
-        let joined = Items::join(pages.into());
         let expected: Vec<Vec<u32>> = texts
             .iter()
             .map(|t| bigrams(t))
