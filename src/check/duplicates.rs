@@ -578,7 +578,7 @@ mod tests {
         let mut files = SourceMap::default();
         let pages = pages(&mut files);
         // Repeats in a page, across pages, across versions of one page, and one source
-        // text shown twice; the check's pass adds them in whatever order pages finish.
+        // text shown twice: whatever order they come in, the same findings.
         let occurrences = vec![
             occurrence(1, 0, 0, 0, 0),
             occurrence(1, 0, 0, 40, 1),

@@ -139,8 +139,8 @@ pub(crate) fn run<T: Send, U: Send>(
             let body = Document::parse(&page.markdown[page.body_start..]);
             let also = also(page, &body);
             let (facts, found) = each_page(at, page, body, &targets, &rules);
-            let mut done = done.lock().unwrap_or_else(PoisonError::into_inner);
-            done.put(at, (facts, found, also));
+            let mut in_order = done.lock().unwrap_or_else(PoisonError::into_inner);
+            in_order.put(at, (facts, found, also));
         }
     });
     let InOrder {
