@@ -277,15 +277,22 @@ pub fn process(
     let mut config = Config::load(dir, overrides, &mut files)
         .map_err(|diagnostics| Box::new(invalid_config(diagnostics, std::mem::take(&mut files))))?;
     // The pages link to the change feed when the build will write one: in git, once a
-    // commit has touched the content.
-    config.changes_feed = overrides.feed
-        && crate::diff::history(dir, &config.src, 1).is_some_and(|revisions| !revisions.is_empty());
+    // commit has touched the content. git is asked beside the walk and the read: the
+    // search of a long history for content it never held takes milliseconds.
+    let in_history = overrides.feed.then(|| {
+        let (dir, src) = (dir.to_path_buf(), config.src.clone());
+        std::thread::spawn(move || {
+            crate::diff::history(&dir, &src, 1).is_some_and(|revisions| !revisions.is_empty())
+        })
+    });
+    let has_history = move || in_history.is_some_and(|asked| asked.join().unwrap_or(false));
     let progress = Progress::start(ui.quiet);
     progress.stage("loading");
     let today = today();
     let scan = ui.stage("walk", || load::scan(&config, &mut files));
     let (replay, replayed) = replay(&config, &files, &scan, overrides, today, ui);
     if let Some(stored) = replayed {
+        config.changes_feed = has_history();
         return Ok(Outcome {
             summary: Some(stored.summary),
             replayed: Some(stored),
@@ -293,6 +300,7 @@ pub fn process(
         });
     }
     let read = ui.stage("read", || load::read(&config, scan, &mut files));
+    config.changes_feed = has_history();
     let (templates, mut diagnostics) = Templates::new(&read.templates, &mut files);
     let (html, html_after_checks) = when_html(&config, &templates, overrides);
     let (cache, stored) = cached(&config, &files, &read, today, html, overrides, ui);
