@@ -279,22 +279,36 @@ thread_local! {
 /// run of other bytes written at once: tera's own writes every byte by itself, a call
 /// through the writer each, which was 7 % of a build's instructions.
 fn escape_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let bytes = text.as_bytes();
+    escaped(text, |piece| out.write_all(piece.as_bytes()))
+}
+
+/// [`escape_html`] appending to `out`, for the layout privdoc writes itself.
+pub(super) fn push_escaped(out: &mut String, text: &str) {
+    let written: Result<(), std::convert::Infallible> = escaped(text, |piece| {
+        out.push_str(piece);
+        Ok(())
+    });
+    let Ok(()) = written;
+}
+
+/// Gives `write` `text` escaped for HTML, in pieces: runs of bytes as they are, and the
+/// entities of `&`, `<`, `>`, `"` and `'`.
+fn escaped<E>(text: &str, mut write: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
     let mut start = 0;
-    for (at, &byte) in bytes.iter().enumerate() {
-        let entity: &[u8] = match byte {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
             _ => continue,
         };
-        out.write_all(&bytes[start..at])?;
-        out.write_all(entity)?;
+        write(&text[start..at])?;
+        write(entity)?;
         start = at + 1;
     }
-    out.write_all(&bytes[start..])
+    write(&text[start..])
 }
 
 /// A render's output, refused past `MAX_OUTPUT_BYTES`.

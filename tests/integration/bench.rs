@@ -121,3 +121,17 @@ fn the_same_seed_writes_the_same_project() {
     let other = generate::generate(b.path(), 30, 12).unwrap();
     assert_ne!(first, other, "another seed plants elsewhere");
 }
+
+/// The generated site's services are too many for the sidebar, which links to the rest:
+/// privdoc's own layout writes that as its template does through tera (the other branches
+/// are `site::the_built_in_layout_writes_what_its_template_makes`).
+#[test]
+fn a_long_sections_link_to_the_rest_is_what_the_template_makes() {
+    let out = tempfile::tempdir().expect("temporary directory");
+    generate::generate(out.path(), 30, 7).expect("generated");
+    let html = crate::site::html_as_through_tera(&out.path().join("project"));
+    assert!(
+        html.contains("<li class=\"nav-more\"><a href=\""),
+        "no link to the rest"
+    );
+}

@@ -30,7 +30,7 @@ fn commit(dir: &Path, message: &str, date: &str) {
 }
 
 /// The full-service fixture with three revisions: the first, a material one, an editorial one.
-fn history() -> tempfile::TempDir {
+pub(crate) fn history() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("full-service"), dir.path(), &["book"]);
     git(dir.path(), &["init", "-q", "-b", "main"]);

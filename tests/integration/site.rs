@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::support::{copy_example, copy_project, fixture, privdoc, read_tree, repo};
+use crate::support::{copy_dir, copy_example, copy_project, fixture, privdoc, read_tree, repo};
 
 fn build(project: &std::path::Path) -> BTreeMap<String, String> {
     privdoc().arg("build").arg(project).assert().success();
@@ -351,4 +351,110 @@ fn the_data_flow_text_states_the_declarations() {
         )));
     }
     assert!(page.contains("role=\"img\" aria-labelledby=\"flow-title\""));
+}
+
+/// A Markdown tree whose one section is too long for the sidebar, whose titles need
+/// escaping, with a site URL and edit links.
+fn long_section_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "book.toml",
+        "[book]\ntitle = \"Contoso's \\\"Q&A\\\" <pages>\"\nsrc = \"src\"\n\n\
+         [preprocessor.privdoc]\noutputs = [\"markdown\", \"html\"]\n\
+         site-url = \"https://docs.example.test/privacy/\"\n\
+         edit-url-template = \"https://example.test/edit/{path}?a=1&b=2\"\n",
+    );
+    let guides = (1..=30)
+        .map(|n| format!("- [Guide {n}](guides/guide-{n}.md)\n"))
+        .collect::<Vec<_>>()
+        .concat();
+    write(
+        "src/SUMMARY.md",
+        &format!("# Summary\n\n[Overview](index.md)\n\n# Guides & notes\n\n{guides}"),
+    );
+    for n in 1..=30 {
+        write(
+            &format!("src/guides/guide-{n}.md"),
+            &format!(
+                "---\ntitle: \"Guide {n}: <keys> & 'locks'\"\ndescription: Guide number {n}.\n---\n\
+                 # Guide {n}\n\nGuide {n} says one thing of its own, number {n}.\n\n\
+                 ## Storage {n}\n\nWhere guide {n} keeps its {n} records.\n\n\
+                 ### Regions {n}\n\nThe {n} regions guide {n} names.\n"
+            ),
+        );
+    }
+    write("src/index.md", "# Overview\n\nThe guides, one per topic.\n");
+    dir
+}
+
+/// The HTML `project` builds to, which must be what its layout makes through tera: the
+/// same layout given as the project's own (a comment added, so that it is not privdoc's)
+/// goes through tera, and every file must be byte for byte the same.
+pub(crate) fn html_as_through_tera(project: &std::path::Path) -> String {
+    const LAYOUT: &str = include_str!("../../templates/layout.html");
+    let own = tempfile::tempdir().unwrap();
+    copy_dir(project, own.path(), &["book"]);
+    let templates = own.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("layout.html"),
+        format!("{LAYOUT}{{! the project's own copy !}}"),
+    )
+    .unwrap();
+    let (built_in, through_tera) = (build(project), build(own.path()));
+    assert_eq!(
+        built_in.keys().collect::<Vec<_>>(),
+        through_tera.keys().collect::<Vec<_>>()
+    );
+    let mut html = String::new();
+    for (path, text) in &built_in {
+        assert!(
+            *text == through_tera[path],
+            "{path} differs from tera's:\n{}",
+            crate::support::text_diff(&through_tera[path], text)
+        );
+        if path.ends_with(".html") {
+            html.push_str(text);
+        }
+    }
+    html
+}
+
+/// privdoc writes its own layout itself, without tera, and makes what the template makes
+/// through tera. Between them the projects take every branch of the template but a long
+/// section's link to the rest (the generated site's, `bench::`): breadcrumbs, on-page
+/// contents, a review date and an edit link, the change feed, the data-flow figure, and
+/// text that needs escaping.
+#[test]
+fn the_built_in_layout_writes_what_its_template_makes() {
+    let (example, tree, history) = (copy_example(), long_section_tree(), crate::feed::history());
+    let html: String = [example.path(), tree.path(), history.path()]
+        .into_iter()
+        .map(html_as_through_tera)
+        .collect();
+    for branch in [
+        "aria-current=\"page\"",
+        "class=\"breadcrumbs\"",
+        "class=\"page-toc\"",
+        "class=\"toc-level-3\"",
+        "Last reviewed <time",
+        "Edit this page",
+        " · <a class=\"edit-link\"",
+        "rel=\"canonical\"",
+        "changes.xml",
+        "class=\"flow-figure\"",
+        "rel=\"prev\"",
+        "rel=\"next\"",
+        "&#39;",
+        "&lt;keys&gt; &amp;",
+        "?a=1&amp;b=2",
+        "<meta name=\"description\"",
+    ] {
+        assert!(html.contains(branch), "no page shows `{branch}`");
+    }
 }
