@@ -411,6 +411,25 @@ mod tests {
             }
         }
 
+        /// Any ASCII text, with the bytes at the edges of the letters' and digits' ranges
+        /// (`/` `0` `9` `:` `@` `A` `Z` `[` `` ` `` `a` `z` `{`) among it, splits into
+        /// the words `split` makes.
+        #[test]
+        fn ascii_splits_as_characters_do(text in "[ -~]{0,40}", edges in "[/09:@AZ\\[`az{]{0,40}") {
+            let text: String = text.chars().zip(edges.chars().chain(std::iter::repeat('x'))).flat_map(|(a, b)| [a, b]).collect();
+            let mut seen = BTreeSet::new();
+            let expected: Vec<String> = text
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|word| word.len() >= MIN_WORD)
+                .map(str::to_ascii_lowercase)
+                .filter(|word| seen.insert(word.clone()))
+                .collect();
+            let mut found = Words::default();
+            found.add(&text);
+            let found: Vec<&str> = found.list.lines().collect();
+            proptest::prop_assert_eq!(found, expected);
+        }
+
         /// Comparing eight bytes at a time with bit 5 set is comparing the lowered bytes.
         #[test]
         fn a_held_word_is_compared_as_its_lowered_bytes(
