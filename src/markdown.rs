@@ -172,48 +172,37 @@ pub(crate) fn to_html<'a>(
     // Links do not nest, but images sit inside links: one flag per open link or image.
     let mut dropped: Vec<bool> = Vec::new();
     // The events are the parse's, shared with the checks: copied, which for text
-    // borrowed from the Markdown is a copy of its span.
-    let events = document.events.iter().filter_map(|(event, _)| {
-        let event = event.clone();
-        match &event {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                let drop = !is_published(dest_url);
-                dropped.push(drop);
-                if drop {
-                    return None;
-                }
-            }
-            Event::End(TagEnd::Link | TagEnd::Image) if dropped.pop().unwrap_or(false) => {
-                return None;
-            }
-            _ => {}
-        }
-        Some(event)
-    });
-    let events = events.map(|event| match event {
+    // borrowed from the Markdown is a copy of its span; a link's or an image's with its
+    // destination rewritten, or left out with its end when it is not published.
+    let events = document.events.iter().filter_map(|(event, _)| match event {
         Event::Start(Tag::Link {
             link_type,
             dest_url,
             title,
             id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: rewritten(dest_url),
-            title,
-            id,
+        }) => opens(&mut dropped, dest_url).then(|| {
+            Event::Start(Tag::Link {
+                link_type: *link_type,
+                dest_url: rewritten(dest_url.clone()),
+                title: title.clone(),
+                id: id.clone(),
+            })
         }),
         Event::Start(Tag::Image {
             link_type,
             dest_url,
             title,
             id,
-        }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: rewritten(dest_url),
-            title,
-            id,
+        }) => opens(&mut dropped, dest_url).then(|| {
+            Event::Start(Tag::Image {
+                link_type: *link_type,
+                dest_url: rewritten(dest_url.clone()),
+                title: title.clone(),
+                id: id.clone(),
+            })
         }),
-        other => other,
+        Event::End(TagEnd::Link | TagEnd::Image) if dropped.pop().unwrap_or(false) => None,
+        event => Some(event.clone()),
     });
     let markdown_len = document.events.last().map_or(0, |(_, range)| range.end);
     let mut html = String::with_capacity(markdown_len * 3 / 2);
@@ -236,6 +225,13 @@ pub(crate) fn to_html<'a>(
         html,
         headings: document.headings.clone(),
     }
+}
+
+/// Whether a link or an image to `dest_url` is written, noted in `dropped` for its end.
+fn opens(dropped: &mut Vec<bool>, dest_url: &str) -> bool {
+    let drop = !is_published(dest_url);
+    dropped.push(drop);
+    !drop
 }
 
 /// `events` with what `heading_end` gives each of `headings` (theirs, in order) as raw HTML

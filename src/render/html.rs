@@ -392,14 +392,17 @@ fn given(text: Option<&str>) -> Option<&str> {
 }
 
 /// The built-in layout's script (the sidebar and the search box), as the template has it:
-/// the one long run of it that no value goes into.
+/// the one long run of it that no value goes into. Found once.
 fn script() -> &'static str {
-    const LAYOUT: &str = include_str!("../../templates/layout.html");
-    let start = LAYOUT.find("<script>").unwrap_or(LAYOUT.len());
-    let end = LAYOUT
-        .find("</script>\n")
-        .map_or(start, |end| end + "</script>\n".len());
-    &LAYOUT[start..end]
+    static SCRIPT: std::sync::LazyLock<&str> = std::sync::LazyLock::new(|| {
+        const LAYOUT: &str = include_str!("../../templates/layout.html");
+        let start = LAYOUT.find("<script>").unwrap_or(LAYOUT.len());
+        let end = LAYOUT[start..]
+            .find("</script>\n")
+            .map_or(start, |end| start + end + "</script>\n".len());
+        &LAYOUT[start..end]
+    });
+    &SCRIPT
 }
 
 /// HTML being written: markup as it is, text escaped as tera escapes a value.
