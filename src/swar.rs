@@ -12,6 +12,28 @@ pub(crate) fn word(bytes: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(chunk.try_into().expect("eight bytes")))
 }
 
+/// The first eight bytes of `bytes` as one number, the first the lowest, zeros after the
+/// last when there are fewer: one load, or two that overlap, never a copy into a buffer
+/// (a copy of a length known only at run time is a call, and the load after it waits for
+/// its stores).
+pub(crate) fn padded(bytes: &[u8]) -> u64 {
+    // Two loads of `n` bytes, from the start and from `n` before the end, cover `n + 1`
+    // to `2n` bytes; where they overlap the bytes are the same.
+    fn two<const N: usize>(bytes: &[u8], to_u64: fn([u8; N]) -> u64) -> u64 {
+        let len = bytes.len();
+        let low = to_u64(bytes[..N].try_into().expect("N bytes"));
+        let high = to_u64(bytes[len - N..len].try_into().expect("N bytes"));
+        low | (high << (8 * (len - N)))
+    }
+    match bytes.len() {
+        0 => 0,
+        1 => u64::from(bytes[0]),
+        2..=3 => two::<2>(bytes, |b| u64::from(u16::from_le_bytes(b))),
+        4..=7 => two::<4>(bytes, |b| u64::from(u32::from_le_bytes(b))),
+        _ => u64::from_le_bytes(bytes[..8].try_into().expect("eight bytes")),
+    }
+}
+
 /// The high bit of each byte of `word` set where the byte is `byte`, exactly, whatever the
 /// other bytes are; the first match is at `trailing_zeros() / 8`.
 pub(crate) fn equal(word: u64, byte: u8) -> u64 {
@@ -48,6 +70,14 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        #[test]
+        fn padded_is_the_bytes_copied_into_zeros(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12)) {
+            let mut eight = [0; 8];
+            let kept = bytes.len().min(8);
+            eight[..kept].copy_from_slice(&bytes[..kept]);
+            proptest::prop_assert_eq!(padded(&bytes), u64::from_le_bytes(eight));
+        }
+
         #[test]
         fn equal_marks_exactly_the_matching_bytes(bytes in proptest::prelude::any::<[u8; 8]>(), byte in proptest::prelude::any::<u8>(), plant in 0usize..9) {
             let mut bytes = bytes;

@@ -221,9 +221,7 @@ fn alnum_mask(bytes: &[u8], at: usize) -> u64 {
     let block = &bytes[at.min(bytes.len())..bytes.len().min(at + 64)];
     let mut mask = 0;
     for (at, chunk) in block.chunks(8).enumerate() {
-        let mut word = [0; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        mask |= u64::from(alnum_bits(u64::from_le_bytes(word))) << (8 * at);
+        mask |= u64::from(alnum_bits(swar::padded(chunk))) << (8 * at);
     }
     mask
 }

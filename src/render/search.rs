@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use super::{RenderedPage, html_path, title_of};
 use crate::hash::{FastHasher, FastMap};
 use crate::json;
+use crate::swar::padded;
 
 /// Words shorter than this are not indexed (a search for "of" finds nothing useful).
 const MIN_WORD: usize = 3;
@@ -347,16 +348,6 @@ fn lowered_eights(word: &[u8]) -> impl Iterator<Item = u64> + '_ {
     const LOWER: u64 = 0x2020_2020_2020_2020;
     word.chunks(8)
         .map(|chunk| padded(chunk) | (LOWER >> (8 * (8 - chunk.len()))))
-}
-
-/// Up to eight bytes as one number, zeros after them.
-fn padded(bytes: &[u8]) -> u64 {
-    if let Ok(eight) = bytes.try_into() {
-        return u64::from_le_bytes(eight);
-    }
-    let mut eight = [0; 8];
-    eight[..bytes.len()].copy_from_slice(bytes);
-    u64::from_le_bytes(eight)
 }
 
 #[cfg(test)]
