@@ -77,9 +77,14 @@ fn stand_in(c: char) -> Option<u8> {
     }
 }
 
-/// `text` with its characters' stand-ins, when every one has one.
+/// `text` with its characters' stand-ins, when every one has one. Sized once: collected
+/// through `Option`, the list would not know its length and grow a dozen times.
 fn stand_ins(text: &str) -> Option<Vec<u8>> {
-    text.chars().map(stand_in).collect()
+    let mut bytes = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        bytes.push(stand_in(c)?);
+    }
+    Some(bytes)
 }
 
 /// [`fold`] of ASCII text: ASCII is its own NFKC, and of the quotes only the backtick
