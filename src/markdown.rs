@@ -175,32 +175,15 @@ pub(crate) fn to_html<'a>(
     // borrowed from the Markdown is a copy of its span; a link's or an image's with its
     // destination rewritten, or left out with its end when it is not published.
     let events = document.events.iter().filter_map(|(event, _)| match event {
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => opens(&mut dropped, dest_url).then(|| {
-            Event::Start(Tag::Link {
-                link_type: *link_type,
-                dest_url: rewritten(dest_url.clone()),
-                title: title.clone(),
-                id: id.clone(),
+        Event::Start(tag @ (Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })) => {
+            opens(&mut dropped, dest_url).then(|| {
+                let mut tag = tag.clone();
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+                    *dest_url = rewritten(std::mem::replace(dest_url, CowStr::Borrowed("")));
+                }
+                Event::Start(tag)
             })
-        }),
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => opens(&mut dropped, dest_url).then(|| {
-            Event::Start(Tag::Image {
-                link_type: *link_type,
-                dest_url: rewritten(dest_url.clone()),
-                title: title.clone(),
-                id: id.clone(),
-            })
-        }),
+        }
         Event::End(TagEnd::Link | TagEnd::Image) if dropped.pop().unwrap_or(false) => None,
         event => Some(event.clone()),
     });

@@ -193,10 +193,6 @@ impl<'a> Layout<'a> {
         out.0
     }
 
-    fn book_title(&self) -> Option<&str> {
-        self.book_title.filter(|book| !book.is_empty())
-    }
-
     /// The template from `<!DOCTYPE html>` to the end of `<head>`.
     fn head(&self, out: &mut Html) {
         let (title, root) = (self.title.as_str(), self.root.as_str());
@@ -206,7 +202,7 @@ impl<'a> Layout<'a> {
         out.raw("<meta charset=\"utf-8\">\n");
         out.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         out.raw("<title>").text(title);
-        if let Some(book) = self.book_title().filter(|book| *book != title) {
+        if let Some(book) = given(self.book_title).filter(|book| *book != title) {
             out.raw(" – ").text(book);
         }
         out.raw("</title>\n");
@@ -237,7 +233,7 @@ impl<'a> Layout<'a> {
         out.raw("<body>\n<a class=\"skip-link\" href=\"#content\">Skip to content</a>\n");
         out.raw("<header class=\"site-header\">\n<a class=\"site-title\" href=\"");
         out.text(root).raw("index.html\">");
-        out.text(self.book_title().unwrap_or("Privacy documentation"));
+        out.text(given(self.book_title).unwrap_or("Privacy documentation"));
         out.raw("</a>\n<form class=\"search\" id=\"search\" role=\"search\" data-root=\"");
         out.text(root).raw("\" hidden>\n");
         out.raw(concat!(
@@ -372,7 +368,7 @@ impl<'a> Layout<'a> {
         }
         out.raw(" <a href=\"#content\">Back to top</a></p>\n<p class=\"print-footer\">");
         out.text(&self.title);
-        if let Some(book) = self.book_title() {
+        if let Some(book) = given(self.book_title) {
             out.raw(" · ").text(book);
         }
         if let Some(canonical) = given(self.canonical.as_deref()) {
@@ -395,12 +391,12 @@ fn given(text: Option<&str>) -> Option<&str> {
 /// the one long run of it that no value goes into. Found once.
 fn script() -> &'static str {
     static SCRIPT: std::sync::LazyLock<&str> = std::sync::LazyLock::new(|| {
-        const LAYOUT: &str = include_str!("../../templates/layout.html");
-        let start = LAYOUT.find("<script>").unwrap_or(LAYOUT.len());
-        let end = LAYOUT[start..]
+        let layout = Template::Layout.built_in();
+        let start = layout.find("<script>").unwrap_or(layout.len());
+        let end = layout[start..]
             .find("</script>\n")
             .map_or(start, |end| start + end + "</script>\n".len());
-        &LAYOUT[start..end]
+        &layout[start..end]
     });
     &SCRIPT
 }

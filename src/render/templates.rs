@@ -50,7 +50,8 @@ impl Template {
         }
     }
 
-    fn built_in(self) -> &'static str {
+    /// privdoc's own text of the template, used unless the project has its own.
+    pub(super) fn built_in(self) -> &'static str {
         match self {
             Self::Service => include_str!("../../templates/service.md"),
             Self::Source => include_str!("../../templates/source.md"),
