@@ -7,6 +7,7 @@ mod baseline;
 mod code;
 mod format;
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -137,8 +138,8 @@ impl Span {
 pub struct Label {
     /// Where the annotation points.
     pub span: Span,
-    /// What it says.
-    pub message: String,
+    /// What it says: most often one of a check's fixed phrases, kept without a copy.
+    pub message: Cow<'static, str>,
 }
 
 /// One finding.
@@ -153,14 +154,14 @@ pub struct Diagnostic {
     /// The place to edit.
     pub span: Span,
     /// Text under the caret.
-    pub label: Option<String>,
+    pub label: Option<Cow<'static, str>>,
     /// Other places worth seeing, each shown with its snippet.
     pub labels: Vec<Label>,
     /// More places the finding groups (every repeat of a page pair): listed by machine
     /// formats, counted by the human one.
     pub related: Vec<Label>,
     /// How to fix it.
-    pub hint: Option<String>,
+    pub hint: Option<Cow<'static, str>>,
 }
 
 impl Diagnostic {
@@ -191,14 +192,14 @@ impl Diagnostic {
 
     /// Sets the text under the caret.
     #[must_use]
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+    pub fn with_label(mut self, label: impl Into<Cow<'static, str>>) -> Self {
         self.label = Some(label.into());
         self
     }
 
     /// Adds a secondary annotation.
     #[must_use]
-    pub fn with_note(mut self, span: Span, message: impl Into<String>) -> Self {
+    pub fn with_note(mut self, span: Span, message: impl Into<Cow<'static, str>>) -> Self {
         self.labels.push(Label {
             span,
             message: message.into(),
@@ -208,7 +209,7 @@ impl Diagnostic {
 
     /// Adds a place the finding groups.
     #[must_use]
-    pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
+    pub fn with_related(mut self, span: Span, message: impl Into<Cow<'static, str>>) -> Self {
         self.related.push(Label {
             span,
             message: message.into(),
@@ -218,7 +219,7 @@ impl Diagnostic {
 
     /// Sets the hint.
     #[must_use]
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub fn with_hint(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
         self.hint = Some(hint.into());
         self
     }
@@ -226,7 +227,7 @@ impl Diagnostic {
     /// Sets the hint when there is one.
     #[must_use]
     pub fn with_hint_opt(mut self, hint: Option<String>) -> Self {
-        self.hint = hint.or(self.hint);
+        self.hint = hint.map(Cow::Owned).or(self.hint);
         self
     }
 }

@@ -28,6 +28,7 @@
 //! replaced by a link, gone — none is kept and every page is rendered again. What is
 //! judged is the file published, not the one before it was linked.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -716,7 +717,7 @@ impl<'a> Reader<'a> {
             .map(|_| {
                 Ok(Label {
                     span: self.span()?,
-                    message: self.str()?,
+                    message: self.str()?.into(),
                 })
             })
             .collect()
@@ -737,10 +738,10 @@ impl<'a> Reader<'a> {
                     severity,
                     message: self.str()?,
                     span: self.span()?,
-                    label: self.option()?,
+                    label: self.option()?.map(Cow::Owned),
                     labels: self.labels()?,
                     related: self.labels()?,
-                    hint: self.option()?,
+                    hint: self.option()?.map(Cow::Owned),
                 })
             })
             .collect()

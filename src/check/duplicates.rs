@@ -6,9 +6,9 @@
 //! are versions of one page (`variants`) share text by design, and sentences that match an
 //! `allow` glob are boilerplate: neither is a finding.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
+use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::page::Facts;
@@ -370,27 +370,24 @@ fn in_page(on_page: &[&Occurrence], kind: &Kind<'_>, pages: &[RenderedPage]) -> 
 /// One warning per pair of pages for `repeats` — (the later place, the first place)
 /// of text said on two pages that are not versions of each other — at the later page's
 /// first repeat, every other place listed. `describe` words it from the count and the file
-/// and line of the first place on the other page.
+/// and line of the first place on the other page. The warnings come in the order of their
+/// pairs of pages, and are written side by side.
 pub(super) fn across_pages(
-    repeats: Vec<(Occurrence, Occurrence)>,
+    mut repeats: Vec<(Occurrence, Occurrence)>,
     code: CheckCode,
     pages: &[RenderedPage],
     files: &SourceMap,
-    describe: impl Fn(usize, &str, usize) -> String,
-    hint: &str,
+    describe: impl Fn(usize, &str, usize) -> String + Sync,
+    hint: &'static str,
 ) -> Vec<Diagnostic> {
-    let mut pairs: BTreeMap<(u32, u32), Vec<(Occurrence, Occurrence)>> = BTreeMap::new();
-    for (later, earlier) in repeats {
-        pairs
-            .entry((later.variant, earlier.variant))
-            .or_default()
-            .push((later, earlier));
-    }
     let order = |o: &Occurrence| (o.page, o.range.start);
+    let pair = |(later, earlier): &(Occurrence, Occurrence)| (later.variant, earlier.variant);
+    // One sort puts each pair of pages' repeats together, in order.
+    repeats.sort_by_key(|repeat| (pair(repeat), order(&repeat.0), order(&repeat.1)));
+    let pairs: Vec<_> = repeats.chunk_by(|a, b| pair(a) == pair(b)).collect();
     pairs
-        .into_values()
-        .map(|mut repeats| {
-            repeats.sort_by_key(|(later, earlier)| (order(later), order(earlier)));
+        .into_par_iter()
+        .map(|repeats| {
             let first_there = repeats
                 .iter()
                 .map(|(_, earlier)| earlier)
@@ -409,6 +406,7 @@ pub(super) fn across_pages(
                     .with_label("repeated here")
                     .with_note(locate(pages, earlier), "first written here")
                     .with_hint(hint);
+            diagnostic.related.reserve_exact(2 * (repeats.len() - 1));
             for (later, earlier) in &repeats[1..] {
                 diagnostic = diagnostic
                     .with_related(locate(pages, later), "repeated here")

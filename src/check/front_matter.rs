@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use crate::diag::{CheckCode, Code, Diagnostic, Span};
 use crate::model::{FrontMatter, MetaValue, Page, Service};
 
-fn finding(span: Span, message: String, hint: &str) -> Diagnostic {
+fn finding(span: Span, message: String, hint: &'static str) -> Diagnostic {
     Diagnostic::error(Code::Check(CheckCode::FrontMatter), span, message).with_hint(hint)
 }
 
@@ -21,6 +21,13 @@ fn check_entries(
     at: impl Fn(&str) -> Span,
     missing: &Span,
 ) -> Vec<Diagnostic> {
+    let empty = |key: &str| {
+        finding(
+            at(key),
+            format!("front matter `{key}` is empty"),
+            "give it a value or remove the key",
+        )
+    };
     let mut found = Vec::new();
     for key in required {
         if !entries.iter().any(|(k, _)| k == key) {
@@ -34,15 +41,17 @@ fn check_entries(
     for (key, value) in entries {
         let items: Vec<&str> = match value {
             MetaValue::Text(text) if key == "keywords" => text.split(',').map(str::trim).collect(),
-            MetaValue::Text(text) => vec![text.as_str()],
+            // One value, most keys: empty or not, and nothing to list twice.
+            MetaValue::Text(text) => {
+                if text.is_empty() {
+                    found.push(empty(key));
+                }
+                continue;
+            }
             MetaValue::List(items) => items.iter().map(|i| i.trim()).collect(),
         };
         if items.iter().all(|item| item.is_empty()) {
-            found.push(finding(
-                at(key),
-                format!("front matter `{key}` is empty"),
-                "give it a value or remove the key",
-            ));
+            found.push(empty(key));
             continue;
         }
         let mut seen = BTreeSet::new();

@@ -198,20 +198,23 @@ pub(crate) fn run<T: Send, U: Send>(
         let (sentences, _) = near::report(sentences, similar, "sentence", pages, files, &blocks);
         [paragraphs, sentences]
     };
-    let (((found, counts), gathered), (exact, near)) = rayon::join(
-        || rayon::join(links, || gather(also)),
-        || rayon::join(exact, near),
-    );
+    // The declarations' own checks need no page: they go beside the pages' results.
+    let gather = || {
+        let mut declared = declarations(model, config);
+        declared.extend(declaration::stale_reviews(
+            model,
+            config.review_every,
+            today,
+        ));
+        (gather(also), declared)
+    };
+    let (((found, counts), (gathered, declared)), (exact, near)) =
+        rayon::join(|| rayon::join(links, gather), || rayon::join(exact, near));
     report.extend(found);
     report.summary.links_checked = counts.checked;
     report.summary.links_unchecked = counts.unchecked;
     report.extend(exact.into_iter().chain(near).flatten());
-    report.extend(declarations(model, config));
-    report.extend(declaration::stale_reviews(
-        model,
-        config.review_every,
-        today,
-    ));
+    report.extend(declared);
     (report, gathered)
 }
 

@@ -714,12 +714,7 @@ fn human(diagnostic: &Diagnostic, files: &SourceMap, styled: bool) -> String {
         .labels
         .iter()
         .filter(|label| label.span.file == diagnostic.span.file)
-        .map(|label| {
-            (
-                clamp(file.text(), &label.span.range),
-                label.message.as_str(),
-            )
-        })
+        .map(|label| (clamp(file.text(), &label.span.range), &*label.message))
         .collect();
     let covered = same_file
         .iter()
@@ -730,7 +725,7 @@ fn human(diagnostic: &Diagnostic, files: &SourceMap, styled: bool) -> String {
     let shift = |range: &std::ops::Range<usize>| range.start - lines.start..range.end - lines.start;
     let mut primary = AnnotationKind::Primary.span(shift(&primary_range));
     if let Some(label) = &diagnostic.label {
-        primary = primary.label(label.as_str());
+        primary = primary.label(&**label);
     }
     let mut snippet = Snippet::source(&file.text()[lines.clone()])
         .line_start(first_line)
@@ -758,7 +753,7 @@ fn human(diagnostic: &Diagnostic, files: &SourceMap, styled: bool) -> String {
                 first_line,
                 lines,
                 range,
-                label.message.as_str(),
+                &*label.message,
             )
         })
         .collect();
@@ -778,9 +773,7 @@ fn human(diagnostic: &Diagnostic, files: &SourceMap, styled: bool) -> String {
         ));
     }
     if let Some(hint) = &diagnostic.hint {
-        report.push(Group::with_title(
-            Level::HELP.secondary_title(hint.as_str()),
-        ));
+        report.push(Group::with_title(Level::HELP.secondary_title(&**hint)));
     }
     let renderer = if styled {
         Renderer::styled()

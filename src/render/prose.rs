@@ -370,8 +370,10 @@ mod tests {
         let (text, found) = resolve(
             "[a](@sources/agnet) [b](@sourcez/agent) {{#include snippets/dutty.md}} {{#include snippets/x.md",
         );
-        let reported: Vec<(String, Option<String>)> =
-            found.into_iter().map(|d| (d.message, d.hint)).collect();
+        let reported: Vec<(String, Option<String>)> = found
+            .into_iter()
+            .map(|d| (d.message, d.hint.map(String::from)))
+            .collect();
         assert_eq!(
             reported,
             [
