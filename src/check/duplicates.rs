@@ -126,26 +126,21 @@ fn variant_key(patterns: &[String], path: &str) -> Option<String> {
     })
 }
 
-/// A sentence or paragraph of a page with its normalized text, computed once for both
-/// the exact and the near-duplicate checks.
-pub(super) struct Text {
-    pub occurrence: Occurrence,
-    pub normalized: String,
-}
-
-/// The texts of page `at`: every sentence, and every paragraph of two sentences or more;
-/// table cells, declared values and allowed boilerplate are left out. With them, the
-/// sentences' word hashes, which counted their words.
+/// The texts of page `at`, as occurrences: every sentence, and every paragraph of two
+/// sentences or more; table cells, declared values and allowed boilerplate are left out.
+/// With them, the sentences' word hashes, which counted their words. Each text is
+/// normalized once, for both the exact and the near-duplicate checks, into one buffer
+/// for the page.
 pub(super) fn texts(
     at: usize,
     page: &RenderedPage,
     facts: &Facts,
     rules: &Rules,
-) -> (Vec<Text>, Vec<Text>, Words) {
+) -> (Vec<Occurrence>, Vec<Occurrence>, Words) {
     let variant = rules.variant_of(at);
-    let text = |block: usize, range: Range<usize>, normalized: String, words: usize| {
-        let occurrence = Occurrence {
-            hash: xxh3_64(normalized.as_bytes()),
+    let occurrence =
+        |block: usize, range: Range<usize>, normalized: &[u8], words: usize| Occurrence {
+            hash: xxh3_64(normalized),
             page: narrow(at),
             variant,
             block: narrow(block),
@@ -156,52 +151,45 @@ pub(super) fn texts(
             words: narrow(words),
             range: narrow(range.start)..narrow(range.end),
         };
-        Text {
-            occurrence,
-            normalized,
-        }
-    };
     let mut words = Words::new();
     let mut sentences = Vec::with_capacity(facts.sentences.len());
-    let kept = facts
-        .sentences
-        .iter()
-        .enumerate()
-        .filter(|(_, sentence)| !facts.blocks[sentence.block].cell)
+    // The kept sentences' normalized texts, one after another, and where each is.
+    let mut normalized = Vec::with_capacity(facts.text_len());
+    let mut spans = Vec::with_capacity(facts.sentences.len());
+    for (index, sentence) in facts.sentences.iter().enumerate() {
         // Declared values shown as data (a source's legal basis, its categories) repeat
         // from item to item like table cells: they are not prose.
-        .filter(|&(index, _)| !page.origins.is_data(facts.sentence_range(index)))
-        .map(|(index, sentence)| {
-            (
-                index,
-                sentence.block,
-                text::normalize(facts.sentence_text(index)),
-            )
-        })
-        .filter(|(_, _, normalized)| !rules.allows(normalized))
-        .map(|(index, block, normalized)| {
-            let count = words.push(&normalized);
-            text(block, facts.sentence_range(index), normalized, count)
-        });
-    sentences.extend(kept);
+        let range = facts.sentence_range(index);
+        if facts.blocks[sentence.block].cell || page.origins.is_data(range.clone()) {
+            continue;
+        }
+        let start = normalized.len();
+        text::normalize_into(facts.sentence_text(index), &mut normalized);
+        let text = std::str::from_utf8(&normalized[start..]).expect("normalized text is UTF-8");
+        if rules.allows(text) {
+            normalized.truncate(start);
+            continue;
+        }
+        let count = words.push(text);
+        sentences.push(occurrence(sentence.block, range, text.as_bytes(), count));
+        spans.push(start..normalized.len());
+    }
     // A paragraph is its sentences with the white space between them collapsed: its
     // normalized form is theirs, joined, and its words theirs (a space parts words).
+    let mut joined = Vec::new();
     let paragraphs = paragraphs_of(&sentences)
         .map(|group| {
-            let group = &sentences[group];
-            let block = group[0].occurrence.block as usize;
-            let range = group[0].occurrence.range.start as usize
-                ..group[group.len() - 1].occurrence.range.end as usize;
-            let length = group.iter().map(|t| t.normalized.len() + 1).sum();
-            let mut joined = String::with_capacity(length);
-            for sentence in group {
+            joined.clear();
+            for span in &spans[group.clone()] {
                 if !joined.is_empty() {
-                    joined.push(' ');
+                    joined.push(b' ');
                 }
-                joined.push_str(&sentence.normalized);
+                joined.extend_from_slice(&normalized[span.clone()]);
             }
-            let words = group.iter().map(|t| t.occurrence.words as usize).sum();
-            text(block, range, joined, words)
+            let group = &sentences[group];
+            let range = group[0].range.start as usize..group[group.len() - 1].range.end as usize;
+            let words = group.iter().map(|o| o.words as usize).sum();
+            occurrence(group[0].block as usize, range, &joined, words)
         })
         .collect();
     (sentences, paragraphs, words)
@@ -241,10 +229,10 @@ impl Words {
 
 /// The paragraphs among a page's `sentences`, in order, as the range of their sentences:
 /// two or more sentences of one block.
-pub(super) fn paragraphs_of(sentences: &[Text]) -> impl Iterator<Item = Range<usize>> + '_ {
+pub(super) fn paragraphs_of(sentences: &[Occurrence]) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut start = 0;
     sentences
-        .chunk_by(|a, b| a.occurrence.block == b.occurrence.block)
+        .chunk_by(|a, b| a.block == b.block)
         .map(move |group| {
             start += group.len();
             start - group.len()..start
@@ -255,18 +243,11 @@ pub(super) fn paragraphs_of(sentences: &[Text]) -> impl Iterator<Item = Range<us
 /// The occurrences worth comparing for exact repeats: sentences of at least
 /// [`MIN_SENTENCE_WORDS`] words, and paragraphs.
 pub(super) fn occurrences(
-    sentences: &[Text],
-    paragraphs: &[Text],
+    mut sentences: Vec<Occurrence>,
+    paragraphs: Vec<Occurrence>,
 ) -> (Vec<Occurrence>, Vec<Occurrence>) {
-    let long = sentences
-        .iter()
-        .filter(|t| t.occurrence.words as usize >= MIN_SENTENCE_WORDS)
-        .map(|t| t.occurrence.clone())
-        .collect();
-    (
-        long,
-        paragraphs.iter().map(|t| t.occurrence.clone()).collect(),
-    )
+    sentences.retain(|o| o.words as usize >= MIN_SENTENCE_WORDS);
+    (sentences, paragraphs)
 }
 
 /// What is being compared, for messages: `what` is "sentence" or "paragraph".

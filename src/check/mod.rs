@@ -236,8 +236,8 @@ fn each_page(
     }
     diagnostics.extend(mismatch::check(page, &facts, targets));
     let (sentences, paragraphs, words) = duplicates::texts(at, page, &facts, rules);
-    let (exact_sentences, exact_paragraphs) = duplicates::occurrences(&sentences, &paragraphs);
     let (near_sentences, near_paragraphs) = near::items(&sentences, &paragraphs, &words);
+    let (exact_sentences, exact_paragraphs) = duplicates::occurrences(sentences, paragraphs);
     facts.keep_links_and_anchors();
     let found = PageFindings {
         diagnostics,

@@ -9,7 +9,7 @@
 
 use rayon::prelude::*;
 
-use super::duplicates::{Occurrence, Text, Words, across_pages, locate, narrow, paragraphs_of};
+use super::duplicates::{Occurrence, Words, across_pages, locate, narrow, paragraphs_of};
 use crate::diag::{CheckCode, Code, Diagnostic, SourceMap};
 use crate::hash::FastSet;
 use crate::render::RenderedPage;
@@ -60,9 +60,9 @@ impl Items {
     }
 
     /// No texts yet, with room for `texts`: a text has fewer shingles than words.
-    fn with_room_for<'t>(texts: impl Iterator<Item = &'t Text>) -> Self {
+    fn with_room_for<'t>(texts: impl Iterator<Item = &'t Occurrence>) -> Self {
         let (count, words) = texts.fold((0, 0), |(count, words), text| {
-            (count + 1, words + text.occurrence.words as usize)
+            (count + 1, words + text.words as usize)
         });
         Self {
             occurrences: Vec::with_capacity(count),
@@ -251,17 +251,21 @@ fn shared_needed_table(most: usize, at_least: f64) -> Vec<u32> {
 
 /// The texts worth comparing: long sentences, and paragraphs, with their shingles, made
 /// from `words`, the word hashes of `sentences`.
-pub(super) fn items(sentences: &[Text], paragraphs: &[Text], words: &Words) -> (Items, Items) {
-    let is_long = |text: &&Text| text.occurrence.words as usize >= MIN_WORDS;
+pub(super) fn items(
+    sentences: &[Occurrence],
+    paragraphs: &[Occurrence],
+    words: &Words,
+) -> (Items, Items) {
+    let is_long = |sentence: &&Occurrence| sentence.words as usize >= MIN_WORDS;
     let mut long = Items::with_room_for(sentences.iter().filter(is_long));
     for (i, sentence) in sentences.iter().enumerate() {
         if is_long(&sentence) {
-            long.push(&sentence.occurrence, words.of(i..i + 1));
+            long.push(sentence, words.of(i..i + 1));
         }
     }
     let mut blocks = Items::with_room_for(paragraphs.iter());
     for (paragraph, group) in paragraphs.iter().zip(paragraphs_of(sentences)) {
-        blocks.push(&paragraph.occurrence, words.of(group));
+        blocks.push(paragraph, words.of(group));
     }
     (long, blocks)
 }
@@ -712,48 +716,43 @@ mod tests {
             (2, "third."),
         ];
         let mut words = Words::new();
-        let sentences: Vec<Text> = sentences
+        let texts: Vec<&str> = sentences.iter().map(|&(_, text)| text).collect();
+        let sentences: Vec<Occurrence> = sentences
             .iter()
-            .map(|&(block, text)| Text {
-                occurrence: Occurrence {
-                    hash: xxh3_64(text.as_bytes()),
-                    page: 0,
-                    variant: 0,
-                    block,
-                    words: u32::try_from(words.push(text)).unwrap(),
-                    range: 0..0,
-                    key: None,
-                },
-                normalized: text.to_owned(),
+            .map(|&(block, text)| Occurrence {
+                hash: xxh3_64(text.as_bytes()),
+                page: 0,
+                variant: 0,
+                block,
+                words: u32::try_from(words.push(text)).unwrap(),
+                range: 0..0,
+                key: None,
             })
             .collect();
         for (i, sentence) in sentences.iter().enumerate() {
-            assert_eq!(words.of(i..i + 1), hashes(&sentence.normalized));
-            let count = text::words(&sentence.normalized).count();
-            assert_eq!(sentence.occurrence.words as usize, count);
+            assert_eq!(words.of(i..i + 1), hashes(texts[i]));
+            let count = text::words(texts[i]).count();
+            assert_eq!(sentence.words as usize, count);
         }
-        let paragraphs: Vec<Text> = paragraphs_of(&sentences)
-            .map(|group| {
-                let joined: Vec<&str> = sentences[group]
-                    .iter()
-                    .map(|t| t.normalized.as_str())
-                    .collect();
-                let mut paragraph = Text {
-                    occurrence: sentences[0].occurrence.clone(),
-                    normalized: joined.join(" "),
-                };
-                paragraph.occurrence.hash = xxh3_64(paragraph.normalized.as_bytes());
-                paragraph
-            })
-            .collect();
+        let (paragraphs, paragraph_texts): (Vec<Occurrence>, Vec<String>) =
+            paragraphs_of(&sentences)
+                .map(|group| {
+                    let joined = texts[group].join(" ");
+                    let paragraph = Occurrence {
+                        hash: xxh3_64(joined.as_bytes()),
+                        ..sentences[0].clone()
+                    };
+                    (paragraph, joined)
+                })
+                .unzip();
         assert_eq!(paragraphs.len(), 2, "blocks 0 and 2");
         let (long, blocks) = items(&sentences, &paragraphs, &words);
         assert_eq!(blocks.len(), 2);
         for (i, paragraph) in paragraphs.iter().enumerate() {
-            assert_eq!(blocks.shingles(i), shingles(&paragraph.normalized));
-            assert_eq!(blocks.occurrences[i].hash, paragraph.occurrence.hash);
+            assert_eq!(blocks.shingles(i), shingles(&paragraph_texts[i]));
+            assert_eq!(blocks.occurrences[i].hash, paragraph.hash);
         }
-        let long_texts = [0, 1, 2, 4].map(|i| sentences[i].normalized.as_str());
+        let long_texts = [0, 1, 2, 4].map(|i| texts[i]);
         assert_eq!(long.len(), long_texts.len());
         for (i, text) in long_texts.iter().enumerate() {
             assert_eq!(long.shingles(i), shingles(text), "{text}");

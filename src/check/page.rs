@@ -179,6 +179,11 @@ impl Facts {
         start..end.max(start)
     }
 
+    /// The length of the text of every block.
+    pub(super) fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     /// The text of sentence `index`.
     pub(super) fn sentence_text(&self, index: usize) -> &str {
         let sentence = &self.sentences[index];

@@ -21,18 +21,28 @@ const ABBREVIATIONS: &[&str] = &[
 /// The comparable form of `text`.
 #[must_use]
 pub(super) fn normalize(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    normalize_into(text, &mut out);
+    String::from_utf8(out).expect("normalized text is UTF-8")
+}
+
+/// Appends the comparable form of `text` to `out` (UTF-8): a page's sentences go into
+/// one buffer, not a string each.
+pub(super) fn normalize_into(text: &str, out: &mut Vec<u8>) {
+    let start = out.len();
     if text.is_ascii() {
-        return fold_ascii(text.as_bytes());
+        out.extend_from_slice(text.as_bytes());
+    } else if !push_stand_ins(text, out) {
+        // Most prose is already in NFKC (curly quotes included): skip the composition then.
+        let folded = if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+            fold(text.chars(), text.len())
+        } else {
+            fold(text.nfkc(), text.len())
+        };
+        out.extend_from_slice(folded.as_bytes());
+        return;
     }
-    if let Some(bytes) = stand_ins(text) {
-        return fold_ascii(&bytes);
-    }
-    // Most prose is already in NFKC (curly quotes included): skip the composition then.
-    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        fold(text.chars(), text.len())
-    } else {
-        fold(text.nfkc(), text.len())
-    }
+    fold_ascii(out, start);
 }
 
 /// Case, quotes and white space, over characters already in NFKC.
@@ -77,38 +87,49 @@ fn stand_in(c: char) -> Option<u8> {
     }
 }
 
-/// `text` with its characters' stand-ins, when every one has one. Sized once: collected
-/// through `Option`, the list would not know its length and grow a dozen times.
-fn stand_ins(text: &str) -> Option<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(text.len());
+/// Appends the stand-ins of `text`'s characters to `out` when every one has one, and
+/// says whether it did (`out` is left as it was when not).
+fn push_stand_ins(text: &str, out: &mut Vec<u8>) -> bool {
+    let start = out.len();
+    out.reserve(text.len());
     for c in text.chars() {
-        bytes.push(stand_in(c)?);
+        let Some(b) = stand_in(c) else {
+            out.truncate(start);
+            return false;
+        };
+        out.push(b);
     }
-    Some(bytes)
+    true
 }
 
-/// [`fold`] of ASCII text: ASCII is its own NFKC, and of the quotes only the backtick
-/// changes. One pass maps every byte (a loop the compiler vectorizes: white space to a
-/// space, letters lowered), a second collapses runs of spaces where there are any.
-fn fold_ascii(text: &[u8]) -> String {
-    let mut out: Vec<u8> = text
-        .iter()
-        .map(|&b| match b {
+/// [`fold`] of the ASCII text at `bytes[start..]`, in place: ASCII is its own NFKC, and of
+/// the quotes only the backtick changes. One pass maps every byte (a loop the compiler
+/// vectorizes: white space to a space, letters lowered), a second collapses runs of
+/// spaces where there are any.
+fn fold_ascii(bytes: &mut Vec<u8>, start: usize) {
+    for b in &mut bytes[start..] {
+        *b = match *b {
             b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => b' ',
             b'`' => b'\'',
             b => b.to_ascii_lowercase(),
-        })
-        .collect();
-    if has_double_space(&out) {
-        out.dedup_by(|next, kept| *kept == b' ' && *next == b' ');
+        };
     }
-    if out.last() == Some(&b' ') {
-        out.pop();
+    if has_double_space(&bytes[start..]) {
+        let mut kept = start;
+        for at in start..bytes.len() {
+            if !(bytes[at] == b' ' && kept > start && bytes[kept - 1] == b' ') {
+                bytes[kept] = bytes[at];
+                kept += 1;
+            }
+        }
+        bytes.truncate(kept);
     }
-    if out.first() == Some(&b' ') {
-        out.remove(0);
+    if bytes.len() > start && bytes.last() == Some(&b' ') {
+        bytes.pop();
     }
-    String::from_utf8(out).expect("ASCII in, ASCII out")
+    if bytes.get(start) == Some(&b' ') {
+        bytes.remove(start);
+    }
 }
 
 /// Whether `bytes` has two spaces in a row, looked for eight bytes at a time in windows
@@ -527,6 +548,22 @@ mod tests {
             proptest::prop_assert_eq!(ours, theirs);
         }
 
+        /// A text normalized after others in one buffer is what it is alone: nothing
+        /// before it is changed, and nothing of it is lost to its neighbour.
+        #[test]
+        fn texts_normalized_into_one_buffer_are_each_their_own(
+            before in "[a \t\u{2019}\u{e9}]{0,6}",
+            text in "[aZ.` \t\n\u{2019}\u{201c}\u{a0}\u{e9}\u{fb01}]{0,30}",
+        ) {
+            let mut buffer = normalize(&before).into_bytes();
+            let start = buffer.len();
+            normalize_into(&text, &mut buffer);
+            let (first, alone) = (normalize(&before), normalize(&text));
+            proptest::prop_assert_eq!(&buffer[..start], first.as_bytes());
+            proptest::prop_assert_eq!(&buffer[start..], alone.as_bytes());
+            proptest::prop_assert_eq!(alone, fold(text.nfkc(), text.len()));
+        }
+
         #[test]
         fn double_spaces_are_found_wherever_they_are(text in "[ a]{0,30}") {
             let expected = text.as_bytes().windows(2).any(|pair| pair == b"  ");
@@ -535,7 +572,9 @@ mod tests {
 
         #[test]
         fn ascii_folding_and_words_agree_with_the_general_path(text in "[\x00-\x7f]{0,40}") {
-            proptest::prop_assert_eq!(fold_ascii(text.as_bytes()), fold(text.chars(), 0));
+            let mut folded = text.clone().into_bytes();
+            fold_ascii(&mut folded, 0);
+            proptest::prop_assert_eq!(String::from_utf8(folded).unwrap(), fold(text.chars(), 0));
             let ours: Vec<&str> = AsciiWords::new(&text).collect();
             let theirs: Vec<&str> = text
                 .split(|c: char| !c.is_alphanumeric())
