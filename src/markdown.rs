@@ -43,18 +43,15 @@ pub(crate) struct Slugger {
 }
 
 impl Slugger {
-    /// The id for a heading whose text slugs to `base`.
-    pub(crate) fn unique(&mut self, base: &str) -> String {
-        let count = self.seen.entry(base.to_owned()).or_insert(0);
-        let id = if *count == 0 {
-            base.to_owned()
-        } else {
-            format!("{base}-{count}")
+    /// The id for a heading whose text slugs to `base`: `base` itself the first time.
+    pub(crate) fn unique(&mut self, base: String) -> String {
+        let Some(count) = self.seen.get_mut(&base) else {
+            self.seen.insert(base.clone(), 1);
+            return base;
         };
+        let id = format!("{base}-{count}");
         *count += 1;
-        if id != base {
-            self.seen.entry(id.clone()).or_insert(1);
-        }
+        self.seen.entry(id.clone()).or_insert(1);
         id
     }
 
@@ -131,7 +128,7 @@ impl<'a> Document<'a> {
                 Event::Start(Tag::Heading { .. }) => open_heading = Some(events.len()),
                 Event::End(TagEnd::Heading(_)) => {
                     if let Some(start) = open_heading.take() {
-                        headings.push(assign_id(&mut events, start, &mut slugger));
+                        headings.push(assign_id(&events, start, &mut slugger));
                     }
                 }
                 _ => {}
@@ -171,10 +168,19 @@ pub(crate) fn to_html<'a>(
     let rewritten = |dest: CowStr<'a>| -> CowStr<'a> { rewrite(&dest).map_or(dest, CowStr::from) };
     // Links do not nest, but images sit inside links: one flag per open link or image.
     let mut dropped: Vec<bool> = Vec::new();
+    let mut ids = document.headings.iter().map(|heading| heading.id.as_str());
     // The events are the parse's, shared with the checks: copied, which for text
-    // borrowed from the Markdown is a copy of its span; a link's or an image's with its
-    // destination rewritten, or left out with its end when it is not published.
+    // borrowed from the Markdown is a copy of its span; a heading's with its id; a link's
+    // or an image's with its destination rewritten, or left out with its end when it is
+    // not published.
     let events = document.events.iter().filter_map(|(event, _)| match event {
+        Event::Start(tag @ Tag::Heading { .. }) => {
+            let mut tag = tag.clone();
+            if let Tag::Heading { id, .. } = &mut tag {
+                *id = ids.next().map(CowStr::Borrowed);
+            }
+            Some(Event::Start(tag))
+        }
         Event::Start(tag @ (Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })) => {
             opens(&mut dropped, dest_url).then(|| {
                 let mut tag = tag.clone();
@@ -370,26 +376,21 @@ pub(crate) fn sanitize(html: &str) -> String {
     policy.clean(html).to_string()
 }
 
-/// Gives the heading that starts at `events[start]` its id: the explicit `{#id}` or the
+/// The heading that starts at `events[start]`, with its id: the explicit `{#id}` or the
 /// slug of its text.
-fn assign_id(
-    events: &mut [(Event<'_>, Range<usize>)],
-    start: usize,
-    slugger: &mut Slugger,
-) -> Heading {
+fn assign_id(events: &[(Event<'_>, Range<usize>)], start: usize, slugger: &mut Slugger) -> Heading {
     let text = plain_text(events[start + 1..].iter().map(|(event, _)| event));
-    let (event, range) = &mut events[start];
+    let (event, range) = &events[start];
     let Event::Start(Tag::Heading { level, id, .. }) = event else {
         unreachable!("`start` was recorded at a heading start");
     };
     let explicit = id.is_some();
+    // The event keeps the id as written, if any: the renderer writes the heading's.
     let assigned = if let Some(explicit) = id {
         slugger.claim(explicit);
         explicit.to_string()
     } else {
-        let unique = slugger.unique(&slug(&text));
-        *id = Some(CowStr::from(unique.clone()));
-        unique
+        slugger.unique(slug(&text))
     };
     Heading {
         level: heading_level(*level),
@@ -651,6 +652,14 @@ mod tests {
             "{}",
             page.html
         );
+        // The parse keeps the ids as written; the HTML has every heading's, in order.
+        let written: Vec<&str> = page
+            .html
+            .split(" id=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert_eq!(written, ids);
     }
 
     #[test]
