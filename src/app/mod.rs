@@ -622,7 +622,11 @@ impl<'a> Stages<'a> {
                 },
             )
         });
-        diagnostics.extend(report.diagnostics);
+        if diagnostics.is_empty() {
+            *diagnostics = report.diagnostics; // not copied
+        } else {
+            diagnostics.extend(report.diagnostics);
+        }
         (Some(report.summary), made)
     }
 }

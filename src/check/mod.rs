@@ -210,6 +210,11 @@ pub(crate) fn run<T: Send, U: Send>(
     };
     let (((found, counts), (gathered, declared)), (exact, near)) =
         rayon::join(|| rayon::join(links, gather), || rayon::join(exact, near));
+    // Tens of thousands of findings on a large site: their list is grown once.
+    let chains = exact.iter().chain(&near).map(Vec::len).sum::<usize>();
+    report
+        .diagnostics
+        .reserve_exact(found.len() + chains + declared.len());
     report.extend(found);
     report.summary.links_checked = counts.checked;
     report.summary.links_unchecked = counts.unchecked;

@@ -6,6 +6,8 @@
 //! suppression that covers nothing, or names no check, is itself a finding
 //! (`unused-suppression`): a finding fixed leaves its comment behind otherwise.
 
+use rayon::prelude::*;
+
 use crate::diag::{CheckCode, Code, Diagnostic, FileId, SourceFile, SourceMap, Span, did_you_mean};
 
 /// What a suppression comment says.
@@ -69,8 +71,10 @@ pub(crate) fn apply(
     files: &SourceMap,
     report_unused: bool,
 ) -> usize {
-    let mut by_file: Vec<FileDirectives> = files
-        .iter()
+    // Each file is searched for a directive, thousands of them side by side.
+    let all: Vec<_> = files.iter().collect();
+    let mut by_file: Vec<FileDirectives> = all
+        .into_par_iter()
         .filter_map(|(id, file)| directives(id, file))
         .collect();
     if by_file.is_empty() {
