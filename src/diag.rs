@@ -336,9 +336,21 @@ impl SourceFile {
     /// The 1-based line and column (in characters) of byte `offset`.
     #[must_use]
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        // On a long line (a minified file) counting goes on from the last lookup on it,
+        // so that many findings there cost the line's length once, not once each. A short
+        // line is counted from its start, without the shared note: a report's threads
+        // look up tens of thousands of places, many of them in the same files.
+        const LONG: usize = 4096;
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
+        if offset - start <= LONG {
+            let column = self
+                .text
+                .get(start..offset)
+                .map_or(0, |s| s.chars().count());
+            return (line + 1, column + 1);
+        }
         let mut last = self
             .last_column
             .lock()
@@ -707,6 +719,34 @@ mod tests {
         // `ç` is two bytes, one column.
         assert_eq!(file.line_col(5), (2, 2));
         assert_eq!(file.line_col(999), (3, 1));
+    }
+
+    /// Short lines and long ones (counted on from the last lookup) give the same columns,
+    /// in any order of lookups.
+    #[test]
+    fn columns_on_long_lines_are_counted_as_on_short_ones() {
+        let long = "é ab".repeat(3000); // 15,000 bytes, 12,000 characters
+        let text = format!("x\n{long}\n{long}");
+        let mut map = SourceMap::default();
+        let id = map.add("long.md".into(), text.clone().into());
+        let file = map.get(id);
+        let second = 2 + long.len() + 1;
+        // Far into one long line, then on in another (from its last lookup), back, and on.
+        let offsets = [
+            second + 14_000,
+            2 + 5,
+            2 + 4_500,
+            2 + 9_000,
+            2 + 14_997,
+            second + 3,
+            second + 5_000,
+        ];
+        for offset in offsets {
+            let start = text[..offset].rfind('\n').map_or(0, |at| at + 1);
+            let line = text[..offset].matches('\n').count() + 1;
+            let column = text[start..offset].chars().count() + 1;
+            assert_eq!(file.line_col(offset), (line, column), "at {offset}");
+        }
     }
 
     /// The closest of `candidates` as every candidate scored gives it: the form
