@@ -18,6 +18,18 @@ const ABBREVIATIONS: &[&str] = &[
     "e.u",
 ];
 
+/// The length of the longest of [`ABBREVIATIONS`]: a longer word is none of them.
+const LONGEST_ABBREVIATION: usize = {
+    let (mut at, mut longest) = (0, 0);
+    while at < ABBREVIATIONS.len() {
+        if ABBREVIATIONS[at].len() > longest {
+            longest = ABBREVIATIONS[at].len();
+        }
+        at += 1;
+    }
+    longest
+};
+
 /// The comparable form of `text`.
 #[must_use]
 pub(super) fn normalize(text: &str) -> String {
@@ -462,7 +474,8 @@ fn ends_with_abbreviation(piece: &str) -> bool {
         .unwrap_or("");
     if word.is_ascii() {
         // The abbreviations are lower-case ASCII: no lowered copy of the word is needed.
-        ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+        word.len() <= LONGEST_ABBREVIATION
+            && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
     } else {
         ABBREVIATIONS.contains(&word.to_lowercase().as_str())
     }
