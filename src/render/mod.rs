@@ -167,27 +167,34 @@ pub(crate) fn render(
         .chain(overviews.iter().copied().map(Job::Overview))
         .chain(model.pages.iter().map(Job::Page))
         .collect();
-    let nav = Nav::of(model);
     let users = source::Users::of(model);
-    let results: Vec<_> = jobs
-        .par_iter()
-        .map(|job| {
-            let mut found = Vec::new();
-            let context = Context {
-                model,
-                config,
-                templates,
-                users: &users,
-            };
-            let page = render_job(job, &context, &mut found);
-            (page, found)
-        })
-        .collect();
+    // The site's table of contents is made beside its pages.
+    let (markdown_files, results): (_, Vec<_>) = rayon::join(
+        || {
+            let nav = Nav::of(model);
+            vec![
+                ("SUMMARY.md".to_owned(), nav.summary_md()),
+                ("toc.yml".to_owned(), nav.toc_yml()),
+            ]
+        },
+        || {
+            jobs.par_iter()
+                .map(|job| {
+                    let mut found = Vec::new();
+                    let context = Context {
+                        model,
+                        config,
+                        templates,
+                        users: &users,
+                    };
+                    let page = render_job(job, &context, &mut found);
+                    (page, found)
+                })
+                .collect()
+        },
+    );
     let mut site = Site {
-        markdown_files: vec![
-            ("SUMMARY.md".to_owned(), nav.summary_md()),
-            ("toc.yml".to_owned(), nav.toc_yml()),
-        ],
+        markdown_files,
         ..Site::default()
     };
     let mut diagnostics = Vec::new();
