@@ -599,8 +599,7 @@ impl Counts {
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
-        let files: std::collections::HashSet<FileId> =
-            diagnostics.iter().map(|d| d.span.file).collect();
+        let files: crate::hash::FastSet<FileId> = diagnostics.iter().map(|d| d.span.file).collect();
         Self {
             errors,
             warnings: diagnostics.len() - errors,
