@@ -1,7 +1,7 @@
 //! YAML front matter, emitted by hand with one safe rule so output is byte-stable: keys
 //! bare when they are plain words, every string a double-quoted scalar with `\\`, `\"`,
-//! `\n`, `\t`, `\r` escaped and other control or separator characters as `\uXXXX`, lists
-//! as block sequences.
+//! `\n`, `\t`, `\r` escaped and other control or separator characters (and U+FFFE, U+FFFF,
+//! which YAML does not allow) as `\uXXXX`, lists as block sequences.
 
 use std::fmt::Write;
 
@@ -58,7 +58,14 @@ pub(crate) fn quote(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+            // Controls, line separators, the byte-order mark, and the two characters YAML
+            // does not print at all (U+FFFE, U+FFFF).
+            c if c.is_control()
+                || matches!(
+                    c,
+                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+                ) =>
+            {
                 write!(out, "\\u{:04X}", u32::from(c)).expect("writing to a String cannot fail");
             }
             c => out.push(c),
@@ -119,6 +126,7 @@ mod tests {
             "\u{2028}sep",
             "\u{85}nel",
             "\u{feff}bom",
+            "non\u{fffe}\u{ffff}characters",
             "émoji 🚀",
             "",
         ];
