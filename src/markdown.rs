@@ -85,9 +85,11 @@ pub(crate) struct Rendered {
     pub headings: Vec<Heading>,
 }
 
-/// A page parsed once: its events with their byte ranges, heading ids assigned.
+/// A page parsed once: its events with their byte ranges, and its headings with their
+/// ids.
 pub(crate) struct Document<'a> {
-    /// Events and the ranges of the Markdown they come from.
+    /// Events and the ranges of the Markdown they come from, as the parser made them: a
+    /// heading's event has its id only when one is written (`{#id}`).
     pub events: Vec<(Event<'a>, Range<usize>)>,
     /// Every heading, in order.
     pub headings: Vec<Heading>,
