@@ -344,24 +344,19 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
-        if offset - start <= LONG {
-            let column = self
-                .text
-                .get(start..offset)
-                .map_or(0, |s| s.chars().count());
-            return (line + 1, column + 1);
-        }
-        let mut last = self
-            .last_column
-            .lock()
-            .expect("no thread panics while holding it");
-        let (from, counted) = if (start..=offset).contains(&last.0) {
-            *last
-        } else {
-            (start, 0)
+        let mut last = (offset - start > LONG).then(|| {
+            self.last_column
+                .lock()
+                .expect("no thread panics while holding it")
+        });
+        let (from, counted) = match &last {
+            Some(last) if (start..=offset).contains(&last.0) => **last,
+            _ => (start, 0),
         };
         let column = counted + self.text.get(from..offset).map_or(0, |s| s.chars().count());
-        *last = (offset, column);
+        if let Some(last) = &mut last {
+            **last = (offset, column);
+        }
         (line + 1, column + 1)
     }
 }

@@ -136,7 +136,7 @@ fn fold_ascii(bytes: &mut Vec<u8>, start: usize) {
         }
         bytes.truncate(kept);
     }
-    if bytes.len() > start && bytes.last() == Some(&b' ') {
+    if bytes[start..].last() == Some(&b' ') {
         bytes.pop();
     }
     if bytes.get(start) == Some(&b' ') {
