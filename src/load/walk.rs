@@ -8,6 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::diag::{Code, Diagnostic, SourceMap, Span};
 
 /// The files under a directory, and the symbolic links refused because they leave the
@@ -38,30 +40,17 @@ pub(super) fn files(
         .filter_map(|dir| dir.canonicalize().ok())
         .collect();
     let project = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let escaping = std::cell::RefCell::new(Vec::new());
-    let walker = walkdir::WalkDir::new(&start)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
-            if entry.depth() > 0 && is_skipped(entry, &skip) {
-                return false;
-            }
-            match leaves_project(entry, &project) {
-                Some(target) => {
-                    escaping
-                        .borrow_mut()
-                        .push((entry.path().to_path_buf(), target));
-                    false
-                }
-                None => true,
-            }
-        });
+    let walk = Walk {
+        skip: &skip,
+        project: &project,
+        start: &start,
+    };
     let mut paths = Vec::new();
-    for entry in walker {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => {
-                let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+    let mut escaping = Vec::new();
+    for met in walk.root() {
+        match met {
+            Met::File(path) => {
+                let relative = path.strip_prefix(root).unwrap_or(&path);
                 match relative.to_str() {
                     Some(_) => paths.push(display(relative)),
                     None => diagnostics.push(walk_error(
@@ -71,23 +60,19 @@ pub(super) fn files(
                     )),
                 }
             }
-            Ok(_) => {}
-            Err(error) => {
-                let path = error.path().unwrap_or(&start).to_path_buf();
-                let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                let cause = error
-                    .io_error()
-                    .map_or_else(|| error.to_string(), ToString::to_string);
+            Met::Unreadable(path, cause) => {
+                let relative = path.strip_prefix(root).unwrap_or(&path);
                 diagnostics.push(walk_error(
                     files,
-                    &relative,
+                    relative,
                     &format!("cannot be read: {cause}"),
                 ));
             }
+            Met::Escaping(path, target) => escaping.push((path, target)),
         }
     }
     let mut refused = Vec::new();
-    for (path, target) in escaping.into_inner() {
+    for (path, target) in escaping {
         let relative = path.strip_prefix(root).unwrap_or(&path);
         let problem = format!(
             "is a symbolic link to `{}`, outside the project: privdoc never reads or publishes files outside the project",
@@ -102,32 +87,183 @@ pub(super) fn files(
     }
 }
 
-/// Where a symbolic link leads when that is outside `project` (a canonical path); `None`
-/// for anything else. Entries below a followed link are not links themselves, and their
-/// link was checked before the walk entered it.
-fn leaves_project(entry: &walkdir::DirEntry, project: &Path) -> Option<PathBuf> {
-    if !entry.path_is_symlink() {
-        return None;
+/// What the walk met, in walk order: depth first, each folder's entries by name.
+enum Met {
+    File(PathBuf),
+    /// An entry that could not be read, and why.
+    Unreadable(PathBuf, String),
+    /// A symbolic link out of the project, and where it leads.
+    Escaping(PathBuf, PathBuf),
+}
+
+/// One walk: its rules, and the folder it starts from.
+struct Walk<'a> {
+    skip: &'a [PathBuf],
+    project: &'a Path,
+    start: &'a Path,
+}
+
+/// A folder being walked and the folders it is inside, to find loops.
+struct Ancestors<'a> {
+    path: &'a Path,
+    parent: Option<&'a Ancestors<'a>>,
+}
+
+impl Walk<'_> {
+    /// The walk from its start. Folders are listed side by side, each on whichever thread
+    /// is free (thousands of folders make the walk a wait on system calls), and their
+    /// findings joined in order, so the walk is the one order whatever the threads.
+    fn root(&self) -> Vec<Met> {
+        if let Some(target) = self
+            .start
+            .is_symlink()
+            .then(|| self.outside(self.start))
+            .flatten()
+        {
+            return vec![Met::Escaping(self.start.to_path_buf(), target)];
+        }
+        let ancestors = Ancestors {
+            path: self.start,
+            parent: None,
+        };
+        self.folder(&ancestors)
     }
-    match entry.path().canonicalize() {
-        Ok(target) if target.starts_with(project) => None,
-        Ok(target) => Some(target),
-        // A dangling link or a loop: the walk reports it when it reads the entry.
-        Err(_) => None,
+
+    /// What the walk meets in `folder`, the last of `ancestors`.
+    fn folder(&self, ancestors: &Ancestors<'_>) -> Vec<Met> {
+        let folder = ancestors.path;
+        let entries = match std::fs::read_dir(folder) {
+            Ok(entries) => entries,
+            Err(error) => return vec![Met::Unreadable(folder.to_path_buf(), error.to_string())],
+        };
+        // An entry that cannot be listed is reported first, at the start of the walk; the
+        // others go by name.
+        let mut met = Vec::new();
+        let mut named = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(entry) => named.push((entry.file_name(), entry)),
+                Err(error) => {
+                    met.push(Met::Unreadable(self.start.to_path_buf(), error.to_string()));
+                }
+            }
+        }
+        named.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        let found: Vec<Vec<Met>> = named
+            .par_iter()
+            .map(|(name, entry)| self.entry(name, entry, ancestors))
+            .collect();
+        met.extend(found.into_iter().flatten());
+        met
+    }
+
+    /// What the walk meets at `entry`, in `ancestors`' last folder.
+    fn entry(
+        &self,
+        name: &std::ffi::OsStr,
+        entry: &std::fs::DirEntry,
+        ancestors: &Ancestors<'_>,
+    ) -> Vec<Met> {
+        let path = entry.path();
+        let unreadable = |cause: String| vec![Met::Unreadable(path.clone(), cause)];
+        let kind = match entry.file_type() {
+            Ok(kind) => kind,
+            Err(error) => return unreadable(error.to_string()),
+        };
+        let link = kind.is_symlink();
+        // A link is followed; one to a folder the walk is inside is a loop. Both are
+        // found before the rules below, so a hidden dangling link is still reported.
+        let (is_dir, is_file) = if link {
+            let target = match std::fs::metadata(&path) {
+                Ok(target) => target,
+                Err(error) => return unreadable(error.to_string()),
+            };
+            if target.is_dir() {
+                match loop_to(&path, ancestors) {
+                    Ok(None) => {}
+                    Ok(Some(ancestor)) => {
+                        return unreadable(format!(
+                            "File system loop found: {} points to an ancestor {}",
+                            path.display(),
+                            ancestor.display()
+                        ));
+                    }
+                    Err(error) => {
+                        return vec![Met::Unreadable(self.start.to_path_buf(), error.to_string())];
+                    }
+                }
+            }
+            (target.is_dir(), target.is_file())
+        } else {
+            (kind.is_dir(), kind.is_file())
+        };
+        if self.is_skipped(name, &path, is_dir) {
+            return Vec::new();
+        }
+        if link && let Some(target) = self.outside(&path) {
+            return vec![Met::Escaping(path, target)];
+        }
+        if is_file {
+            vec![Met::File(path)]
+        } else if is_dir {
+            self.folder(&Ancestors {
+                path: &path,
+                parent: Some(ancestors),
+            })
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Where the symbolic link `path` leads when that is outside the project; `None` for
+    /// anything else. Entries below a followed link are not links themselves, and their
+    /// link was checked before the walk entered it.
+    fn outside(&self, path: &Path) -> Option<PathBuf> {
+        match path.canonicalize() {
+            Ok(target) if target.starts_with(self.project) => None,
+            Ok(target) => Some(target),
+            // A dangling link or a loop: the walk reports it when it reads the entry.
+            Err(_) => None,
+        }
+    }
+
+    fn is_skipped(&self, name: &std::ffi::OsStr, path: &Path, is_dir: bool) -> bool {
+        let name = name.as_encoded_bytes();
+        if name.starts_with(b".") || name == b"node_modules" {
+            return true;
+        }
+        is_dir
+            && !self.skip.is_empty()
+            && path
+                .canonicalize()
+                .is_ok_and(|path| self.skip.contains(&path))
     }
 }
 
-fn is_skipped(entry: &walkdir::DirEntry, skip: &[PathBuf]) -> bool {
-    let name = entry.file_name().to_string_lossy();
-    if name.starts_with('.') || name == "node_modules" {
-        return true;
+/// The folder of `ancestors`, innermost first, that the folder `link` leads to is, if any.
+fn loop_to<'a>(link: &Path, ancestors: &'a Ancestors<'a>) -> std::io::Result<Option<&'a Path>> {
+    let target = identity(link)?;
+    let mut ancestor = Some(ancestors);
+    while let Some(folder) = ancestor {
+        if identity(folder.path)? == target {
+            return Ok(Some(folder.path));
+        }
+        ancestor = folder.parent;
     }
-    entry.file_type().is_dir()
-        && !skip.is_empty()
-        && entry
-            .path()
-            .canonicalize()
-            .is_ok_and(|path| skip.contains(&path))
+    Ok(None)
+}
+
+/// What tells folders apart: the device and inode where there are some.
+#[cfg(unix)]
+fn identity(path: &Path) -> std::io::Result<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt as _;
+    let metadata = std::fs::metadata(path)?;
+    Ok((metadata.dev(), metadata.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(path: &Path) -> std::io::Result<PathBuf> {
+    path.canonicalize()
 }
 
 fn walk_error(files: &mut SourceMap, relative: &Path, problem: &str) -> Diagnostic {
@@ -148,4 +284,243 @@ pub(super) fn display(path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect();
     parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The walk as it was with `walkdir`, one folder at a time: the new walk must meet
+    // the same files, refusals and problems, in the same order.
+    fn walkdir_files(
+        root: &Path,
+        dir: &Path,
+        skip: &[PathBuf],
+        diagnostics: &mut Vec<Diagnostic>,
+        files: &mut SourceMap,
+    ) -> Walked {
+        let start = root.join(dir);
+        if !start.is_dir() {
+            return Walked::default();
+        }
+        // Compared as canonical paths, so `./book` and `book/` are the same directory.
+        let skip: Vec<PathBuf> = skip
+            .iter()
+            .filter_map(|dir| dir.canonicalize().ok())
+            .collect();
+        let project = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let escaping = std::cell::RefCell::new(Vec::new());
+        let walker = walkdir::WalkDir::new(&start)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                if entry.depth() > 0 && walkdir_is_skipped(entry, &skip) {
+                    return false;
+                }
+                match walkdir_leaves_project(entry, &project) {
+                    Some(target) => {
+                        escaping
+                            .borrow_mut()
+                            .push((entry.path().to_path_buf(), target));
+                        false
+                    }
+                    None => true,
+                }
+            });
+        let mut paths = Vec::new();
+        for entry in walker {
+            match entry {
+                Ok(entry) if entry.file_type().is_file() => {
+                    let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                    match relative.to_str() {
+                        Some(_) => paths.push(display(relative)),
+                        None => diagnostics.push(walk_error(
+                            files,
+                            relative,
+                            "has a name that is not UTF-8",
+                        )),
+                    }
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    let path = error.path().unwrap_or(&start).to_path_buf();
+                    let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                    let cause = error
+                        .io_error()
+                        .map_or_else(|| error.to_string(), ToString::to_string);
+                    diagnostics.push(walk_error(
+                        files,
+                        &relative,
+                        &format!("cannot be read: {cause}"),
+                    ));
+                }
+            }
+        }
+        let mut refused = Vec::new();
+        for (path, target) in escaping.into_inner() {
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            let problem = format!(
+                "is a symbolic link to `{}`, outside the project: privdoc never reads or publishes files outside the project",
+                target.display()
+            );
+            diagnostics.push(walk_error(files, relative, &problem));
+            refused.push(display(relative));
+        }
+        Walked {
+            files: paths,
+            refused,
+        }
+    }
+
+    fn walkdir_leaves_project(entry: &walkdir::DirEntry, project: &Path) -> Option<PathBuf> {
+        if !entry.path_is_symlink() {
+            return None;
+        }
+        match entry.path().canonicalize() {
+            Ok(target) if target.starts_with(project) => None,
+            Ok(target) => Some(target),
+            // A dangling link or a loop: the walk reports it when it reads the entry.
+            Err(_) => None,
+        }
+    }
+
+    fn walkdir_is_skipped(entry: &walkdir::DirEntry, skip: &[PathBuf]) -> bool {
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || name == "node_modules" {
+            return true;
+        }
+        entry.file_type().is_dir()
+            && !skip.is_empty()
+            && entry
+                .path()
+                .canonicalize()
+                .is_ok_and(|path| skip.contains(&path))
+    }
+
+    /// A project with what a walk can meet: names that sort apart from their paths
+    /// (`a-b.md`, `a.b/`, `a/`), hidden and skipped folders, links inside and out of the
+    /// project, a dangling link, loops (one hidden), a name that is not UTF-8.
+    fn tricky_project() -> tempfile::TempDir {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        let root = dir.path().join("project");
+        let content = root.join("content");
+        for folder in [
+            "a/b/c",
+            "a.b",
+            "a-b",
+            "B",
+            ".git",
+            "node_modules/m",
+            "book/html",
+            "sub/deep/er",
+        ] {
+            std::fs::create_dir_all(content.join(folder)).unwrap();
+        }
+        std::fs::create_dir_all(outside.join("folder")).unwrap();
+        std::fs::write(outside.join("secret.md"), "x").unwrap();
+        std::fs::write(outside.join("folder/page.md"), "x").unwrap();
+        for file in [
+            "a.md",
+            "a-b.md",
+            "a/b.md",
+            "a/b/c/d.md",
+            "a.b/x.md",
+            "a-b/y.md",
+            "B/z.md",
+            "b.md",
+            "\u{e9}t\u{e9}.md",
+            ".hidden.md",
+            ".git/x.md",
+            "node_modules/m/x.md",
+            "book/html/x.md",
+            "sub/deep/er/e.md",
+            "sub/deep/f.toml",
+        ] {
+            std::fs::write(content.join(file), "x").unwrap();
+        }
+        let bad = <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b"caf\xe9.md");
+        std::fs::write(content.join(bad), "x").unwrap();
+        symlink("a.md", content.join("alias.md")).unwrap();
+        symlink("a", content.join("linked-in")).unwrap();
+        symlink("nowhere.md", content.join("dangling.md")).unwrap();
+        symlink("nowhere", content.join(".dangling")).unwrap();
+        symlink("..", content.join("sub/deep/loop")).unwrap();
+        symlink(".", content.join(".loop")).unwrap();
+        symlink(outside.join("secret.md"), content.join("secret.md")).unwrap();
+        symlink(outside.join("folder"), content.join("a/out")).unwrap();
+        symlink("/proc/self/environ", content.join("env.md")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn the_parallel_walk_meets_what_walkdir_met_in_its_order() {
+        let dir = tricky_project();
+        let root = dir.path().join("project");
+        let skip = [root.join("content/book")];
+        let walked = |walk: &dyn Fn(&mut Vec<Diagnostic>, &mut SourceMap) -> Walked| {
+            let (mut diagnostics, mut files) = (Vec::new(), SourceMap::default());
+            let walked = walk(&mut diagnostics, &mut files);
+            let problems: Vec<_> = diagnostics
+                .iter()
+                .map(|d| {
+                    (
+                        files.get(d.span.file).path().to_path_buf(),
+                        d.message.clone(),
+                    )
+                })
+                .collect();
+            (walked.files, walked.refused, problems)
+        };
+        let expected = walked(&|d, f| walkdir_files(&root, Path::new("content"), &skip, d, f));
+        assert!(
+            expected.0.contains(&"content/a/b/c/d.md".to_owned()),
+            "{expected:?}"
+        );
+        assert_eq!(expected.1.len(), 4, "{expected:?}");
+        assert!(
+            expected.2.iter().any(|(_, m)| m.contains("loop")),
+            "{expected:?}"
+        );
+        for threads in [1, 2, 7] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let found =
+                pool.install(|| walked(&|d, f| files(&root, Path::new("content"), &skip, d, f)));
+            assert_eq!(found, expected, "{threads} threads");
+        }
+        // From `.`, as `src = "."` walks: the same paths, `./` left out.
+        let content = root.join("content");
+        let dotted = walked(&|d, f| files(&content, Path::new("."), &[], d, f));
+        assert_eq!(
+            dotted,
+            walked(&|d, f| walkdir_files(&content, Path::new("."), &[], d, f))
+        );
+        assert!(
+            dotted.0.iter().all(|path| !path.starts_with('.')),
+            "{dotted:?}"
+        );
+    }
+
+    #[test]
+    fn a_start_linked_out_of_the_project_is_refused_whole() {
+        let dir = tricky_project();
+        let root = dir.path().join("project");
+        std::os::unix::fs::symlink(dir.path().join("outside"), root.join("elsewhere")).unwrap();
+        let (mut diagnostics, mut files) = (Vec::new(), SourceMap::default());
+        let walked = super::files(
+            &root,
+            Path::new("elsewhere"),
+            &[],
+            &mut diagnostics,
+            &mut files,
+        );
+        assert!(walked.files.is_empty(), "{:?}", walked.files);
+        assert_eq!(walked.refused, ["elsewhere"]);
+        assert_eq!(diagnostics.len(), 1);
+    }
 }
