@@ -424,7 +424,7 @@ pub(crate) fn sort(diagnostics: &mut Vec<Diagnostic>, files: &SourceMap) {
     // Each file's place in path order, so that thousands of findings compare numbers
     // rather than paths component by component (files with one path share a place).
     let mut by_path: Vec<usize> = (0..files.files.len()).collect();
-    by_path.sort_by(|&a, &b| files.files[a].path.cmp(&files.files[b].path));
+    by_path.par_sort_by(|&a, &b| files.files[a].path.cmp(&files.files[b].path));
     let mut place = vec![0; files.files.len()];
     for (at, pair) in by_path.windows(2).enumerate() {
         let same = files.files[pair[0]].path == files.files[pair[1]].path;
@@ -449,13 +449,28 @@ pub(crate) fn sort(diagnostics: &mut Vec<Diagnostic>, files: &SourceMap) {
             .then_with(|| message(i).cmp(message(j)))
             .then(i.cmp(j))
     });
-    let mut unsorted: Vec<Option<Diagnostic>> = diagnostics.drain(..).map(Some).collect();
-    diagnostics.extend(
-        order
-            .iter()
-            .map(|(_, at)| unsorted[*at].take().expect("each finding is placed once")),
-    );
+    let from: Vec<usize> = order.into_iter().map(|(_, at)| at).collect();
+    permute(diagnostics, from);
     diagnostics.dedup();
+}
+
+/// Puts the item at `from[i]` at `i`, for every `i`, in place: each cycle of the
+/// permutation is followed once, the item of its first place carried along by swaps. No
+/// second list of the items is made: tens of thousands of findings would take megabytes
+/// of new memory, every page of it a fault, on the one thread left at the end of a run.
+fn permute<T>(items: &mut [T], mut from: Vec<usize>) {
+    const PLACED: usize = usize::MAX;
+    for start in 0..items.len() {
+        let mut to = start;
+        while from[to] != PLACED {
+            let source = std::mem::replace(&mut from[to], PLACED);
+            if source == start {
+                break;
+            }
+            items.swap(to, source);
+            to = source;
+        }
+    }
 }
 
 /// The closest of `candidates` to `word`, if one is close enough to be a likely typo: the
@@ -643,6 +658,21 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        /// Any permutation, given as the order of distinct random keys: cycles of every
+        /// length, fixed points and the empty list.
+        #[test]
+        fn permuting_in_place_gives_what_picking_in_order_gives(
+            keys in proptest::collection::hash_set(proptest::prelude::any::<u32>(), 0..64),
+        ) {
+            let items: Vec<u32> = keys.into_iter().collect();
+            let mut from: Vec<usize> = (0..items.len()).collect();
+            from.sort_by_key(|&at| items[at].wrapping_mul(0x9E37_79B9));
+            let expected: Vec<u32> = from.iter().map(|&at| items[at]).collect();
+            let mut permuted = items.clone();
+            permute(&mut permuted, from);
+            proptest::prop_assert_eq!(permuted, expected);
+        }
+
         #[test]
         fn line_starts_follow_every_line_break(text in "[a\n\r\u{e9}]{0,40}") {
             let expected: Vec<usize> = std::iter::once(0)
