@@ -109,10 +109,34 @@ struct Ancestors<'a> {
     parent: Option<&'a Ancestors<'a>>,
 }
 
+impl<'a> Ancestors<'a> {
+    /// This folder and the ones it is inside, innermost first.
+    fn paths(&'a self) -> impl Iterator<Item = &'a Path> {
+        std::iter::successors(Some(self), |folder| folder.parent).map(|folder| folder.path)
+    }
+}
+
+/// Folders at least this deep are walked one at a time, with a list of the open
+/// folders rather than a call per folder: a tree nested thousands deep (as deep as paths
+/// go) must not run a thread out of stack, and the top of a tree holds folders enough to
+/// keep every thread busy.
+const DEEP: usize = 8;
+
+/// What the walk does at an entry.
+enum Step {
+    Met(Met),
+    Skip,
+    Enter(PathBuf),
+}
+
+/// A folder's entries, by name.
+type Entries = Vec<(std::ffi::OsString, std::fs::DirEntry)>;
+
 impl Walk<'_> {
-    /// The walk from its start. Folders are listed side by side, each on whichever thread
-    /// is free (thousands of folders make the walk a wait on system calls), and their
-    /// findings joined in order, so the walk is the one order whatever the threads.
+    /// The walk from its start. The top folders are listed side by side, each on
+    /// whichever thread is free (thousands of folders make the walk a wait on system
+    /// calls), and their findings joined in order, so the walk is the one order whatever
+    /// the threads.
     fn root(&self) -> Vec<Met> {
         if let Some(target) = self
             .start
@@ -126,19 +150,84 @@ impl Walk<'_> {
             path: self.start,
             parent: None,
         };
-        self.folder(&ancestors)
+        self.folder(&ancestors, 0)
     }
 
-    /// What the walk meets in `folder`, the last of `ancestors`.
-    fn folder(&self, ancestors: &Ancestors<'_>) -> Vec<Met> {
-        let folder = ancestors.path;
+    /// What the walk meets in `folder`, the first of `ancestors`, `depth` folders below
+    /// the start: its entries side by side.
+    fn folder(&self, ancestors: &Ancestors<'_>, depth: usize) -> Vec<Met> {
+        let mut met = Vec::new();
+        let Some(entries) = self.list(ancestors.path, &mut met) else {
+            return met;
+        };
+        let found: Vec<Vec<Met>> = entries
+            .par_iter()
+            .map(
+                |(name, entry)| match self.step(name, entry, ancestors.paths()) {
+                    Step::Met(found) => vec![found],
+                    Step::Skip => Vec::new(),
+                    Step::Enter(path) => {
+                        let inside = Ancestors {
+                            path: &path,
+                            parent: Some(ancestors),
+                        };
+                        if depth + 1 < DEEP {
+                            self.folder(&inside, depth + 1)
+                        } else {
+                            self.deep(&inside)
+                        }
+                    }
+                },
+            )
+            .collect();
+        met.extend(found.into_iter().flatten());
+        met
+    }
+
+    /// What the walk meets in `folder`, the first of `ancestors`, one entry at a time.
+    fn deep(&self, ancestors: &Ancestors<'_>) -> Vec<Met> {
+        let mut met = Vec::new();
+        let Some(entries) = self.list(ancestors.path, &mut met) else {
+            return met;
+        };
+        // The folders entered below `folder`, innermost last, each with its entries left.
+        let mut open: Vec<(PathBuf, std::vec::IntoIter<_>)> = Vec::new();
+        let mut top = entries.into_iter();
+        loop {
+            let next = match open.last_mut() {
+                Some((_, entries)) => entries.next(),
+                None => top.next(),
+            };
+            let Some((name, entry)) = next else {
+                if open.pop().is_none() {
+                    return met;
+                }
+                continue;
+            };
+            let inside = open.iter().rev().map(|(path, _)| path.as_path());
+            match self.step(&name, &entry, inside.chain(ancestors.paths())) {
+                Step::Met(found) => met.push(found),
+                Step::Skip => {}
+                Step::Enter(path) => {
+                    if let Some(entries) = self.list(&path, &mut met) {
+                        open.push((path, entries.into_iter()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The entries of `folder` by name, or `None` when it cannot be listed; what cannot
+    /// be read is added to `met` (an entry that cannot be listed is reported first, at
+    /// the start of the walk).
+    fn list(&self, folder: &Path, met: &mut Vec<Met>) -> Option<Entries> {
         let entries = match std::fs::read_dir(folder) {
             Ok(entries) => entries,
-            Err(error) => return vec![Met::Unreadable(folder.to_path_buf(), error.to_string())],
+            Err(error) => {
+                met.push(Met::Unreadable(folder.to_path_buf(), error.to_string()));
+                return None;
+            }
         };
-        // An entry that cannot be listed is reported first, at the start of the walk; the
-        // others go by name.
-        let mut met = Vec::new();
         let mut named = Vec::new();
         for entry in entries {
             match entry {
@@ -149,26 +238,20 @@ impl Walk<'_> {
             }
         }
         named.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
-        let found: Vec<Vec<Met>> = named
-            .par_iter()
-            .map(|(name, entry)| self.entry(name, entry, ancestors))
-            .collect();
-        met.extend(found.into_iter().flatten());
-        met
+        Some(named)
     }
 
-    /// What the walk meets at `entry`, in `ancestors`' last folder.
-    fn entry(
+    /// What the walk does at `entry`, inside `ancestors` (innermost first).
+    fn step<'p>(
         &self,
         name: &std::ffi::OsStr,
         entry: &std::fs::DirEntry,
-        ancestors: &Ancestors<'_>,
-    ) -> Vec<Met> {
+        ancestors: impl Iterator<Item = &'p Path>,
+    ) -> Step {
         let path = entry.path();
-        let unreadable = |cause: String| vec![Met::Unreadable(path.clone(), cause)];
         let kind = match entry.file_type() {
             Ok(kind) => kind,
-            Err(error) => return unreadable(error.to_string()),
+            Err(error) => return Step::Met(Met::Unreadable(path, error.to_string())),
         };
         let link = kind.is_symlink();
         // A link is followed; one to a folder the walk is inside is a loop. Both are
@@ -176,20 +259,24 @@ impl Walk<'_> {
         let (is_dir, is_file) = if link {
             let target = match std::fs::metadata(&path) {
                 Ok(target) => target,
-                Err(error) => return unreadable(error.to_string()),
+                Err(error) => return Step::Met(Met::Unreadable(path, error.to_string())),
             };
             if target.is_dir() {
                 match loop_to(&path, ancestors) {
                     Ok(None) => {}
                     Ok(Some(ancestor)) => {
-                        return unreadable(format!(
+                        let cause = format!(
                             "File system loop found: {} points to an ancestor {}",
                             path.display(),
                             ancestor.display()
-                        ));
+                        );
+                        return Step::Met(Met::Unreadable(path, cause));
                     }
                     Err(error) => {
-                        return vec![Met::Unreadable(self.start.to_path_buf(), error.to_string())];
+                        return Step::Met(Met::Unreadable(
+                            self.start.to_path_buf(),
+                            error.to_string(),
+                        ));
                     }
                 }
             }
@@ -198,20 +285,15 @@ impl Walk<'_> {
             (kind.is_dir(), kind.is_file())
         };
         if self.is_skipped(name, &path, is_dir) {
-            return Vec::new();
-        }
-        if link && let Some(target) = self.outside(&path) {
-            return vec![Met::Escaping(path, target)];
-        }
-        if is_file {
-            vec![Met::File(path)]
+            Step::Skip
+        } else if let Some(target) = link.then(|| self.outside(&path)).flatten() {
+            Step::Met(Met::Escaping(path, target))
+        } else if is_file {
+            Step::Met(Met::File(path))
         } else if is_dir {
-            self.folder(&Ancestors {
-                path: &path,
-                parent: Some(ancestors),
-            })
+            Step::Enter(path)
         } else {
-            Vec::new()
+            Step::Skip
         }
     }
 
@@ -240,15 +322,17 @@ impl Walk<'_> {
     }
 }
 
-/// The folder of `ancestors`, innermost first, that the folder `link` leads to is, if any.
-fn loop_to<'a>(link: &Path, ancestors: &'a Ancestors<'a>) -> std::io::Result<Option<&'a Path>> {
+/// The first of `ancestors` (folders, innermost first) that the folder `link` leads to
+/// is, if any.
+fn loop_to<'p>(
+    link: &Path,
+    ancestors: impl Iterator<Item = &'p Path>,
+) -> std::io::Result<Option<&'p Path>> {
     let target = identity(link)?;
-    let mut ancestor = Some(ancestors);
-    while let Some(folder) = ancestor {
-        if identity(folder.path)? == target {
-            return Ok(Some(folder.path));
+    for folder in ancestors {
+        if identity(folder)? == target {
+            return Ok(Some(folder));
         }
-        ancestor = folder.parent;
     }
     Ok(None)
 }
@@ -441,6 +525,22 @@ mod tests {
         ] {
             std::fs::write(content.join(file), "x").unwrap();
         }
+        // Below the folders walked side by side, the same again, one folder at a time.
+        let mut deep = content.join("sub");
+        for level in 0..DEEP + 4 {
+            deep.push(format!("{level}"));
+            std::fs::create_dir_all(&deep).unwrap();
+            std::fs::write(deep.join("page.md"), "x").unwrap();
+            std::fs::write(deep.join("a-page.md"), "x").unwrap();
+        }
+        std::fs::create_dir(deep.join("z")).unwrap();
+        std::fs::write(deep.join("z/last.md"), "x").unwrap();
+        symlink("../../..", deep.join("up")).unwrap();
+        symlink(".", deep.join(".here")).unwrap();
+        symlink("gone", deep.join("gone.md")).unwrap();
+        symlink(outside.join("folder"), deep.join("out")).unwrap();
+        symlink(content.join("a"), deep.join("back")).unwrap();
+        std::fs::write(deep.join(".hidden.md"), "x").unwrap();
         let bad = <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b"caf\xe9.md");
         std::fs::write(content.join(bad), "x").unwrap();
         symlink("a.md", content.join("alias.md")).unwrap();
@@ -479,7 +579,11 @@ mod tests {
             expected.0.contains(&"content/a/b/c/d.md".to_owned()),
             "{expected:?}"
         );
-        assert_eq!(expected.1.len(), 4, "{expected:?}");
+        assert_eq!(expected.1.len(), 6, "{expected:?}");
+        assert!(
+            expected.0.iter().any(|path| path.ends_with("/z/last.md")),
+            "{expected:?}"
+        );
         assert!(
             expected.2.iter().any(|(_, m)| m.contains("loop")),
             "{expected:?}"
@@ -504,6 +608,34 @@ mod tests {
             dotted.0.iter().all(|path| !path.starts_with('.')),
             "{dotted:?}"
         );
+    }
+
+    #[test]
+    fn a_tree_nested_as_deep_as_paths_go_is_walked_without_running_out_of_stack() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut deep = dir.path().join("content");
+        // Paths end at 4,096 bytes: some 1,900 folders of one letter under a temporary one.
+        while deep.as_os_str().len() < 3_900 {
+            deep.push("d");
+        }
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(deep.join("page.md"), "x").unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let (mut diagnostics, mut files) = (Vec::new(), SourceMap::default());
+        let walked = pool.install(|| {
+            super::files(
+                dir.path(),
+                Path::new("content"),
+                &[],
+                &mut diagnostics,
+                &mut files,
+            )
+        });
+        assert_eq!(walked.files.len(), 1, "{diagnostics:?}");
+        assert!(walked.files[0].ends_with("d/d/page.md"));
     }
 
     #[test]
