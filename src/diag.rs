@@ -439,9 +439,10 @@ pub(crate) fn sort(diagnostics: &mut Vec<Diagnostic>, files: &SourceMap) {
         )
     };
     // The order is found on small (key, index) pairs, ties kept in their first order,
-    // then each finding is moved to its place once: a finding is well over a hundred
-    // bytes, which a sort of the findings themselves would move a dozen times. The order
-    // is total (ties go by index), so a parallel sort finds the one order there is.
+    // then the findings are put in that order in place, a swap or so each: a finding is
+    // well over a hundred bytes, which a sort of the findings themselves would move a
+    // dozen times. The order is total (ties go by index), so a parallel sort finds the
+    // one order there is.
     let mut order: Vec<_> = diagnostics.iter().map(key).zip(0..).collect();
     order.par_sort_unstable_by(|(a, i), (b, j)| {
         let message = |at: &usize| &diagnostics[*at].message;
