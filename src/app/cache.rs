@@ -32,6 +32,7 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 
 use crate::diag::{Code, Counts, Diagnostic, Label, Severity, SourceMap, Span, Summary};
@@ -338,12 +339,23 @@ impl Replay {
             field(&mut hash, asset.as_bytes());
         }
         field(&mut hash, b"");
+        // Thousands of files are looked at side by side (a `stat` is a wait on the
+        // system), then hashed in order.
+        let paths: Vec<&str> = scan.paths().collect();
+        let looked: Vec<Option<(bool, [u64; 7])>> = paths
+            .par_iter()
+            .map(|path| {
+                let metadata = std::fs::metadata(root.join(path)).ok()?;
+                let settled = metadata.modified().ok()? <= oldest_trusted;
+                Some((settled, stat(&metadata)?))
+            })
+            .collect();
         let mut settled = true;
-        for path in scan.paths() {
+        for (path, looked) in paths.iter().zip(looked) {
             field(&mut hash, path.as_bytes());
-            let metadata = std::fs::metadata(root.join(path)).ok()?;
-            settled &= metadata.modified().ok()? <= oldest_trusted;
-            for number in stat(&metadata)? {
+            let (this_settled, numbers) = looked?;
+            settled &= this_settled;
+            for number in numbers {
                 hash.update(&number.to_le_bytes());
             }
         }
