@@ -57,6 +57,22 @@ struct PageFindings {
 }
 
 impl PageFindings {
+    /// No findings yet, with room for what pages of `bytes` bytes of Markdown give. The
+    /// site's lists grow under the pass's lock, where each growth copied the whole list
+    /// while the other workers waited: the room is taken once, generously (a Learn
+    /// repository keeps a sentence every 330 bytes and a shingle every 30; the room is
+    /// for two to four times as many). Room never written to takes address space, not
+    /// memory.
+    fn with_room(bytes: usize) -> Self {
+        Self {
+            diagnostics: Vec::new(),
+            sentences: Vec::with_capacity(bytes / 128),
+            paragraphs: Vec::with_capacity(bytes / 256),
+            near_sentences: near::Items::with_room(bytes / 128, bytes / 8),
+            near_paragraphs: near::Items::with_room(bytes / 256, bytes / 8),
+        }
+    }
+
     /// Adds the findings of the page after the last one added.
     fn append(&mut self, page: Self) {
         self.diagnostics.extend(page.diagnostics);
@@ -91,12 +107,12 @@ struct InOrder<T> {
 }
 
 impl<T> InOrder<T> {
-    fn new(pages: usize) -> Self {
+    fn new(pages: usize, bytes: usize) -> Self {
         Self {
             next: 0,
             waiting: BTreeMap::new(),
             kept: Vec::with_capacity(pages),
-            found: PageFindings::default(),
+            found: PageFindings::with_room(bytes),
             also: Vec::with_capacity(pages),
         }
     }
@@ -131,7 +147,11 @@ pub(crate) fn run<T: Send, U: Send>(
     let rules = duplicates::Rules::new(config, pages);
     // Every worker takes the next page until none is left, so pages finish nearly in
     // order (see `InOrder`).
-    let (next, done) = (AtomicUsize::new(0), Mutex::new(InOrder::new(pages.len())));
+    let bytes = pages.iter().map(|p| p.markdown.len() - p.body_start).sum();
+    let (next, done) = (
+        AtomicUsize::new(0),
+        Mutex::new(InOrder::new(pages.len(), bytes)),
+    );
     rayon::broadcast(|_| {
         loop {
             let at = next.fetch_add(1, Ordering::Relaxed);

@@ -59,6 +59,15 @@ impl Items {
         self.at.push(narrow(start));
     }
 
+    /// No texts yet, with room for `texts` texts of `words` words in all.
+    pub(super) fn with_room(texts: usize, words: usize) -> Self {
+        Self {
+            occurrences: Vec::with_capacity(texts),
+            records: Vec::with_capacity(texts * HEAD + words),
+            at: Vec::with_capacity(texts),
+        }
+    }
+
     /// No texts yet, with room for `texts`: a text has fewer shingles than words.
     fn with_room_for<'t>(texts: impl Iterator<Item = &'t Occurrence>) -> Self {
         let (count, words) = texts.fold((0, 0), |(count, words), text| {
