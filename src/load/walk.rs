@@ -30,24 +30,53 @@ pub(super) fn files(
     diagnostics: &mut Vec<Diagnostic>,
     files: &mut SourceMap,
 ) -> Walked {
-    let start = root.join(dir);
-    if !start.is_dir() {
+    let Some(plan) = Plan::new(root, dir, skip) else {
         return Walked::default();
-    }
-    // Compared as canonical paths, so `./book` and `book/` are the same directory.
-    let skip: Vec<PathBuf> = skip
-        .iter()
-        .filter_map(|dir| dir.canonicalize().ok())
-        .collect();
-    let project = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let walk = Walk {
-        skip: &skip,
-        project: &project,
-        start: &start,
     };
+    let walk = Walk {
+        skip: &plan.skip,
+        project: &plan.project,
+        start: &plan.start,
+    };
+    report(root, walk.root(), diagnostics, files)
+}
+
+/// Where a walk of `root/dir` starts, what it leaves out and what it stays inside.
+struct Plan {
+    start: PathBuf,
+    /// The folders not walked, as canonical paths, so `./book` and `book/` are one.
+    skip: Vec<PathBuf>,
+    /// The project, canonical: links that resolve outside it are refused.
+    project: PathBuf,
+}
+
+impl Plan {
+    /// The plan of a walk of `root/dir`, or `None` when `dir` is not a folder.
+    fn new(root: &Path, dir: &Path, skip: &[PathBuf]) -> Option<Self> {
+        let start = root.join(dir);
+        start.is_dir().then(|| Self {
+            start,
+            skip: skip
+                .iter()
+                .filter_map(|dir| dir.canonicalize().ok())
+                .collect(),
+            project: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+        })
+    }
+}
+
+/// The files a walk of `root` met, in the order it met them, and the links it refused;
+/// its problems reported: names that are not UTF-8 and entries that could not be read in
+/// walk order, then the refused links.
+fn report(
+    root: &Path,
+    met: impl IntoIterator<Item = Met>,
+    diagnostics: &mut Vec<Diagnostic>,
+    files: &mut SourceMap,
+) -> Walked {
     let mut paths = Vec::new();
     let mut escaping = Vec::new();
-    for met in walk.root() {
+    for met in met {
         match met {
             Met::File(path) => {
                 let relative = path.strip_prefix(root).unwrap_or(&path);
@@ -375,86 +404,47 @@ mod tests {
     use super::*;
 
     // The walk as it was with `walkdir`, one folder at a time: the new walk must meet
-    // the same files, refusals and problems, in the same order.
-    fn walkdir_files(
-        root: &Path,
-        dir: &Path,
-        skip: &[PathBuf],
-        diagnostics: &mut Vec<Diagnostic>,
-        files: &mut SourceMap,
-    ) -> Walked {
-        let start = root.join(dir);
-        if !start.is_dir() {
-            return Walked::default();
-        }
-        // Compared as canonical paths, so `./book` and `book/` are the same directory.
-        let skip: Vec<PathBuf> = skip
-            .iter()
-            .filter_map(|dir| dir.canonicalize().ok())
-            .collect();
-        let project = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    // the same files, refusals and problems, in the same order. Only the traversal is
+    // walkdir's; where it starts ([`Plan`]) and how what it met is reported ([`report`])
+    // are the walk's own.
+    fn walkdir_met(plan: &Plan) -> Vec<Met> {
         let escaping = std::cell::RefCell::new(Vec::new());
-        let walker = walkdir::WalkDir::new(&start)
+        let walker = walkdir::WalkDir::new(&plan.start)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|entry| {
-                if entry.depth() > 0 && walkdir_is_skipped(entry, &skip) {
+                if entry.depth() > 0 && walkdir_is_skipped(entry, &plan.skip) {
                     return false;
                 }
-                match walkdir_leaves_project(entry, &project) {
+                match walkdir_leaves_project(entry, &plan.project) {
                     Some(target) => {
                         escaping
                             .borrow_mut()
-                            .push((entry.path().to_path_buf(), target));
+                            .push(Met::Escaping(entry.path().to_path_buf(), target));
                         false
                     }
                     None => true,
                 }
             });
-        let mut paths = Vec::new();
+        let mut met = Vec::new();
         for entry in walker {
             match entry {
                 Ok(entry) if entry.file_type().is_file() => {
-                    let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                    match relative.to_str() {
-                        Some(_) => paths.push(display(relative)),
-                        None => diagnostics.push(walk_error(
-                            files,
-                            relative,
-                            "has a name that is not UTF-8",
-                        )),
-                    }
+                    met.push(Met::File(entry.path().to_path_buf()));
                 }
                 Ok(_) => {}
                 Err(error) => {
-                    let path = error.path().unwrap_or(&start).to_path_buf();
-                    let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                    let path = error.path().unwrap_or(&plan.start).to_path_buf();
                     let cause = error
                         .io_error()
                         .map_or_else(|| error.to_string(), ToString::to_string);
-                    diagnostics.push(walk_error(
-                        files,
-                        &relative,
-                        &format!("cannot be read: {cause}"),
-                    ));
+                    met.push(Met::Unreadable(path, cause));
                 }
             }
         }
-        let mut refused = Vec::new();
-        for (path, target) in escaping.into_inner() {
-            let relative = path.strip_prefix(root).unwrap_or(&path);
-            let problem = format!(
-                "is a symbolic link to `{}`, outside the project: privdoc never reads or publishes files outside the project",
-                target.display()
-            );
-            diagnostics.push(walk_error(files, relative, &problem));
-            refused.push(display(relative));
-        }
-        Walked {
-            files: paths,
-            refused,
-        }
+        met.extend(escaping.into_inner());
+        met
     }
 
     fn walkdir_leaves_project(entry: &walkdir::DirEntry, project: &Path) -> Option<PathBuf> {
@@ -574,7 +564,11 @@ mod tests {
                 .collect();
             (walked.files, walked.refused, problems)
         };
-        let expected = walked(&|d, f| walkdir_files(&root, Path::new("content"), &skip, d, f));
+        let oracle = |root: &Path, dir: &str, skip: &[PathBuf]| {
+            let plan = Plan::new(root, Path::new(dir), skip).expect("a folder");
+            walked(&|d, f| report(root, walkdir_met(&plan), d, f))
+        };
+        let expected = oracle(&root, "content", &skip);
         assert!(
             expected.0.contains(&"content/a/b/c/d.md".to_owned()),
             "{expected:?}"
@@ -600,10 +594,7 @@ mod tests {
         // From `.`, as `src = "."` walks: the same paths, `./` left out.
         let content = root.join("content");
         let dotted = walked(&|d, f| files(&content, Path::new("."), &[], d, f));
-        assert_eq!(
-            dotted,
-            walked(&|d, f| walkdir_files(&content, Path::new("."), &[], d, f))
-        );
+        assert_eq!(dotted, oracle(&content, ".", &[]));
         assert!(
             dotted.0.iter().all(|path| !path.starts_with('.')),
             "{dotted:?}"
