@@ -73,11 +73,7 @@ impl Items {
         let (count, words) = texts.fold((0, 0), |(count, words), text| {
             (count + 1, words + text.words as usize)
         });
-        Self {
-            occurrences: Vec::with_capacity(count),
-            records: Vec::with_capacity(count * HEAD + words),
-            at: Vec::with_capacity(count),
-        }
+        Self::with_room(count, words)
     }
 
     fn len(&self) -> usize {
