@@ -40,7 +40,6 @@ pub fn run(cli: &Cli) -> Exit {
     let jobs = cli.jobs.map(|jobs| jobs.min(max_jobs()));
     if let Err(error) = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.unwrap_or(0)) // 0: rayon's choice, one per core
-        .start_handler(|_| reserve_heap())
         .build_global()
     {
         let jobs = jobs.map_or_else(|| "the".to_owned(), |jobs| jobs.to_string());
@@ -84,24 +83,6 @@ pub fn today() -> jiff::civil::Date {
         .and_then(|seconds| jiff::Timestamp::from_second(seconds).ok())
         .unwrap_or_else(jiff::Timestamp::now);
     jiff::tz::TimeZone::UTC.to_datetime(now).date()
-}
-
-/// Makes room in a worker thread's heap before it is used. glibc grows the heap of a
-/// thread other than the main one a page at a time, with an `mprotect` call for each
-/// page, a write to the process's memory map that holds up the other threads' page
-/// faults: a worker that comes to hold 30 MB (a check of 3,000 pages) makes thousands.
-/// Blocks just under the size glibc maps on their own, taken and freed, grow the heap
-/// 120 KiB a call, and glibc keeps the room it made; the pages themselves go back to
-/// the system at the free, so the memory a run holds is unchanged.
-fn reserve_heap() {
-    if cfg!(all(target_os = "linux", target_env = "gnu")) {
-        const BLOCK: usize = 120 << 10; // under glibc's 128 KiB `mmap` threshold
-        const ROOM: usize = 48 << 20; // under its 64 MiB heap
-        let blocks: Vec<Vec<u8>> = (0..ROOM / BLOCK)
-            .map(|_| Vec::with_capacity(BLOCK))
-            .collect();
-        drop(std::hint::black_box(blocks));
-    }
 }
 
 /// The most worker threads `-j` starts: more than a few per core only adds switching
