@@ -508,11 +508,22 @@ fn render_job(
 /// nothing, and holds none of the characters origin tags are made of. Most pages of a
 /// repository are; their Markdown is then the source text itself, not a copy.
 fn as_written(page: &Page) -> bool {
-    let body = &page.text[page.body_start..];
-    !body.contains(prose::INCLUDE_OPEN)
-        && !body.contains("](@")
-        && !body.contains("]: @")
-        && !origin::holds_tags(&page.text)
+    let (front_matter, body) = page.text.split_at(page.body_start);
+    !origin::holds_tags(front_matter) && !marks_anything(body)
+}
+
+/// Whether `body` holds an include, a reference to a declaration (`](@`, `]: @`) or a
+/// character tags are made of. One pass for the three bytes that start them (`{`, `@`,
+/// and 0xEF, the first byte of every tag character), not a pass for each: a check of a
+/// repository asks it of every page.
+fn marks_anything(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    // Each byte looked for is ASCII or starts a character: `body[at..]` is a `str`.
+    memchr::memchr3_iter(b'{', b'@', 0xEF, bytes).any(|at| match bytes[at] {
+        b'{' => body[at..].starts_with(prose::INCLUDE_OPEN),
+        b'@' => bytes[..at].ends_with(b"](") || bytes[..at].ends_with(b"]: "),
+        _ => origin::starts_with_tag(&body[at..]),
+    })
 }
 
 /// A rendered page from its Markdown, its HTML not made yet.
@@ -782,6 +793,18 @@ mod tests {
             let text = format!("{with_front_matter}{changed}\n");
             let (model, _, _) = crate::load::model_of(&[("guide.md", &text)]);
             assert!(!as_written(&model.pages[0]), "{changed}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The one pass finds what a search for each mark finds.
+        #[test]
+        fn one_pass_finds_every_mark(body in "([{}@\\]():# a]|\\{\\{#include |\\]\\(@?|\\]: @?|#include|\u{FDD0}|\u{FDD3}|\u{FDCF}|\u{EF}){0,30}") {
+            let searched = body.contains(prose::INCLUDE_OPEN)
+                || body.contains("](@")
+                || body.contains("]: @")
+                || origin::holds_tags(&body);
+            proptest::prop_assert_eq!(marks_anything(&body), searched);
         }
     }
 

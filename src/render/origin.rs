@@ -26,6 +26,11 @@ pub(super) fn holds_tags(text: &str) -> bool {
     text.as_bytes().contains(&0xEF) && TAGS.into_iter().any(|tag| text.contains(tag))
 }
 
+/// Whether `text` starts with a character tags are made of.
+pub(super) fn starts_with_tag(text: &str) -> bool {
+    text.starts_with(TAGS)
+}
+
 /// A place in a source file that a piece of output was copied or written from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Anchor {
