@@ -217,23 +217,26 @@ fn write_pretty_seq<W: std::io::Write, T: Sync>(
         return out.write_all(b"[]");
     }
     let indent = "  ".repeat(depth + 1);
-    let serialize = |window: &[T]| {
+    // A buffer per chunk of a window, kept from window to window: grown in the first,
+    // then only cleared (a report of 20,000 findings is 18 MB).
+    let mut parts: Vec<Vec<u8>> = Vec::new();
+    let mut separator: &[u8] = b"[\n";
+    for window in items.chunks(16 * CHUNK) {
+        let chunks = window.len().div_ceil(CHUNK);
+        parts.resize_with(parts.len().max(chunks), Vec::new);
+        let parts = &mut parts[..chunks];
         window
             .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut part = Vec::new();
+            .zip(parts.par_iter_mut())
+            .for_each(|(chunk, part)| {
+                part.clear();
                 for item in chunk {
                     part.extend_from_slice(b",\n");
                     part.extend_from_slice(indent.as_bytes());
-                    each(item, &mut part, indent.as_bytes());
+                    each(item, part, indent.as_bytes());
                 }
-                part
-            })
-            .collect::<Vec<Vec<u8>>>()
-    };
-    let mut separator: &[u8] = b"[\n";
-    for window in items.chunks(16 * CHUNK) {
-        for part in serialize(window) {
+            });
+        for part in parts.iter() {
             // Every item but the first follows a comma.
             out.write_all(separator)?;
             out.write_all(&part[2..])?;
