@@ -266,7 +266,7 @@ fn read_all(
 /// Old Mac line endings (a lone `\r`) as `\n`, byte for byte so every offset stays: the
 /// Markdown parser, TOML and line numbers then all see the lines an editor shows.
 fn lone_cr_to_lf(text: String) -> String {
-    if !text.contains('\r') {
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
         return text;
     }
     let mut bytes = text.into_bytes();
