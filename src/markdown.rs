@@ -22,7 +22,14 @@ pub(crate) fn options() -> Options {
 #[must_use]
 pub(crate) fn slug(text: &str) -> String {
     let text = text.trim();
-    // Sized once; ASCII, most headings, is lowered without a case table.
+    if text.is_ascii() {
+        // Most headings: a byte each, looked up, without decoding characters.
+        let mut id = String::with_capacity(text.len());
+        let kept = text.bytes().map(|b| ASCII_SLUG[usize::from(b)]);
+        id.extend(kept.filter(|&b| b != 0).map(char::from));
+        return id;
+    }
+    // Sized once; ASCII letters are lowered without a case table.
     let mut id = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -35,6 +42,23 @@ pub(crate) fn slug(text: &str) -> String {
     }
     id
 }
+
+/// What [`slug`] makes of each ASCII character: itself lowered, `-` for a space, or 0
+/// where it is dropped.
+const ASCII_SLUG: [u8; 128] = {
+    let mut table = [0; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b as usize] = match b {
+            b' ' => b'-',
+            b'-' | b'_' | b'a'..=b'z' | b'0'..=b'9' => b,
+            b'A'..=b'Z' => b.to_ascii_lowercase(),
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Hands out heading ids for one page: a repeated slug gets `-1`, `-2`, … as on GitHub.
 #[derive(Debug, Default)]
