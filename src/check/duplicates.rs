@@ -215,8 +215,7 @@ impl Words {
     /// Hashes the words of the next sentence, `normalized`, and returns how many it has.
     pub(super) fn push(&mut self, normalized: &str) -> usize {
         let start = self.hashes.len();
-        let words = text::words(normalized).map(|word| xxh3_64(word.as_bytes()));
-        self.hashes.extend(words);
+        text::each_word(normalized, |word| self.hashes.push(xxh3_64(word)));
         self.bounds.push(self.hashes.len());
         self.hashes.len() - start
     }

@@ -8,7 +8,7 @@ use std::ops::Range;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::swar::{self, HIGH, ONES};
+use crate::swar;
 
 /// Words after which a period does not end a sentence (lowercase, without the period).
 const ABBREVIATIONS: &[&str] = &[
@@ -200,7 +200,8 @@ pub(super) fn words(normalized: &str) -> impl Iterator<Item = &str> {
     // Splitting ASCII by bytes gives the same words without decoding characters.
     let ascii = normalized.is_ascii();
     let (bytes, chars) = if ascii {
-        (Some(AsciiWords::new(normalized)), None)
+        let words = AsciiWords::new(normalized.as_bytes()).map(|word| &normalized[word]);
+        (Some(words), None)
     } else {
         let chars = normalized
             .split(|c: char| !c.is_alphanumeric())
@@ -213,11 +214,27 @@ pub(super) fn words(normalized: &str) -> impl Iterator<Item = &str> {
         .chain(chars.into_iter().flatten())
 }
 
-/// The runs of ASCII letters and digits of ASCII text, found 64 bytes at a time: a bit per
-/// byte says whether it is a letter or a digit, and a word is a run of set bits, so
-/// there is no branch per byte to mispredict at every word's edge.
+/// Calls `each` with the bytes of each of the [`words`] of normalized text, in order: the
+/// duplicate checks hash every word of a site, and an ASCII text's are taken straight
+/// from its bytes, without the iterators that join the two ways of splitting.
+pub(super) fn each_word(normalized: &str, mut each: impl FnMut(&[u8])) {
+    if normalized.is_ascii() {
+        let bytes = normalized.as_bytes();
+        for word in AsciiWords::new(bytes) {
+            each(&bytes[word]);
+        }
+    } else {
+        for word in words(normalized) {
+            each(word.as_bytes());
+        }
+    }
+}
+
+/// Where the runs of ASCII letters and digits of ASCII text are, found 64 bytes at a time:
+/// a bit per byte says whether it is a letter or a digit, and a word is a run of set bits,
+/// so there is no branch per byte to mispredict at every word's edge.
 struct AsciiWords<'a> {
-    text: &'a str,
+    bytes: &'a [u8],
     /// Where the current block of 64 bytes starts.
     block: usize,
     /// The letter-or-digit bits of the current block not yet returned as words.
@@ -225,48 +242,67 @@ struct AsciiWords<'a> {
 }
 
 impl<'a> AsciiWords<'a> {
-    fn new(text: &'a str) -> Self {
+    fn new(bytes: &'a [u8]) -> Self {
         Self {
-            text,
+            bytes,
             block: 0,
-            mask: alnum_mask(text.as_bytes(), 0),
+            mask: alnum_mask(bytes, 0),
         }
     }
 }
 
-impl<'a> Iterator for AsciiWords<'a> {
-    type Item = &'a str;
-
-    fn next(&mut self) -> Option<&'a str> {
-        let bytes = self.text.as_bytes();
+impl AsciiWords<'_> {
+    /// Moves on to the next block with a letter or a digit; false at the end of the text.
+    #[cold]
+    fn next_block(&mut self) -> bool {
         while self.mask == 0 {
             self.block += 64;
-            if self.block >= bytes.len() {
-                return None;
+            if self.block >= self.bytes.len() {
+                return false;
             }
-            self.mask = alnum_mask(bytes, self.block);
+            self.mask = alnum_mask(self.bytes, self.block);
+        }
+        true
+    }
+
+    /// Where a word that reaches the current block's end ends, in the blocks after it,
+    /// which become the current block.
+    #[cold]
+    fn end_in_later_blocks(&mut self, mut end: usize) -> usize {
+        self.mask = 0;
+        while self.block + 64 < self.bytes.len() {
+            self.block += 64;
+            let next = alnum_mask(self.bytes, self.block);
+            let run = next.trailing_ones();
+            end = self.block + run as usize;
+            if run < 64 {
+                self.mask = next & !((1 << run) - 1);
+                break;
+            }
+        }
+        end
+    }
+}
+
+impl Iterator for AsciiWords<'_> {
+    type Item = Range<usize>;
+
+    /// Small enough to be inlined where words are taken: the rare steps are apart.
+    #[inline]
+    fn next(&mut self) -> Option<Range<usize>> {
+        if self.mask == 0 && !self.next_block() {
+            return None;
         }
         let offset = self.mask.trailing_zeros();
         let run = (self.mask >> offset).trailing_ones();
         let start = self.block + offset as usize;
-        let mut end = start + run as usize;
+        let end = start + run as usize;
         if offset + run < 64 {
             self.mask &= !(((1 << run) - 1) << offset);
+            Some(start..end)
         } else {
-            // The word reaches the block's end: it goes on in the next blocks.
-            self.mask = 0;
-            while self.block + 64 < bytes.len() {
-                self.block += 64;
-                let next = alnum_mask(bytes, self.block);
-                let run = next.trailing_ones();
-                end = self.block + run as usize;
-                if run < 64 {
-                    self.mask = next & !((1 << run) - 1);
-                    break;
-                }
-            }
+            Some(start..self.end_in_later_blocks(end))
         }
-        Some(&self.text[start..end])
     }
 }
 
@@ -274,6 +310,17 @@ impl<'a> Iterator for AsciiWords<'a> {
 /// bytes past the end count as neither.
 fn alnum_mask(bytes: &[u8], at: usize) -> u64 {
     let block = &bytes[at.min(bytes.len())..bytes.len().min(at + 64)];
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: every x86-64 processor has SSE2.
+    return unsafe { alnum_mask_sse2(block) };
+    #[cfg(not(target_arch = "x86_64"))]
+    alnum_mask_swar(block)
+}
+
+/// [`alnum_mask`] of a block of at most 64 bytes, eight at a time in a `u64`: where there
+/// is no SSE2, and to test the SSE2 version against.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn alnum_mask_swar(block: &[u8]) -> u64 {
     let mut mask = 0;
     for (at, chunk) in block.chunks(8).enumerate() {
         mask |= u64::from(alnum_bits(swar::padded(chunk))) << (8 * at);
@@ -281,10 +328,48 @@ fn alnum_mask(bytes: &[u8], at: usize) -> u64 {
     mask
 }
 
+/// [`alnum_mask`] of a block of at most 64 bytes, sixteen at a time with SSE2: a byte is a
+/// letter when, with the bit that tells case set, it is within `a`..=`z`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn alnum_mask_sse2(block: &[u8]) -> u64 {
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_min_epu8,
+        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let within = |x: __m128i, low: u8, high: u8| {
+        let (low, high) = (
+            _mm_set1_epi8(low.cast_signed()),
+            _mm_set1_epi8(high.cast_signed()),
+        );
+        _mm_and_si128(
+            _mm_cmpeq_epi8(_mm_max_epu8(x, low), x),
+            _mm_cmpeq_epi8(_mm_min_epu8(x, high), x),
+        )
+    };
+    let mut mask = 0;
+    for (at, chunk) in block.chunks(16).enumerate() {
+        // The last bytes padded with zeros, which are neither.
+        let mut sixteen = [0u8; 16];
+        sixteen[..chunk.len()].copy_from_slice(chunk);
+        // SAFETY: `sixteen` holds the sixteen bytes an unaligned load reads.
+        #[expect(clippy::cast_ptr_alignment, reason = "`loadu` reads at any alignment")]
+        let x = unsafe { _mm_loadu_si128(sixteen.as_ptr().cast::<__m128i>()) };
+        let letters = within(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', b'z');
+        let found = _mm_or_si128(letters, within(x, b'0', b'9'));
+        // Sixteen bits, never negative.
+        let bits = u64::from(_mm_movemask_epi8(found).cast_unsigned());
+        mask |= bits << (16 * at);
+    }
+    mask
+}
+
 /// A bit per byte of eight ASCII bytes (the first byte the lowest bit): set where it is a
 /// letter or a digit. Each range test adds to every byte at once; no byte below 0x80 can
 /// carry into the next.
+#[cfg(any(test, not(target_arch = "x86_64")))]
 fn alnum_bits(bytes: u64) -> u8 {
+    use swar::{HIGH, ONES};
     // The high bit of each byte: set when the byte is at least `low` and at most `high`.
     let within = |low: u8, high: u8| {
         let at_least = bytes.wrapping_add(ONES * u64::from(0x80 - low));
@@ -551,9 +636,18 @@ mod tests {
             proptest::prop_assert_eq!(normalize(&text), fold(text.nfkc(), text.len()));
         }
 
+        #[cfg(target_arch = "x86_64")]
+        #[test]
+        fn letters_and_digits_are_found_sixteen_at_a_time_as_eight(block in "[\x00-\x7f]{0,64}") {
+            let block = block.as_bytes();
+            // SAFETY: every x86-64 processor has SSE2.
+            let sixteen = unsafe { alnum_mask_sse2(block) };
+            proptest::prop_assert_eq!(sixteen, alnum_mask_swar(block));
+        }
+
         #[test]
         fn ascii_words_agree_with_the_general_path_across_blocks(text in "[a-zA-Z0-9 .:/@`\\[{\x00\x7f]{0,300}") {
-            let ours: Vec<&str> = AsciiWords::new(&text).collect();
+            let ours: Vec<&str> = AsciiWords::new(text.as_bytes()).map(|word| &text[word]).collect();
             let theirs: Vec<&str> = text
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
@@ -588,7 +682,7 @@ mod tests {
             let mut folded = text.clone().into_bytes();
             fold_ascii(&mut folded, 0);
             proptest::prop_assert_eq!(String::from_utf8(folded).unwrap(), fold(text.chars(), 0));
-            let ours: Vec<&str> = AsciiWords::new(&text).collect();
+            let ours: Vec<&str> = AsciiWords::new(text.as_bytes()).map(|word| &text[word]).collect();
             let theirs: Vec<&str> = text
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
