@@ -93,17 +93,35 @@ impl PageFindings {
     }
 }
 
-/// What the pass over each page gives, in page order whatever order pages finish in: a
-/// page done before the pages ahead of it waits for them (with every worker taking the
-/// next page in turn, a page or two), the others are added at once. The site's lists grow
-/// as the pass goes; no page's lists are kept to be joined after it, beside the joined
-/// copy (at 10,000 pages, some 100 MB of the peak).
-struct InOrder<T> {
-    next: usize,
-    waiting: BTreeMap<usize, (Facts, PageFindings, T)>,
+/// What one page gives the site: its links and anchors, its findings and texts, and what
+/// `also` made of it.
+type Done<T> = (Facts, PageFindings, T);
+
+/// The site's lists, which the pass appends each page's results to, in page order.
+struct Lists<T> {
     kept: Vec<Facts>,
     found: PageFindings,
     also: Vec<T>,
+}
+
+impl<T> Lists<T> {
+    fn append(&mut self, (facts, found, also): Done<T>) {
+        self.kept.push(facts);
+        self.found.append(found);
+        self.also.push(also);
+    }
+}
+
+/// What the pass over each page gives, in page order whatever order pages finish in: a
+/// page done before the pages ahead of it waits for them (with every worker taking the
+/// next page in turn, a page or two). The site's lists grow as the pass goes; no page's
+/// lists are kept to be joined after it, beside the joined copy (at 10,000 pages, some
+/// 100 MB of the peak).
+struct InOrder<T> {
+    next: usize,
+    waiting: BTreeMap<usize, Done<T>>,
+    /// The site's lists, or `None` while a worker appends to them.
+    lists: Option<Lists<T>>,
 }
 
 impl<T> InOrder<T> {
@@ -111,21 +129,50 @@ impl<T> InOrder<T> {
         Self {
             next: 0,
             waiting: BTreeMap::new(),
-            kept: Vec::with_capacity(pages),
-            found: PageFindings::with_room(bytes),
-            also: Vec::with_capacity(pages),
+            lists: Some(Lists {
+                kept: Vec::with_capacity(pages),
+                found: PageFindings::with_room(bytes),
+                also: Vec::with_capacity(pages),
+            }),
         }
     }
 
-    /// Takes what page `at` gave.
-    fn put(&mut self, at: usize, done: (Facts, PageFindings, T)) {
-        self.waiting.insert(at, done);
-        while let Some((facts, found, also)) = self.waiting.remove(&self.next) {
-            self.kept.push(facts);
-            self.found.append(found);
-            self.also.push(also);
+    /// The pages waiting that come next, in order, taken out.
+    fn next_run(&mut self) -> Vec<Done<T>> {
+        let mut run = Vec::new();
+        loop {
+            let next = self.next;
+            let Some(done) = self.waiting.remove(&next) else {
+                return run;
+            };
+            run.push(done);
             self.next += 1;
         }
+    }
+}
+
+/// Takes what page `at` gave. The worker whose page comes next takes the site's lists
+/// out and appends to them outside the lock, then takes the pages that came next in the
+/// meantime, until none is left: the copies, and the page faults of the lists' fresh
+/// memory, no longer hold up a worker that only leaves its page and goes on.
+fn put<T>(pass: &Mutex<InOrder<T>>, at: usize, done: Done<T>) {
+    let lock = || pass.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut state = lock();
+    state.waiting.insert(at, done);
+    let Some(mut lists) = state.lists.take() else {
+        return; // the worker appending takes this page too
+    };
+    loop {
+        let run = state.next_run();
+        if run.is_empty() {
+            state.lists = Some(lists);
+            return;
+        }
+        drop(state);
+        for done in run {
+            lists.append(done);
+        }
+        state = lock();
     }
 }
 
@@ -159,13 +206,14 @@ pub(crate) fn run<T: Send, U: Send>(
             let body = Document::parse(&page.markdown[page.body_start..]);
             let also = also(page, &body);
             let (facts, found) = each_page(at, page, body, &targets, &rules);
-            let mut in_order = done.lock().unwrap_or_else(PoisonError::into_inner);
-            in_order.put(at, (facts, found, also));
+            put(&done, at, (facts, found, also));
         }
     });
-    let InOrder {
-        kept, found, also, ..
-    } = done.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let Lists { kept, found, also } = done
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .lists
+        .expect("the last worker to append gives the lists back");
     let each = found.shrink();
     let mut report = Report {
         diagnostics: each.diagnostics,
@@ -309,4 +357,39 @@ pub(crate) fn apply_levels(diagnostics: &mut Vec<Diagnostic>, levels: &BTreeMap<
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pages finished in any order, by several threads at once, all reach the site's
+    /// lists, in page order.
+    #[test]
+    fn pages_reach_the_lists_in_page_order_whatever_order_they_finish_in() {
+        const PAGES: usize = 2_000;
+        let pass = Mutex::new(InOrder::new(PAGES, 0));
+        let next = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for worker in 0..4 {
+                let (pass, next) = (&pass, &next);
+                scope.spawn(move || {
+                    loop {
+                        let at = next.fetch_add(1, Ordering::Relaxed);
+                        if at >= PAGES {
+                            break;
+                        }
+                        // Some pages take longer, so that pages finish out of order.
+                        if (at * 7 + worker) % 5 == 0 {
+                            std::thread::yield_now();
+                        }
+                        put(pass, at, (Facts::default(), PageFindings::default(), at));
+                    }
+                });
+            }
+        });
+        let lists = pass.into_inner().unwrap().lists.unwrap();
+        assert_eq!(lists.also, (0..PAGES).collect::<Vec<_>>());
+        assert_eq!(lists.kept.len(), PAGES);
+    }
 }
