@@ -267,17 +267,10 @@ fn line_starts(bytes: &[u8]) -> Vec<usize> {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 fn line_breaks_sse2(bytes: &[u8], starts: &mut Vec<usize>) -> usize {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
-    };
-    let line_break = _mm_set1_epi8(b'\n'.cast_signed());
+    use crate::swar::sixteen;
     let mut at = 0;
-    while let Some(chunk) = bytes.get(at..at + 16) {
-        // SAFETY: `chunk` holds the sixteen bytes an unaligned load reads.
-        #[expect(clippy::cast_ptr_alignment, reason = "`loadu` reads at any alignment")]
-        let chunk = unsafe { _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>()) };
-        // A bit per byte, the first the lowest: sixteen bits, never negative.
-        let mut found = _mm_movemask_epi8(_mm_cmpeq_epi8(chunk, line_break)).cast_unsigned();
+    while let Some(chunk) = bytes[at..].first_chunk() {
+        let mut found = sixteen::equal(sixteen::load(chunk), b'\n');
         while found != 0 {
             starts.push(at + found.trailing_zeros() as usize + 1);
             found &= found - 1;

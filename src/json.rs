@@ -50,30 +50,14 @@ pub(crate) fn string(out: &mut Vec<u8>, text: &str) {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 fn plain_prefix_sse2(bytes: &[u8]) -> usize {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
-    };
-    let (quote, backslash) = (
-        _mm_set1_epi8(b'"'.cast_signed()),
-        _mm_set1_epi8(b'\\'.cast_signed()),
-    );
-    let below_space = _mm_set1_epi8(0x1f);
+    use std::arch::x86_64::{_mm_max_epu8, _mm_set1_epi8};
+    use swar::sixteen;
     let mut at = 0;
-    while let Some(chunk) = bytes.get(at..at + 16) {
-        // SAFETY: `chunk` holds the sixteen bytes an unaligned load reads.
-        #[expect(clippy::cast_ptr_alignment, reason = "`loadu` reads at any alignment")]
-        let chunk = unsafe { _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>()) };
+    while let Some(chunk) = bytes[at..].first_chunk() {
+        let x = sixteen::load(chunk);
         // A byte is a control character when the larger of it and 0x1f is 0x1f.
-        let control = _mm_cmpeq_epi8(_mm_max_epu8(chunk, below_space), below_space);
-        let special = _mm_or_si128(
-            control,
-            _mm_or_si128(
-                _mm_cmpeq_epi8(chunk, quote),
-                _mm_cmpeq_epi8(chunk, backslash),
-            ),
-        );
-        if _mm_movemask_epi8(special) != 0 {
+        let control = sixteen::equal(_mm_max_epu8(x, _mm_set1_epi8(0x1f)), 0x1f);
+        if control | sixteen::equal(x, b'"') | sixteen::equal(x, b'\\') != 0 {
             break;
         }
         at += 16;

@@ -1,5 +1,6 @@
 //! Eight bytes at a time in a `u64` ("SIMD within a register"): the scans over text that
-//! look for a few byte values (line breaks, sentence ends), without a branch per byte.
+//! look for a few byte values (line breaks, sentence ends), without a branch per byte; and
+//! sixteen at a time with SSE2 ([`sixteen`]) where there is more to look at.
 
 /// One in each byte of a word of eight.
 pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
@@ -62,6 +63,50 @@ pub(crate) fn each(bytes: &[u8], byte: u8, mut found: impl FnMut(usize)) {
         if b == byte {
             found(at);
         }
+    }
+}
+
+/// Sixteen bytes at a time in an SSE2 register, which every x86-64 processor has: the
+/// load and the byte tests that the scans wider than a word share. The functions are safe
+/// to call from a function that enables SSE2; the one `unsafe` is the load's.
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod sixteen {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+    };
+
+    /// The sixteen bytes of `chunk`, the first the lowest.
+    #[target_feature(enable = "sse2")]
+    pub(crate) fn load(chunk: &[u8; 16]) -> __m128i {
+        // SAFETY: `chunk` holds the sixteen bytes an unaligned load reads.
+        #[expect(clippy::cast_ptr_alignment, reason = "`loadu` reads at any alignment")]
+        unsafe {
+            _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>())
+        }
+    }
+
+    /// The first sixteen bytes of `bytes`, zeros after the last when there are fewer: for
+    /// the last bytes of a scan, which loads the others whole.
+    #[target_feature(enable = "sse2")]
+    pub(crate) fn padded(bytes: &[u8]) -> __m128i {
+        let mut chunk = [0; 16];
+        let kept = bytes.len().min(16);
+        chunk[..kept].copy_from_slice(&bytes[..kept]);
+        load(&chunk)
+    }
+
+    /// A bit per byte of `x`, the first the lowest: its high bit (set where a comparison
+    /// held).
+    #[target_feature(enable = "sse2")]
+    pub(crate) fn bits(x: __m128i) -> u32 {
+        // Sixteen bits, never negative.
+        _mm_movemask_epi8(x).cast_unsigned()
+    }
+
+    /// A bit per byte of `x`, the first the lowest: set where the byte is `byte`.
+    #[target_feature(enable = "sse2")]
+    pub(crate) fn equal(x: __m128i, byte: u8) -> u32 {
+        bits(_mm_cmpeq_epi8(x, _mm_set1_epi8(byte.cast_signed())))
     }
 }
 

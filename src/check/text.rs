@@ -159,27 +159,24 @@ fn has_double_space(bytes: &[u8]) -> bool {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 fn has_double_space_sse2(bytes: &[u8]) -> bool {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
-    };
-    let space = _mm_set1_epi8(b' '.cast_signed());
+    use swar::sixteen;
     // Bit 0: the byte before the current sixteen is a space.
-    let mut before = 0u32;
-    for chunk in bytes.chunks(16) {
-        // The last bytes padded with zeros, which are no space.
-        let mut sixteen = [0u8; 16];
-        sixteen[..chunk.len()].copy_from_slice(chunk);
-        // SAFETY: `sixteen` holds the sixteen bytes an unaligned load reads.
-        #[expect(clippy::cast_ptr_alignment, reason = "`loadu` reads at any alignment")]
-        let x = unsafe { _mm_loadu_si128(sixteen.as_ptr().cast::<__m128i>()) };
-        // Sixteen bits, never negative.
-        let spaces = _mm_movemask_epi8(_mm_cmpeq_epi8(x, space)).cast_unsigned();
-        if spaces & ((spaces << 1) | before) != 0 {
+    let mut before = 0;
+    let mut doubled = |x| {
+        let spaces = sixteen::equal(x, b' ');
+        let found = spaces & ((spaces << 1) | before) != 0;
+        before = spaces >> 15;
+        found
+    };
+    let mut at = 0;
+    while let Some(chunk) = bytes[at..].first_chunk() {
+        if doubled(sixteen::load(chunk)) {
             return true;
         }
-        before = spaces >> 15;
+        at += 16;
     }
-    false
+    // The last bytes padded with zeros, which are no space.
+    at < bytes.len() && doubled(sixteen::padded(&bytes[at..]))
 }
 
 /// [`has_double_space`] eight bytes at a time in windows seven apart, so that every two
@@ -372,9 +369,10 @@ fn alnum_mask_swar(block: &[u8]) -> u64 {
 #[target_feature(enable = "sse2")]
 fn alnum_mask_sse2(block: &[u8]) -> u64 {
     use std::arch::x86_64::{
-        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_min_epu8,
-        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_max_epu8, _mm_min_epu8, _mm_or_si128,
+        _mm_set1_epi8,
     };
+    use swar::sixteen;
     let within = |x: __m128i, low: u8, high: u8| {
         let (low, high) = (
             _mm_set1_epi8(low.cast_signed()),
@@ -385,19 +383,18 @@ fn alnum_mask_sse2(block: &[u8]) -> u64 {
             _mm_cmpeq_epi8(_mm_min_epu8(x, high), x),
         )
     };
-    let mut mask = 0;
-    for (at, chunk) in block.chunks(16).enumerate() {
-        // The last bytes padded with zeros, which are neither.
-        let mut sixteen = [0u8; 16];
-        sixteen[..chunk.len()].copy_from_slice(chunk);
-        // SAFETY: `sixteen` holds the sixteen bytes an unaligned load reads.
-        #[expect(clippy::cast_ptr_alignment, reason = "`loadu` reads at any alignment")]
-        let x = unsafe { _mm_loadu_si128(sixteen.as_ptr().cast::<__m128i>()) };
+    let alnum = |x| {
         let letters = within(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', b'z');
-        let found = _mm_or_si128(letters, within(x, b'0', b'9'));
-        // Sixteen bits, never negative.
-        let bits = u64::from(_mm_movemask_epi8(found).cast_unsigned());
-        mask |= bits << (16 * at);
+        u64::from(sixteen::bits(_mm_or_si128(letters, within(x, b'0', b'9'))))
+    };
+    let (mut mask, mut at) = (0, 0);
+    while let Some(chunk) = block[at..].first_chunk() {
+        mask |= alnum(sixteen::load(chunk)) << at;
+        at += 16;
+    }
+    // The last bytes padded with zeros, which are neither.
+    if at < block.len() {
+        mask |= alnum(sixteen::padded(&block[at..])) << at;
     }
     mask
 }
