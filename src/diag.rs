@@ -238,46 +238,61 @@ pub struct SourceFile {
     shown: Box<str>,
     text: Arc<str>,
     line_starts: Vec<usize>,
+    /// How many bytes come before the first one that is not ASCII: up to there a column is
+    /// the distance from the line's start, found without reading the line (a report's
+    /// lookups would each wait for text not read since the checks).
+    ascii: usize,
     /// The last column computed, `(byte offset, column)`: findings are reported in order,
     /// so the next one on the same line counts on from there, not from the line's start
     /// (100,000 findings on one long line would otherwise be quadratic).
     last_column: std::sync::Mutex<(usize, usize)>,
 }
 
-/// Where each line of `bytes` starts: 0, and after each line break.
-fn line_starts(bytes: &[u8]) -> Vec<usize> {
+/// Where each line of `bytes` starts (0, and after each line break), and how many bytes
+/// come before the first one that is not ASCII.
+fn line_starts(bytes: &[u8]) -> (Vec<usize>, usize) {
     // Room for a line per 32 bytes: most files need no more.
     let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
     starts.push(0);
     #[cfg(target_arch = "x86_64")]
     // SAFETY: every x86-64 processor has SSE2.
-    let at = unsafe { line_breaks_sse2(bytes, &mut starts) };
+    let (at, ascii) = unsafe { line_breaks_sse2(bytes, &mut starts) };
     #[cfg(not(target_arch = "x86_64"))]
-    let at = 0;
+    let (at, ascii) = (0, None);
     let rest = memchr::memchr_iter(b'\n', &bytes[at..]);
     starts.extend(rest.map(|found| at + found + 1));
     starts.shrink_to_fit();
-    starts
+    let ascii = ascii.unwrap_or_else(|| {
+        let rest = bytes[at..].iter().position(|byte| !byte.is_ascii());
+        at + rest.unwrap_or(bytes.len() - at)
+    });
+    (starts, ascii)
 }
 
 /// Pushes where the lines after the line breaks in `bytes` start, sixteen bytes at a time,
-/// and returns how many bytes it looked at (all but the last fifteen or fewer). Lines are
-/// short: a search that starts over after each line break costs more per line than its
-/// bytes do.
+/// and returns how many bytes it looked at (all but the last fifteen or fewer) and where
+/// the first byte that is not ASCII is among them. Lines are short: a search that starts
+/// over after each line break costs more per line than its bytes do.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
-fn line_breaks_sse2(bytes: &[u8], starts: &mut Vec<usize>) -> usize {
+fn line_breaks_sse2(bytes: &[u8], starts: &mut Vec<usize>) -> (usize, Option<usize>) {
     use crate::swar::sixteen;
-    let mut at = 0;
+    let (mut at, mut not_ascii) = (0, None);
     while let Some(chunk) = bytes[at..].first_chunk() {
-        let mut found = sixteen::equal(sixteen::load(chunk), b'\n');
+        let x = sixteen::load(chunk);
+        let mut found = sixteen::equal(x, b'\n');
         while found != 0 {
             starts.push(at + found.trailing_zeros() as usize + 1);
             found &= found - 1;
         }
+        // A byte that is not ASCII has its high bit set.
+        let high = sixteen::bits(x);
+        if high != 0 && not_ascii.is_none() {
+            not_ascii = Some(at + high.trailing_zeros() as usize);
+        }
         at += 16;
     }
-    at
+    (at, not_ascii)
 }
 
 impl SourceFile {
@@ -285,13 +300,14 @@ impl SourceFile {
     /// readers of many files do in parallel.
     #[must_use]
     pub(crate) fn new(path: PathBuf, text: Arc<str>) -> Self {
-        let line_starts = line_starts(text.as_bytes());
+        let (line_starts, ascii) = line_starts(text.as_bytes());
         let parts: Vec<_> = path.iter().map(|part| part.to_string_lossy()).collect();
         Self {
             shown: parts.join("/").into(),
             path,
             text,
             line_starts,
+            ascii,
             last_column: std::sync::Mutex::new((usize::MAX, 0)),
         }
     }
@@ -367,6 +383,9 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
+        if offset <= self.ascii {
+            return (line + 1, offset - start + 1);
+        }
         let mut last = (offset - start > LONG).then(|| {
             self.last_column
                 .lock()
@@ -702,7 +721,24 @@ mod tests {
             let expected: Vec<usize> = std::iter::once(0)
                 .chain(text.match_indices('\n').map(|(at, _)| at + 1))
                 .collect();
-            proptest::prop_assert_eq!(line_starts(text.as_bytes()), expected);
+            let ascii = text.find(|c: char| !c.is_ascii()).unwrap_or(text.len());
+            proptest::prop_assert_eq!(line_starts(text.as_bytes()), (expected, ascii));
+        }
+
+        /// Lines and columns before the first character that is not ASCII (counted from
+        /// the line's start without reading it) and after it agree with a count of the
+        /// text, at every character of it.
+        #[test]
+        fn line_col_is_a_count_of_lines_and_characters(text in "[ab\n\u{e9}]{0,70}") {
+            let mut map = SourceMap::default();
+            let id = map.add("a.md".into(), text.clone().into());
+            let file = map.get(id);
+            for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                let before = &text[..offset];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |last| last.chars().count()) + 1;
+                proptest::prop_assert_eq!(file.line_col(offset), (line, column), "at {}", offset);
+            }
         }
     }
 
