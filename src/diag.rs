@@ -251,8 +251,10 @@ pub struct SourceFile {
 /// Where each line of `bytes` starts (0, and after each line break), and how many bytes
 /// come before the first one that is not ASCII.
 fn line_starts(bytes: &[u8]) -> (Vec<usize>, usize) {
-    // Room for a line per 32 bytes: most files need no more.
-    let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+    // Counted first (`memchr` counts a byte's places a vector at a time), the list is made
+    // once at its size: not grown by copying, then copied again to shrink.
+    let breaks = memchr::memchr_iter(b'\n', bytes).count();
+    let mut starts = Vec::with_capacity(breaks + 1);
     starts.push(0);
     #[cfg(target_arch = "x86_64")]
     // SAFETY: every x86-64 processor has SSE2.
@@ -261,7 +263,6 @@ fn line_starts(bytes: &[u8]) -> (Vec<usize>, usize) {
     let (at, ascii) = (0, None);
     let rest = memchr::memchr_iter(b'\n', &bytes[at..]);
     starts.extend(rest.map(|found| at + found + 1));
-    starts.shrink_to_fit();
     let ascii = ascii.unwrap_or_else(|| {
         let rest = bytes[at..].iter().position(|byte| !byte.is_ascii());
         at + rest.unwrap_or(bytes.len() - at)
