@@ -277,22 +277,28 @@ pub(super) fn find(
     let mut found = Vec::new();
     let mut repeats = FastSet::default();
     let mut across = Vec::new();
+    // Sets and a list for each group of repeats, made once and cleared for the next.
+    let (mut seen_keys, mut pages_seen, mut distinct) =
+        (FastSet::default(), FastSet::default(), Vec::new());
     // Text written once, most of a site's, is no finding: its group is passed over before
     // it costs a set or a list.
     let groups = occurrences.chunk_by(|a, b| a.hash == b.hash);
     for group in groups.filter(|group| group.len() > 1) {
         // One piece of source text shown in several places counts once.
-        let mut seen_keys = FastSet::default();
-        let distinct: Vec<&Occurrence> = group
-            .iter()
-            .filter(|o| o.key.is_none_or(|key| seen_keys.insert(key)))
-            .collect();
+        seen_keys.clear();
+        distinct.clear();
+        distinct.extend(
+            group
+                .iter()
+                .filter(|o| o.key.is_none_or(|key| seen_keys.insert(key))),
+        );
         let Some((first, rest)) = distinct.split_first() else {
             continue;
         };
         // Versions of one page count as that page: the text is reported once per pair of
         // pages that are not versions of each other.
-        let mut pages_seen = FastSet::from_iter([first.variant]);
+        pages_seen.clear();
+        pages_seen.insert(first.variant);
         for occurrence in rest {
             repeats.insert(occurrence.block_key());
             if pages_seen.insert(occurrence.variant) {

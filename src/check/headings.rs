@@ -1,6 +1,8 @@
 //! `heading-structure`: skipped heading levels and more than one H1 (warnings), two
 //! headings with the same id (an error: one of them can never be linked to).
 
+use std::hash::BuildHasherDefault;
+
 use super::page::Facts;
 use crate::diag::{CheckCode, Code, Diagnostic};
 use crate::hash::FastMap;
@@ -13,7 +15,8 @@ pub(super) fn check(page: &RenderedPage, facts: &Facts) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let mut previous: Option<u8> = None;
     let mut first_h1 = None;
-    let mut ids: FastMap<&str, &std::ops::Range<usize>> = FastMap::default();
+    let mut ids: FastMap<&str, &std::ops::Range<usize>> =
+        FastMap::with_capacity_and_hasher(facts.headings.len(), BuildHasherDefault::default());
     for heading in &facts.headings {
         if let Some(previous) = previous
             && heading.level > previous + 1
