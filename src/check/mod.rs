@@ -140,14 +140,11 @@ impl<T> InOrder<T> {
     /// The pages waiting that come next, in order, taken out.
     fn next_run(&mut self) -> Vec<Done<T>> {
         let mut run = Vec::new();
-        loop {
-            let next = self.next;
-            let Some(done) = self.waiting.remove(&next) else {
-                return run;
-            };
+        while let Some(done) = self.waiting.remove(&self.next) {
             run.push(done);
             self.next += 1;
         }
+        run
     }
 }
 
