@@ -632,7 +632,7 @@ pub(super) fn report(
         }
         reported.insert(blocks);
         if earlier.page != later.page {
-            across.push(((*later).clone(), (*earlier).clone()));
+            across.push((later, earlier));
             continue;
         }
         found.push(
