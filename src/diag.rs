@@ -237,7 +237,10 @@ pub struct SourceFile {
     /// The path as printed (see [`SourceFile::display_path`]): every finding prints it.
     shown: Box<str>,
     text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Where each line starts, in 32 bits: every file privdoc reads is at most 16 MiB
+    /// (`load::MAX_PAGE_BYTES`, book.toml's own limit), and half the width is half the
+    /// memory a large repository's million lines take.
+    line_starts: Vec<u32>,
     /// How many bytes come before the first one that is not ASCII: up to there a column is
     /// the distance from the line's start, found without reading the line (a report's
     /// lookups would each wait for text not read since the checks).
@@ -248,9 +251,14 @@ pub struct SourceFile {
     last_column: std::sync::Mutex<(usize, usize)>,
 }
 
+/// A byte offset into a file, in 32 bits (see [`SourceFile`]'s line starts).
+fn offset32(offset: usize) -> u32 {
+    u32::try_from(offset).expect("files privdoc reads are at most 16 MiB")
+}
+
 /// Where each line of `bytes` starts (0, and after each line break), and how many bytes
 /// come before the first one that is not ASCII.
-fn line_starts(bytes: &[u8]) -> (Vec<usize>, usize) {
+fn line_starts(bytes: &[u8]) -> (Vec<u32>, usize) {
     // Counted first (`memchr` counts a byte's places a vector at a time), the list is made
     // once at its size: not grown by copying, then copied again to shrink.
     let breaks = memchr::memchr_iter(b'\n', bytes).count();
@@ -262,7 +270,7 @@ fn line_starts(bytes: &[u8]) -> (Vec<usize>, usize) {
     #[cfg(not(target_arch = "x86_64"))]
     let (at, ascii) = (0, None);
     let rest = memchr::memchr_iter(b'\n', &bytes[at..]);
-    starts.extend(rest.map(|found| at + found + 1));
+    starts.extend(rest.map(|found| offset32(at + found + 1)));
     let ascii = ascii.unwrap_or_else(|| {
         let rest = bytes[at..].iter().position(|byte| !byte.is_ascii());
         at + rest.unwrap_or(bytes.len() - at)
@@ -276,14 +284,14 @@ fn line_starts(bytes: &[u8]) -> (Vec<usize>, usize) {
 /// over after each line break costs more per line than its bytes do.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
-fn line_breaks_sse2(bytes: &[u8], starts: &mut Vec<usize>) -> (usize, Option<usize>) {
+fn line_breaks_sse2(bytes: &[u8], starts: &mut Vec<u32>) -> (usize, Option<usize>) {
     use crate::swar::sixteen;
     let (mut at, mut not_ascii) = (0, None);
     while let Some(chunk) = bytes[at..].first_chunk() {
         let x = sixteen::load(chunk);
         let mut found = sixteen::equal(x, b'\n');
         while found != 0 {
-            starts.push(at + found.trailing_zeros() as usize + 1);
+            starts.push(offset32(at + found.trailing_zeros() as usize + 1));
             found &= found - 1;
         }
         // A byte that is not ASCII has its high bit set.
@@ -339,19 +347,13 @@ impl SourceFile {
         // A snippet of a very long line (minified HTML, a generated table) shows the part
         // around the finding, not megabytes of it.
         const CONTEXT: usize = 160;
-        let line_of = |offset: usize| {
-            self.line_starts
-                .partition_point(|&start| start <= offset.min(self.text.len()))
-                - 1
-        };
-        let first = line_of(range.start);
-        let last = line_of(range.end.saturating_sub(1).max(range.start));
+        let first = self.line_index(range.start);
+        let last = self.line_index(range.end.saturating_sub(1).max(range.start));
         let end = self
             .line_starts
             .get(last + 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        let mut lines = self.line_starts[first]..end;
+            .map_or(self.text.len(), |&start| start as usize);
+        let mut lines = self.line_starts[first] as usize..end;
         if lines.len() > range.len() + 4 * CONTEXT {
             let mut start = range.start.saturating_sub(CONTEXT).max(lines.start);
             while !self.text.is_char_boundary(start) {
@@ -369,8 +371,15 @@ impl SourceFile {
     /// The 1-based line of byte `offset`.
     #[must_use]
     pub fn line(&self, offset: usize) -> usize {
+        self.line_index(offset) + 1
+    }
+
+    /// The 0-based line of byte `offset` (at most the file's length).
+    fn line_index(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
         self.line_starts
-            .partition_point(|&start| start <= offset.min(self.text.len()))
+            .partition_point(|&start| start as usize <= offset)
+            - 1
     }
 
     /// The 1-based line and column (in characters) of byte `offset`.
@@ -382,8 +391,8 @@ impl SourceFile {
         // look up tens of thousands of places, many of them in the same files.
         const LONG: usize = 4096;
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let start = self.line_starts[line];
+        let line = self.line_index(offset);
+        let start = self.line_starts[line] as usize;
         if offset <= self.ascii {
             return (line + 1, offset - start + 1);
         }
@@ -719,8 +728,8 @@ mod tests {
 
         #[test]
         fn line_starts_follow_every_line_break(text in "[a\n\r\u{e9}]{0,40}") {
-            let expected: Vec<usize> = std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            let expected: Vec<u32> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(at, _)| offset32(at + 1)))
                 .collect();
             let ascii = text.find(|c: char| !c.is_ascii()).unwrap_or(text.len());
             proptest::prop_assert_eq!(line_starts(text.as_bytes()), (expected, ascii));
